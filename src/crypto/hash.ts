@@ -16,11 +16,8 @@ export function sha256(data: Uint8Array): Uint8Array {
 
 const tagPrefixes = new Map<string, Uint8Array>();
 
-/**
- * BIP-340-style tagged hash: sha256(sha256(tag) || sha256(tag) || parts...). The tag prefix is
- * cached per tag, so the cost is one SHA-256 over the parts plus a 64-byte block.
- */
-export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
+/** The 64-byte prefix of a tagged hash: sha256(tag) || sha256(tag). Cached per tag. */
+export function tagPrefix(tag: string): Uint8Array {
   let prefix = tagPrefixes.get(tag);
   if (prefix === undefined) {
     const tagHash = nobleSha256(utf8ToBytes(tag));
@@ -29,7 +26,15 @@ export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
     prefix.set(tagHash, 32);
     tagPrefixes.set(tag, prefix);
   }
-  const hasher = nobleSha256.create().update(prefix);
+  return prefix;
+}
+
+/**
+ * BIP-340-style tagged hash: sha256(sha256(tag) || sha256(tag) || parts...), so a hash made for
+ * one purpose can never be taken for another. Costs one SHA-256 over the parts plus 64 bytes.
+ */
+export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
+  const hasher = nobleSha256.create().update(tagPrefix(tag));
   for (const part of parts) hasher.update(part);
   return hasher.digest();
 }
