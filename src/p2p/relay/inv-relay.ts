@@ -1,0 +1,371 @@
+/**
+ * Inventory relay: Bitcoin's inv/getdata, with gossipsub as the announcement channel.
+ *
+ * - A node announces (publishes an Inv to its gossipsub mesh) only objects it has validated itself:
+ *   its own transactions and blocks, and objects it fetched and accepted.
+ * - On an Inv from a neighbour, the hashes we lack go to the RequestTracker, which picks one
+ *   announcer per hash; we fetch with getdata from that announcer, validate, and announce on.
+ * - The gossipsub validation result of an Inv is reported once its announced objects are resolved:
+ *   Reject when the announcer served an invalid object (gossipsub's P4 penalty), otherwise Ignore.
+ *   Inv messages are never forwarded by gossipsub (Accept would flood every node's announcements
+ *   through the whole network); forwarding is each node's own announcement, after validation.
+ * - Blame goes to the neighbour that served the bytes, through `offenceFor`, and only when it could
+ *   have known (a REJECT verdict, or a judgement call such as a stale timestamp).
+ *
+ * Costs an attacker can impose: announcements are rate limited and capped per peer (tracker);
+ * every fetched object is checked against the hash we asked for before it is validated; objects
+ * found invalid or unacceptable are remembered (bounded) so they are not fetched again.
+ */
+
+import { headerBytesOfBlock } from '../../chain/encoding/codec.js';
+import { ValidationError } from '../../chain/errors.js';
+import { blockIdOfBytes } from '../../chain/objects/block.js';
+import { txidOfBytes } from '../../chain/objects/transaction.js';
+import type { ChainParams } from '../../chain/params.js';
+import { isBodyTampering } from '../../chain/rules/block.js';
+import { toHex } from '../../crypto/hash.js';
+import type { Logger } from '../../node/logger.js';
+import type { NodeMetrics } from '../../node/metrics.js';
+import { BoundedSet } from './bounded-set.js';
+import { offenceFor } from './offence-for.js';
+import type {
+  AnnouncementChannel,
+  GossipVerdict,
+  InvItem,
+  ObjectFetcher,
+  ObjectType,
+  RelayChain,
+  RelayReputation,
+} from './ports.js';
+import { RequestTracker, type RequestTrackerOptions } from './request-tracker.js';
+
+/** Transactions per getdata: 40 x 100 KB (max tx) fits one 4 MiB Data response, so nothing is deferred. */
+export const MAX_TXS_PER_GETDATA = 40;
+/** Blocks per getdata: 4 x 1 MB (max block) fits one 4 MiB Data response. */
+export const MAX_BLOCKS_PER_GETDATA = 4;
+/** Items per announcement message (the Inv limit of the wire protocol). */
+export const MAX_ANNOUNCE_ITEMS = 1_000;
+/**
+ * How long (ms) an Inv's validation result may wait for its objects. Gossipsub forgets unvalidated
+ * messages after its mcache window (5 heartbeats of 1 s): a later Reject would no longer count.
+ */
+export const PENDING_REPORT_TIMEOUT_MS = 4_000;
+/** Interval (ms) of the sweep that expires requests and pending reports. */
+export const SWEEP_INTERVAL_MS = 100;
+/** Objects remembered as rejected (never fetched again) and as unacceptable until the next block. */
+export const REJECTED_CAPACITY = 50_000;
+
+interface PendingReport {
+  readonly peer: string;
+  readonly keys: Set<string>;
+  readonly deadline: number;
+  reject: boolean;
+}
+
+export interface InvRelayDeps {
+  chain: RelayChain;
+  reputation: RelayReputation;
+  fetcher: ObjectFetcher;
+  channel: AnnouncementChannel;
+  /** Reports an Inv message's gossipsub validation result. */
+  reportValidation(msgId: string, peer: string, verdict: GossipVerdict): void;
+  /** A peer served a block whose parent we lack: it has a chain we do not; sync from it. */
+  onUnknownParent(peer: string): void;
+  params: ChainParams;
+  now?: () => number;
+  logger?: Logger;
+  metrics?: NodeMetrics | null;
+}
+
+/** `tx:<hex>` or `block:<hex>`: the tracker's key of an inventory item. */
+export function invKeyOf(type: ObjectType, hash: Uint8Array): string {
+  return `${type}:${toHex(hash)}`;
+}
+
+function itemOfKey(key: string): InvItem {
+  const [type, hex] = key.split(':') as [ObjectType, string];
+  return { type, hash: new Uint8Array(Buffer.from(hex, 'hex')) };
+}
+
+/** The key a delivered payload really has, computed from its bytes; undefined if it has no header. */
+export function deliveredKey(type: ObjectType, payload: Uint8Array): string | undefined {
+  if (type === 'tx') return invKeyOf('tx', txidOfBytes(payload));
+  const header = headerBytesOfBlock(payload);
+  if (header === undefined) return undefined;
+  return invKeyOf('block', blockIdOfBytes(header));
+}
+
+export class InvRelay {
+  readonly tracker: RequestTracker;
+  private readonly deps: InvRelayDeps;
+  private readonly now: () => number;
+  private readonly pending = new Map<string, PendingReport>();
+  private readonly pendingByKey = new Map<string, Set<string>>();
+  /** Objects that failed with REJECT: invalid from anyone (txids and block ids commit to the bytes). */
+  private readonly rejected = new BoundedSet(REJECTED_CAPACITY);
+  /** Objects that failed with IGNORE (missing inputs, stale, duplicate): retried after the next block. */
+  private readonly unacceptable = new BoundedSet(REJECTED_CAPACITY);
+  private announceQueue: InvItem[] = [];
+  private announceScheduled = false;
+  private fetchScheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(deps: InvRelayDeps, trackerOptions: RequestTrackerOptions = {}) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+    this.tracker = new RequestTracker(trackerOptions);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Announcements from neighbour `peer`: an Inv gossipsub message `msgId` (peer = its propagation
+   * source), or, without msgId, mempool inventory learned at connect time.
+   */
+  handleInv(peer: string, items: readonly InvItem[], msgId?: string): void {
+    const { reputation, chain } = this.deps;
+    if (reputation.isQuarantined(peer)) {
+      this.report(msgId, peer, 'ignore');
+      return;
+    }
+    if (!reputation.allow(peer, 'inv', items.length)) {
+      reputation.offence(peer, 'RATE_LIMIT_EXCEEDED', `${items.length} inv items over the announcement rate`);
+      this.report(msgId, peer, 'ignore');
+      return;
+    }
+    const now = this.now();
+    const preferred = reputation.isPreferred(peer);
+    const keys = new Set<string>();
+    for (const item of items) {
+      const key = invKeyOf(item.type, item.hash);
+      if (this.rejected.has(key) || this.unacceptable.has(key)) continue;
+      if (chain.hasObject(item.type, key.slice(item.type.length + 1))) continue;
+      const result = this.tracker.receivedInv(peer, key, { outbound: preferred, now });
+      if (result === 'capped') {
+        reputation.offence(peer, 'RATE_LIMIT_EXCEEDED', 'too many outstanding announcements');
+        break;
+      }
+      if (result !== 'complete') keys.add(key);
+    }
+    if (msgId === undefined || keys.size === 0) {
+      this.report(msgId, peer, 'ignore');
+      if (keys.size > 0) this.scheduleFetch();
+      return;
+    }
+    this.pending.set(msgId, { peer, keys, deadline: now + PENDING_REPORT_TIMEOUT_MS, reject: false });
+    for (const key of keys) {
+      const ids = this.pendingByKey.get(key) ?? new Set<string>();
+      ids.add(msgId);
+      this.pendingByKey.set(key, ids);
+    }
+    this.scheduleFetch();
+  }
+
+  /** Queues an object we validated (or created) for announcement to our mesh. */
+  announce(type: ObjectType, hash: Uint8Array): void {
+    this.announceQueue.push({ type, hash });
+    if (this.announceScheduled) return;
+    this.announceScheduled = true;
+    // Coalesce everything validated in this turn of the event loop into one Inv.
+    setImmediate(() => {
+      this.announceScheduled = false;
+      const queue = this.announceQueue;
+      this.announceQueue = [];
+      for (let i = 0; i < queue.length; i += MAX_ANNOUNCE_ITEMS) {
+        this.deps.channel.publish(queue.slice(i, i + MAX_ANNOUNCE_ITEMS)).catch((err: Error) => {
+          this.deps.logger?.debug({ err: err.message }, 'announcement not published');
+        });
+      }
+    });
+  }
+
+  /** Objects that arrived by another path (a connected block's transactions): stop fetching them. */
+  objectsArrived(keys: readonly string[]): void {
+    for (const key of keys) {
+      this.tracker.forgetKey(key);
+      this.resolveKey(key, undefined);
+    }
+  }
+
+  /** The chain tip changed: objects unacceptable before (missing inputs, duplicates) may be fine now. */
+  tipChanged(): void {
+    this.unacceptable.clear();
+  }
+
+  peerDisconnected(peer: string): void {
+    this.tracker.disconnectedPeer(peer);
+    for (const [msgId, report] of this.pending) {
+      if (report.peer === peer) this.finishReport(msgId, report);
+    }
+    this.scheduleFetch();
+  }
+
+  private scheduleFetch(): void {
+    if (this.fetchScheduled) return;
+    this.fetchScheduled = true;
+    setImmediate(() => {
+      this.fetchScheduled = false;
+      this.fetchRequestable();
+    });
+  }
+
+  private fetchRequestable(): void {
+    const now = this.now();
+    for (const peer of this.tracker.peersWithRequestable(now)) {
+      const keys = this.tracker.getRequestable(peer, now);
+      const txs = keys.filter((k) => k.startsWith('tx:'));
+      const blocks = keys.filter((k) => k.startsWith('block:'));
+      for (let i = 0; i < blocks.length; i += MAX_BLOCKS_PER_GETDATA) {
+        this.track(this.fetchFrom(peer, blocks.slice(i, i + MAX_BLOCKS_PER_GETDATA)));
+      }
+      for (let i = 0; i < txs.length; i += MAX_TXS_PER_GETDATA) {
+        this.track(this.fetchFrom(peer, txs.slice(i, i + MAX_TXS_PER_GETDATA)));
+      }
+    }
+  }
+
+  private track(task: Promise<void>): void {
+    this.running.add(task);
+    task.finally(() => this.running.delete(task)).catch(() => undefined);
+  }
+
+  private async fetchFrom(peer: string, keys: string[]): Promise<void> {
+    const { reputation } = this.deps;
+    let response: Awaited<ReturnType<ObjectFetcher['fetch']>>;
+    try {
+      response = await this.deps.fetcher.fetch(peer, keys.map(itemOfKey));
+    } catch (err) {
+      // Timeouts are handled by the tracker's expiry (one place, one penalty); stream failures and
+      // protocol violations are reported by the transport.
+      this.deps.logger?.debug({ peer, err: (err as Error).message }, 'getdata failed');
+      return;
+    }
+    const requested = new Set(keys);
+    for (const object of response.objects) {
+      if (reputation.isQuarantined(peer)) return;
+      const key = deliveredKey(object.type, object.payload);
+      if (key === undefined || !requested.has(key)) {
+        reputation.offence(peer, 'INVALID_HASH', `served a ${object.type} that is not any object requested`);
+        this.deps.metrics?.messages.inc({ type: object.type, verdict: 'reject' });
+        continue;
+      }
+      requested.delete(key);
+      await this.validate(peer, key, object.type, object.payload);
+    }
+    for (const item of [...response.notFound, ...response.deferred]) {
+      const key = invKeyOf(item.type, item.hash);
+      if (!requested.delete(key)) continue;
+      this.tracker.receivedResponse(peer, key, { found: false });
+      this.resolveKey(key, peer);
+      if (response.notFound.includes(item)) reputation.offence(peer, 'NOTFOUND_AFTER_ANNOUNCE', key);
+    }
+    for (const key of requested) {
+      this.tracker.receivedResponse(peer, key, { found: false });
+      this.resolveKey(key, peer);
+      reputation.offence(peer, 'NOTFOUND_AFTER_ANNOUNCE', `${key} (left out of the response)`);
+    }
+    this.scheduleFetch();
+  }
+
+  private async validate(peer: string, key: string, type: ObjectType, payload: Uint8Array): Promise<void> {
+    const { chain, reputation, metrics } = this.deps;
+    try {
+      if (type === 'tx') chain.acceptTransaction(payload);
+      else await chain.processBlock(payload);
+      this.tracker.receivedResponse(peer, key, { found: true });
+      // The request may have expired during validation: complete the key for every announcer anyway.
+      this.tracker.forgetKey(key);
+      this.resolveKey(key, undefined);
+      reputation.goodDelivery(peer);
+      metrics?.messages.inc({ type, verdict: 'accept' });
+      this.announce(type, itemOfKey(key).hash);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) {
+        this.deps.logger?.error({ peer, key, err: (err as Error).message }, 'validation failed unexpectedly');
+        this.tracker.receivedResponse(peer, key, { found: false });
+        this.resolveKey(key, peer);
+        return;
+      }
+      metrics?.messages.inc({ type, verdict: err.verdict === 'REJECT' ? 'reject' : 'ignore' });
+      if (err.verdict === 'REJECT') {
+        if (type === 'block' && isBodyTampering(err.code)) {
+          // The body does not match the header: this peer lied, the block may be fine elsewhere.
+          this.tracker.receivedResponse(peer, key, { found: false });
+        } else {
+          this.tracker.forgetKey(key);
+          this.rejected.add(key);
+        }
+        this.markReject(key, peer);
+      } else {
+        // Not complete: after the next block (or once its parent is synced) it may be acceptable.
+        this.tracker.forgetKey(key, { complete: false });
+        if (err.code !== 'BLOCK_UNKNOWN_PARENT') this.unacceptable.add(key);
+        this.resolveKey(key, undefined);
+        if (err.code === 'BLOCK_UNKNOWN_PARENT') this.deps.onUnknownParent(peer);
+      }
+      const offence = offenceFor(err, this.deps.params);
+      if (offence !== null) reputation.offence(peer, offence, `${key}: ${err.message}`);
+    } finally {
+      this.scheduleFetch();
+    }
+  }
+
+  private report(msgId: string | undefined, peer: string, verdict: GossipVerdict): void {
+    if (msgId !== undefined) this.deps.reportValidation(msgId, peer, verdict);
+  }
+
+  private markReject(key: string, peer: string): void {
+    for (const msgId of this.pendingByKey.get(key) ?? []) {
+      const report = this.pending.get(msgId);
+      if (report !== undefined && report.peer === peer) report.reject = true;
+    }
+    this.resolveKey(key, peer);
+  }
+
+  /** The key is settled for `peer` (or, when peer is undefined, for every announcer). */
+  private resolveKey(key: string, peer: string | undefined): void {
+    const ids = this.pendingByKey.get(key);
+    if (ids === undefined) return;
+    for (const msgId of [...ids]) {
+      const report = this.pending.get(msgId);
+      if (report === undefined || (peer !== undefined && report.peer !== peer)) continue;
+      ids.delete(msgId);
+      report.keys.delete(key);
+      if (report.keys.size === 0) this.finishReport(msgId, report);
+    }
+    if (ids.size === 0) this.pendingByKey.delete(key);
+  }
+
+  private finishReport(msgId: string, report: PendingReport): void {
+    this.pending.delete(msgId);
+    for (const key of report.keys) {
+      const ids = this.pendingByKey.get(key);
+      ids?.delete(msgId);
+      if (ids?.size === 0) this.pendingByKey.delete(key);
+    }
+    this.report(msgId, report.peer, report.reject ? 'reject' : 'ignore');
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    const expired = this.tracker.expire(now);
+    for (const { peer, key } of expired) {
+      this.deps.reputation.offence(peer, 'REQUEST_TIMEOUT', `${key} not served in time`);
+      this.resolveKey(key, peer);
+    }
+    for (const [msgId, report] of this.pending) {
+      if (report.deadline <= now) this.finishReport(msgId, report);
+    }
+    if (expired.length > 0) this.scheduleFetch();
+  }
+}
