@@ -1,0 +1,118 @@
+/**
+ * The attacks `npm run attacker -- <kind>` can launch, one per row of the offence table they test.
+ * Each builds its payloads with the real encoders and the attacker's own funded keys, so only the
+ * intended flaw differs from honest traffic.
+ */
+import { randomBytes } from 'node:crypto';
+import { encodeTransaction } from '../chain/encoding/codec.js';
+import { createTransaction, txidOf } from '../chain/objects/transaction.js';
+import { type AttackContext, type Misbehaviour, selfPayment } from './attack.js';
+
+/** Transactions built per round by the payload attacks (enough to be seen, few enough to read the log). */
+const TXS_PER_ROUND = 1;
+
+function signedSelfPayments(ctx: AttackContext, count: number, timestamp: number) {
+  return ctx
+    .takeOutputs(count)
+    .map((output) =>
+      createTransaction(
+        ctx.params.network,
+        [{ prevTxid: output.txid, outputIndex: output.index, secretKey: ctx.account.secretKey }],
+        selfPayment(ctx, output),
+        timestamp,
+      ),
+    );
+}
+
+async function announceServed(ctx: AttackContext, payloads: Array<{ txid: Uint8Array; bytes: Uint8Array }>) {
+  for (const { txid, bytes } of payloads) ctx.serve('tx', txid, bytes);
+  if (payloads.length > 0)
+    await ctx.announce(payloads.map(({ txid }) => ({ type: 'tx' as const, hash: txid })));
+}
+
+export const MISBEHAVIOURS: readonly Misbehaviour[] = [
+  {
+    kind: 'invalid-signature',
+    description: 'announces and serves transactions whose Ed25519 signature does not verify',
+    intervalMs: 2_000,
+    async act(ctx) {
+      const txs = signedSelfPayments(ctx, TXS_PER_ROUND, ctx.now());
+      for (const tx of txs) tx.inputs[0]!.signature[0]! ^= 0x01;
+      await announceServed(
+        ctx,
+        txs.map((tx) => ({ txid: txidOf(tx), bytes: encodeTransaction(tx) })),
+      );
+    },
+  },
+  {
+    kind: 'tampered-payload',
+    description: 'announces a valid transaction, then serves different bytes for its hash',
+    intervalMs: 2_000,
+    async act(ctx) {
+      const txs = signedSelfPayments(ctx, TXS_PER_ROUND, ctx.now());
+      await announceServed(
+        ctx,
+        txs.map((tx) => {
+          const txid = txidOf(tx);
+          tx.outputs[0]!.amount -= 1n; // tampered after signing: neither the txid nor the signature match
+          return { txid, bytes: encodeTransaction(tx) };
+        }),
+      );
+    },
+  },
+  {
+    kind: 'future-timestamp',
+    description: 'serves validly signed transactions dated one hour in the future',
+    intervalMs: 1_000,
+    async act(ctx) {
+      const txs = signedSelfPayments(ctx, TXS_PER_ROUND, ctx.now() + 60 * 60_000);
+      await announceServed(
+        ctx,
+        txs.map((tx) => ({ txid: txidOf(tx), bytes: encodeTransaction(tx) })),
+      );
+    },
+  },
+  {
+    kind: 'replay',
+    description: 'replays old objects: confirmed transactions, or signed copies dated an hour back',
+    intervalMs: 1_000,
+    async act(ctx) {
+      const cutoff = ctx.now() - ctx.params.txMaxAgeMs;
+      const old = ctx
+        .confirmedTransactions(500)
+        .filter((tx) => tx.inputs.length > 0 && tx.timestamp < cutoff);
+      const txs =
+        old.length > 0
+          ? old.slice(-TXS_PER_ROUND)
+          : signedSelfPayments(ctx, TXS_PER_ROUND, ctx.now() - 60 * 60_000);
+      await announceServed(
+        ctx,
+        txs.map((tx) => ({ txid: txidOf(tx), bytes: encodeTransaction(tx) })),
+      );
+    },
+  },
+  {
+    kind: 'announce-no-serve',
+    description: 'announces transactions it never serves: every getdata to it times out',
+    intervalMs: 500,
+    withholdAll: true,
+    async act(ctx) {
+      await ctx.announce(Array.from({ length: 5 }, () => ({ type: 'tx' as const, hash: randomBytes(32) })));
+    },
+  },
+  {
+    kind: 'inv-flood',
+    description: 'floods announcements of random hashes, far above any honest rate',
+    intervalMs: 50,
+    withholdAll: true,
+    async act(ctx) {
+      await ctx.announce(
+        Array.from({ length: 1_000 }, () => ({ type: 'tx' as const, hash: randomBytes(32) })),
+      );
+    },
+  },
+];
+
+export function misbehaviourOf(kind: string): Misbehaviour | undefined {
+  return MISBEHAVIOURS.find((m) => m.kind === kind);
+}
