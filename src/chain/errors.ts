@@ -26,7 +26,6 @@ export const ERROR_VERDICTS = {
   HASH_MISMATCH: 'REJECT',
 
   // --- transaction, context free (REJECT) ---
-  TX_NO_INPUTS: 'REJECT',
   TX_NO_OUTPUTS: 'REJECT',
   TX_TOO_MANY_INPUTS: 'REJECT',
   TX_TOO_MANY_OUTPUTS: 'REJECT',
@@ -86,7 +85,7 @@ export const ERROR_VERDICTS = {
   BLOCK_TIME_TOO_OLD: 'REJECT',
   /** A transaction is dated too far after the block. */
   BLOCK_TX_TIME_TOO_NEW: 'REJECT',
-  /** Two transactions in the block (or one and the chain) spend the same outpoint. */
+  /** Two transactions in the block spend the same outpoint (spending one the chain already spent is BLOCK_MISSING_INPUTS). */
   BLOCK_DOUBLE_SPEND: 'REJECT',
   /** An input spends an outpoint absent from the UTXO set of the parent chain. */
   BLOCK_MISSING_INPUTS: 'REJECT',
@@ -116,6 +115,8 @@ export class ValidationError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Machine-readable facts about the failure (e.g. `ageMs` of a stale transaction). */
+    readonly detail: Readonly<Record<string, number>> = {},
   ) {
     super(`${code}: ${message}`);
     this.verdict = ERROR_VERDICTS[code];

@@ -24,9 +24,9 @@ export interface ChainParams {
   readonly blockIntervalMs: number;
   /** Number of recent blocks the difficulty adjustment averages over. */
   readonly retargetWindow: number;
-  /** Easiest target a block may claim; also the genesis target. */
+  /** Easiest target a block may claim. */
   readonly powLimit: bigint;
-  /** Target of the blocks right after genesis, before the first full retarget window. */
+  /** Target of genesis and of the blocks before the first full retarget window. */
   readonly initialTarget: bigint;
   /** When false, every block uses `initialTarget` (regtest: trivial, fixed difficulty). */
   readonly retarget: boolean;

@@ -34,6 +34,7 @@ function decodeCanonical<T>(
   maxBytes: number,
   limits: unknown,
   what: string,
+  normalize: (decoded: T) => void = () => undefined,
 ): T {
   if (bytes.length > maxBytes) {
     throw new ValidationError('OVERSIZE', `${what} of ${bytes.length} bytes exceeds ${maxBytes}`);
@@ -41,6 +42,7 @@ function decodeCanonical<T>(
   let decoded: T;
   try {
     decoded = codec.decode(bytes, { limits });
+    normalize(decoded);
   } catch (err) {
     throw new ValidationError('MALFORMED_ENCODING', `${what}: ${(err as Error).message}`);
   }
@@ -48,7 +50,10 @@ function decodeCanonical<T>(
   try {
     reencoded = codec.encode(decoded);
   } catch (err) {
-    throw new ValidationError('MALFORMED_ENCODING', `${what} cannot be re-encoded: ${(err as Error).message}`);
+    throw new ValidationError(
+      'MALFORMED_ENCODING',
+      `${what} cannot be re-encoded: ${(err as Error).message}`,
+    );
   }
   if (!bytesEqual(reencoded, bytes)) {
     throw new ValidationError('NON_CANONICAL_ENCODING', `${what} is not canonically encoded`);
@@ -69,8 +74,20 @@ export function encodeHeader(header: BlockHeader): Uint8Array {
   return BlockHeader.encode(header);
 }
 
+/** protons reads fixed64 as signed; the nonce is unsigned (the full 64-bit range is valid). */
+function unsignedNonce(header: BlockHeader | undefined): void {
+  if (header !== undefined) header.nonce = BigInt.asUintN(64, header.nonce);
+}
+
 export function decodeHeader(bytes: Uint8Array): BlockHeader {
-  return decodeCanonical(BlockHeader as Codec<BlockHeader>, bytes, MAX_HEADER_BYTES, undefined, 'block header');
+  return decodeCanonical(
+    BlockHeader as Codec<BlockHeader>,
+    bytes,
+    MAX_HEADER_BYTES,
+    undefined,
+    'block header',
+    unsignedNonce,
+  );
 }
 
 export function encodeBlock(block: Block): Uint8Array {
@@ -79,7 +96,30 @@ export function encodeBlock(block: Block): Uint8Array {
 
 /** Decodes a block; the header must be present. */
 export function decodeBlock(bytes: Uint8Array): Block {
-  const block = decodeCanonical(Block as Codec<Block>, bytes, MAX_BLOCK_BYTES, BLOCK_LIMITS, 'block');
+  const block = decodeCanonical(Block as Codec<Block>, bytes, MAX_BLOCK_BYTES, BLOCK_LIMITS, 'block', (b) =>
+    unsignedNonce(b.header),
+  );
   if (block.header === undefined) throw new ValidationError('MALFORMED_ENCODING', 'block has no header');
   return block;
+}
+
+/**
+ * The encoded header at the start of an encoded block (field 1, length-delimited), without
+ * decoding the transactions, so a block's id can be computed cheaply; undefined when the bytes do
+ * not start with a well-formed header field. The full block is still decoded (canonically) later.
+ */
+export function headerBytesOfBlock(bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes[0] !== 0x0a) return undefined; // field 1, wire type 2
+  let pos = 1;
+  let length = 0;
+  let shift = 0;
+  for (;;) {
+    if (pos >= bytes.length || shift > 14) return undefined;
+    const byte = bytes[pos++]!;
+    length |= (byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) break;
+    shift += 7;
+  }
+  if (length > MAX_HEADER_BYTES || pos + length > bytes.length) return undefined;
+  return bytes.subarray(pos, pos + length);
 }

@@ -11,6 +11,9 @@ import { BLOCK_ID_TAG, targetToBytes } from '../objects/block.js';
 /** Bytes at the end of an encoded header that hold the nonce. */
 export const NONCE_BYTES = 8;
 
+/** Largest nonce (the fixed64 is unsigned). */
+export const MAX_NONCE = (1n << 64n) - 1n;
+
 /** Lexicographic (big-endian numeric) comparison: a <= b. */
 function lessOrEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) {
@@ -36,7 +39,7 @@ export function searchNonce(
     .update(headerBytes.subarray(0, headerBytes.length - NONCE_BYTES));
   const nonceBytes = Buffer.alloc(NONCE_BYTES);
   let nonce = start;
-  for (let i = 0; i < attempts; i++, nonce++) {
+  for (let i = 0; i < attempts && nonce <= MAX_NONCE; i++, nonce++) {
     if (nonce === 0n) continue; // nonce 0 is not encoded in proto3, so it cannot sit in the last 8 bytes
     nonceBytes.writeBigUInt64LE(nonce);
     const digest = base.copy().update(nonceBytes).digest();

@@ -55,7 +55,11 @@ export function checkHeaderContextFree(header: BlockHeader, blockId: Uint8Array,
   ensure(target > 0n && target <= params.powLimit, 'BLOCK_BAD_POW', 'target outside (0, powLimit]');
   ensure(meetsTarget(blockId, target), 'BLOCK_BAD_POW', 'block id above its target');
   ensure(
-    verifySignatureCached(header.minerSignature, headerSigningHash(header, params.network), header.minerPublicKey),
+    verifySignatureCached(
+      header.minerSignature,
+      headerSigningHash(header, params.network),
+      header.minerPublicKey,
+    ),
     'BLOCK_BAD_SIGNATURE',
     'miner signature does not verify',
   );
@@ -73,14 +77,19 @@ export function checkHeaderContext(
     'BLOCK_BAD_HEIGHT',
     `height ${header.height}, parent at ${context.parentHeight}`,
   );
-  ensure(bytesToBigInt(header.target) === context.expectedTarget, 'BLOCK_BAD_TARGET', 'wrong difficulty target');
+  ensure(
+    bytesToBigInt(header.target) === context.expectedTarget,
+    'BLOCK_BAD_TARGET',
+    'wrong difficulty target',
+  );
   ensure(
     header.timestamp > context.medianTimePast,
     'BLOCK_TIME_TOO_OLD',
     `timestamp ${header.timestamp} not above median time past ${context.medianTimePast}`,
   );
   if (header.timestamp > now + params.maxBlockFutureDriftMs) {
-    throw new ValidationError('BLOCK_TIME_TOO_NEW', `dated ${header.timestamp - now} ms in the future`);
+    const aheadMs = header.timestamp - now;
+    throw new ValidationError('BLOCK_TIME_TOO_NEW', `dated ${aheadMs} ms in the future`, { aheadMs });
   }
 }
 
@@ -100,7 +109,11 @@ export function checkBlockBody(block: FullBlock, params: ChainParams): Uint8Arra
   ensure(transactions.length > 0, 'BLOCK_BAD_STRUCTURE', 'block has no transactions');
   const coinbase = transactions[0]!;
   ensure(isCoinbase(coinbase), 'BLOCK_BAD_COINBASE', 'first transaction is not a coinbase');
-  ensure(coinbase.coinbaseHeight === header.height, 'BLOCK_BAD_COINBASE', 'coinbase height differs from block');
+  ensure(
+    coinbase.coinbaseHeight === header.height,
+    'BLOCK_BAD_COINBASE',
+    'coinbase height differs from block',
+  );
   const seen = new Set<string>();
   transactions.forEach((tx, i) => {
     if (i > 0) ensure(!isCoinbase(tx), 'BLOCK_BAD_COINBASE', `transaction ${i} is a second coinbase`);
@@ -184,7 +197,11 @@ export function connectBlockTransactions(
   });
   const coinbaseOut = block.transactions[0]!.outputs.reduce((sum, output) => sum + output.amount, 0n);
   const allowed = blockSubsidy(params, height) + fees;
-  ensure(coinbaseOut <= allowed, 'BLOCK_COINBASE_TOO_LARGE', `coinbase pays ${coinbaseOut}, allowed ${allowed}`);
+  ensure(
+    coinbaseOut <= allowed,
+    'BLOCK_COINBASE_TOO_LARGE',
+    `coinbase pays ${coinbaseOut}, allowed ${allowed}`,
+  );
   // Outputs created and spent within the block never reach the UTXO set.
   return {
     spent: spent.filter((s) => !createdInBlock.has(s.key)),

@@ -9,19 +9,29 @@
  * Steps 1 and 3 need no chain state, so a forged or malformed transaction gets the same REJECT
  * verdict on every node whatever its state.
  */
-import { ADDRESS_LENGTH, addressOf, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../../crypto/index.js';
+
 import { bytesEqual, HASH_LENGTH } from '../../crypto/hash.js';
-import { verifySignatureCached } from '../../crypto/index.js';
+import {
+  ADDRESS_LENGTH,
+  addressOf,
+  PUBLIC_KEY_LENGTH,
+  SIGNATURE_LENGTH,
+  verifySignatureCached,
+} from '../../crypto/index.js';
 import type { Transaction } from '../encoding/codec.js';
+import { MAX_TX_INPUTS, MAX_TX_OUTPUTS } from '../encoding/limits.js';
 import { ensure, ValidationError } from '../errors.js';
 import { isCoinbase, outpointKey, sighashOf, TX_VERSION } from '../objects/transaction.js';
-import { MAX_MONEY, type ChainParams } from '../params.js';
+import { type ChainParams, MAX_MONEY } from '../params.js';
 import type { Utxo, UtxoView } from './utxo.js';
 
 /** Context-free checks. `allowCoinbase`: only inside a block, as its first transaction. */
 export function checkTransactionSyntax(tx: Transaction, allowCoinbase: boolean): void {
   ensure(tx.version === TX_VERSION, 'UNSUPPORTED_VERSION', `transaction version ${tx.version}`);
   ensure(tx.outputs.length > 0, 'TX_NO_OUTPUTS', 'transaction has no outputs');
+  // The decoder caps these too; checking here keeps locally built transactions to the same rules.
+  ensure(tx.inputs.length <= MAX_TX_INPUTS, 'TX_TOO_MANY_INPUTS', `${tx.inputs.length} inputs`);
+  ensure(tx.outputs.length <= MAX_TX_OUTPUTS, 'TX_TOO_MANY_OUTPUTS', `${tx.outputs.length} outputs`);
   if (isCoinbase(tx)) {
     ensure(allowCoinbase, 'TX_BAD_COINBASE', 'a coinbase is only valid as the first transaction of a block');
   } else {
@@ -30,7 +40,11 @@ export function checkTransactionSyntax(tx: Transaction, allowCoinbase: boolean):
   let total = 0n;
   for (const output of tx.outputs) {
     ensure(output.address.length === ADDRESS_LENGTH, 'TX_BAD_FIELD_LENGTH', 'output address length');
-    ensure(output.amount > 0n && output.amount <= MAX_MONEY, 'TX_BAD_AMOUNT', `output amount ${output.amount}`);
+    ensure(
+      output.amount > 0n && output.amount <= MAX_MONEY,
+      'TX_BAD_AMOUNT',
+      `output amount ${output.amount}`,
+    );
     total += output.amount;
     ensure(total <= MAX_MONEY, 'TX_BAD_AMOUNT', 'outputs sum above MAX_MONEY');
   }
@@ -48,10 +62,12 @@ export function checkTransactionSyntax(tx: Transaction, allowCoinbase: boolean):
 /** Relay policy: the timestamp must lie in [now - txMaxAgeMs, now + txMaxFutureDriftMs]. */
 export function checkRelayTimestamp(tx: Transaction, params: ChainParams, now: number): void {
   if (tx.timestamp > now + params.txMaxFutureDriftMs) {
-    throw new ValidationError('TX_TIME_TOO_NEW', `dated ${tx.timestamp - now} ms in the future`);
+    const aheadMs = tx.timestamp - now;
+    throw new ValidationError('TX_TIME_TOO_NEW', `dated ${aheadMs} ms in the future`, { aheadMs });
   }
   if (tx.timestamp < now - params.txMaxAgeMs) {
-    throw new ValidationError('TX_TOO_OLD', `dated ${now - tx.timestamp} ms ago, older than the relay window`);
+    const ageMs = now - tx.timestamp;
+    throw new ValidationError('TX_TOO_OLD', `dated ${ageMs} ms ago, older than the relay window`, { ageMs });
   }
 }
 
