@@ -262,12 +262,14 @@ export class InvRelay {
       requested.delete(key);
       await this.validate(peer, key, object.type, object.payload);
     }
+    const notFound = new Set(response.notFound.map((item) => invKeyOf(item.type, item.hash)));
     for (const item of [...response.notFound, ...response.deferred]) {
       const key = invKeyOf(item.type, item.hash);
       if (!requested.delete(key)) continue;
       this.tracker.receivedResponse(peer, key, { found: false });
       this.resolveKey(key, peer);
-      if (response.notFound.includes(item)) reputation.offence(peer, 'NOTFOUND_AFTER_ANNOUNCE', key);
+      // Deferred items (the response was full) are never an offence.
+      if (notFound.has(key)) reputation.offence(peer, 'NOTFOUND_AFTER_ANNOUNCE', key);
     }
     for (const key of requested) {
       this.tracker.receivedResponse(peer, key, { found: false });

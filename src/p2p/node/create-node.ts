@@ -1,0 +1,194 @@
+/**
+ * Builds and starts the node's libp2p host: TCP, noise, yamux, identify, ping and gossipsub on the
+ * inventory topic, with a persistent identity and peer store, a connection gater fed by the
+ * reputation layer, and a dialer that keeps the static peers connected.
+ *
+ * @example
+ * ```ts
+ * const node = await createP2PNode({ network: 'devnet', dataDir: '/tmp/n1', host: '127.0.0.1', port: 0 });
+ * console.log(node.peerId.toString(), node.multiaddrs().map(String));
+ * node.gossipsub.addEventListener('gossipsub:message', (evt) => console.log(evt.detail.propagationSource));
+ * await node.stop();
+ * ```
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type GossipSub, type GossipSubComponents, gossipsub } from '@chainsafe/libp2p-gossipsub';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { type Identify, identify } from '@libp2p/identify';
+import { type Libp2p, type PeerId, StrictNoSign } from '@libp2p/interface';
+import { type Ping, ping } from '@libp2p/ping';
+import { tcp } from '@libp2p/tcp';
+import type { Multiaddr } from '@multiformats/multiaddr';
+import { LevelDatastore } from 'datastore-level';
+import { createLibp2p } from 'libp2p';
+import { INV_VERDICT_WINDOW_HEARTBEATS, invTopic, MAX_GOSSIP_RPC_BYTES } from '../wire/constants.js';
+import { createConnectionGater, OPEN_GATE, type PeerGate } from './gater.js';
+import { contentMsgId, fastContentMsgId, peerScoreParams, SCORE_THRESHOLDS } from './gossip-config.js';
+import { loadOrCreatePrivateKey } from './identity.js';
+import { PeerDialer, parseBootstrapAddrs, type RedialPolicy } from './peer-dialer.js';
+
+/** The libp2p services of a trustmesh node. */
+export interface P2PServices extends Record<string, unknown> {
+  identify: Identify;
+  ping: Ping;
+  pubsub: GossipSub;
+}
+
+export type P2PLibp2p = Libp2p<P2PServices>;
+
+export interface P2PNodeOptions {
+  /** Network name: part of the topic and protocol ids, so networks never mix. */
+  network: string;
+  /** Holds `p2p-key` (identity) and `peerstore/` (LevelDB); created if missing. */
+  dataDir: string;
+  /** Listen address (IPv4 or IPv6 literal). Default '0.0.0.0'. */
+  host?: string;
+  /** Listen TCP port; 0 picks a free port. Default 0. */
+  port?: number;
+  /** Multiaddrs to announce instead of the listen addresses (e.g. behind NAT). */
+  announce?: string[];
+  /** Static peers, each a multiaddr ending in `/p2p/<peer id>`: dialed at start and kept connected. */
+  bootstrap?: string[];
+  /** Refuses blocked peers (the reputation layer's ban list). Default: nobody is blocked. */
+  peerGate?: PeerGate;
+  /** Gossipsub P5: the reputation layer's score of a peer id (weight 1). Default: 0 for everyone. */
+  appSpecificScore?: (peerId: string) => number;
+  /** Exempt 127.0.0.1 from gossipsub's IP-colocation penalty (devnet: all nodes on loopback). Default false. */
+  allowLoopbackColocation?: boolean;
+  /**
+   * Put `/ip4/127.0.0.1` on the connection manager's allow list, lifting its per-IP inbound rate
+   * limit (~5 connections/s) for loopback (devnet only). Default false.
+   */
+  devnetLoopback?: boolean;
+  /** Connections kept before libp2p prunes the least valuable. Default 100. */
+  maxConnections?: number;
+  /** Re-dial backoff of the static peers. */
+  redial?: Partial<RedialPolicy>;
+}
+
+export interface P2PNode {
+  readonly libp2p: P2PLibp2p;
+  /** The gossipsub router, typed so `reportMessageValidationResult`, `getScore`, `dumpPeerScoreStats` work. */
+  readonly gossipsub: GossipSub;
+  readonly peerId: PeerId;
+  readonly network: string;
+  /** The inventory topic this node is subscribed to. */
+  readonly invTopic: string;
+  /** Listen addresses with `/p2p/<peer id>`, ready to give to other nodes as bootstrap addresses. */
+  multiaddrs(): Multiaddr[];
+  /** Stops the dialer and libp2p, then closes the peer store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Default cap on connections: a devnet has tens of nodes; Bitcoin Core keeps ~125. */
+export const DEFAULT_MAX_CONNECTIONS = 100;
+
+/** User agent sent in identify. */
+export const USER_AGENT = 'trustmesh/0.1.0';
+
+function listenAddr(host: string, port: number): string {
+  return host.includes(':') ? `/ip6/${host}/tcp/${port}` : `/ip4/${host}/tcp/${port}`;
+}
+
+/** Creates, starts and returns the node; on failure nothing is left running or open. */
+export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
+  const topic = invTopic(options.network);
+  const bootstrap = parseBootstrapAddrs(options.bootstrap ?? []);
+  const gate = options.peerGate ?? OPEN_GATE;
+  await mkdir(options.dataDir, { recursive: true });
+  const privateKey = await loadOrCreatePrivateKey(options.dataDir);
+  const datastore = new LevelDatastore(join(options.dataDir, 'peerstore'));
+  await datastore.open();
+
+  let libp2p: P2PLibp2p;
+  try {
+    libp2p = await createLibp2p<P2PServices>({
+      privateKey,
+      datastore,
+      nodeInfo: { userAgent: USER_AGENT },
+      addresses: {
+        listen: [listenAddr(options.host ?? '0.0.0.0', options.port ?? 0)],
+        announce: options.announce ?? [],
+      },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      connectionGater: createConnectionGater(gate),
+      connectionManager: {
+        maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+        allow: options.devnetLoopback === true ? ['/ip4/127.0.0.1'] : [],
+      },
+      // Under CPU load, ping timeouts made the monitor abort every connection (STACK-NOTES).
+      connectionMonitor: { abortConnectionOnPingFailure: false },
+      services: {
+        identify: identify(),
+        ping: ping(),
+        // gossipsub() is typed as a generic PubSub; the instance is a GossipSub.
+        pubsub: gossipsub({
+          globalSignaturePolicy: StrictNoSign,
+          msgIdFn: contentMsgId,
+          fastMsgIdFn: fastContentMsgId,
+          asyncValidation: true,
+          floodPublish: false,
+          fallbackToFloodsub: false,
+          doPX: false,
+          allowPublishToZeroTopicPeers: true,
+          ignoreDuplicatePublishError: true,
+          allowedTopics: [topic],
+          maxInboundDataLength: MAX_GOSSIP_RPC_BYTES,
+          mcacheLength: INV_VERDICT_WINDOW_HEARTBEATS,
+          scoreParams: peerScoreParams({
+            topic,
+            appSpecificScore: options.appSpecificScore ?? (() => 0),
+            allowLoopbackColocation: options.allowLoopbackColocation === true,
+          }),
+          scoreThresholds: SCORE_THRESHOLDS,
+        }) as unknown as (components: GossipSubComponents) => GossipSub,
+      },
+    });
+  } catch (err) {
+    await datastore.close();
+    throw err;
+  }
+
+  const pubsub = libp2p.services.pubsub;
+  let dialer: PeerDialer;
+  try {
+    pubsub.subscribe(topic);
+    dialer = new PeerDialer(
+      libp2p,
+      bootstrap,
+      gate,
+      libp2p.logger.forComponent('trustmesh:p2p:dialer'),
+      options.redial,
+    );
+    dialer.start();
+  } catch (err) {
+    await libp2p.stop();
+    await datastore.close();
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    libp2p,
+    gossipsub: pubsub,
+    peerId: libp2p.peerId,
+    network: options.network,
+    invTopic: topic,
+    multiaddrs: () => libp2p.getMultiaddrs(),
+    stop: () => {
+      stopping ??= (async () => {
+        dialer.stop();
+        try {
+          await libp2p.stop();
+        } finally {
+          await datastore.close();
+        }
+      })();
+      return stopping;
+    },
+  };
+}

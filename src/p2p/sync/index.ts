@@ -1,0 +1,4 @@
+/** Chain and mempool synchronisation over `/trustmesh/<network>/sync/1.0.0`. */
+export * from './client.js';
+export * from './errors.js';
+export * from './server.js';

@@ -1,0 +1,101 @@
+/**
+ * Server side of `/trustmesh/<network>/sync/1.0.0`: one request and one response per stream.
+ *
+ * The request must arrive within SYNC_TIMEOUT_MS of the stream opening (a silent stream is reset,
+ * not penalised: it costs us only a timer). An oversize, undecodable, non-canonical or rule-breaking
+ * request is a protocol violation: reported, then the stream is reset. Answers are clamped to the
+ * protocol's limits whatever the InventorySource returns.
+ */
+import type { IncomingStreamData, Libp2p, Logger } from '@libp2p/interface';
+import {
+  decodeSyncRequest,
+  encodeBlockIds,
+  encodeMempoolInv,
+  encodeStatus,
+  type SyncQuery,
+} from '../wire/codec.js';
+import {
+  MAX_MEMPOOL_INV_ITEMS,
+  MAX_SYNC_REQUEST_BYTES,
+  SYNC_MAX_INBOUND_STREAMS,
+  SYNC_TIMEOUT_MS,
+  syncProtocol,
+} from '../wire/constants.js';
+import { WireError } from '../wire/errors.js';
+import { frameStream } from '../wire/framing.js';
+import type { InventorySource } from '../wire/inventory-source.js';
+import type { ProtocolViolationHandler } from '../wire/violations.js';
+
+export interface SyncServerInit {
+  network: string;
+  source: InventorySource;
+  onProtocolViolation?: ProtocolViolationHandler;
+}
+
+/** The encoded response to `query` (exported for unit tests). */
+export function answerSyncQuery(source: InventorySource, query: SyncQuery): Uint8Array {
+  switch (query.kind) {
+    case 'status':
+      return encodeStatus(source.status());
+    case 'getBlocks':
+      return encodeBlockIds(source.blocksAfter(query.locator, query.max).slice(0, query.max));
+    case 'getMempool':
+      return encodeMempoolInv(source.mempoolTxids(MAX_MEMPOOL_INV_ITEMS).slice(0, MAX_MEMPOOL_INV_ITEMS));
+  }
+}
+
+export class SyncServer {
+  readonly protocol: string;
+  private readonly source: InventorySource;
+  private readonly onViolation: ProtocolViolationHandler;
+  private readonly log: Logger;
+  private running = false;
+
+  constructor(
+    private readonly libp2p: Libp2p,
+    init: SyncServerInit,
+  ) {
+    this.protocol = syncProtocol(init.network);
+    this.source = init.source;
+    this.onViolation = init.onProtocolViolation ?? (() => {});
+    this.log = libp2p.logger.forComponent('trustmesh:sync:server');
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.libp2p.handle(this.protocol, (data) => void this.onStream(data), {
+      maxInboundStreams: SYNC_MAX_INBOUND_STREAMS,
+    });
+    this.running = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.libp2p.unhandle(this.protocol);
+  }
+
+  private async onStream({ stream, connection }: IncomingStreamData): Promise<void> {
+    const peer = connection.remotePeer.toString();
+    const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS);
+    try {
+      const frames = frameStream(stream, MAX_SYNC_REQUEST_BYTES);
+      const bytes = await frames.read({ signal });
+      if (bytes === undefined) {
+        stream.abort(new Error('sync stream closed before a request'));
+        return;
+      }
+      const query = decodeSyncRequest(bytes);
+      await frames.write(answerSyncQuery(this.source, query), { signal });
+      await stream.close({ signal });
+    } catch (err) {
+      if (err instanceof WireError) {
+        this.log('protocol violation by %s: %s', peer, err.message);
+        this.onViolation(peer, err.kind, err.message);
+      } else {
+        this.log('sync stream from %s failed: %s', peer, (err as Error).message);
+      }
+      stream.abort(err as Error);
+    }
+  }
+}

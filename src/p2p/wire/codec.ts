@@ -1,0 +1,410 @@
+/**
+ * Canonical, bounded encoding of the wire messages (protobuf via protons; schema in messages.proto).
+ *
+ * Same approach as the consensus codec (src/chain/encoding/codec.ts): every decode checks the byte
+ * length against the message's limit before parsing, caps repeated fields while parsing, checks
+ * each field's rules (hash lengths, known types, ranges), then re-encodes the result and compares
+ * it with the input, so each message has exactly one valid encoding. Failures throw `WireError`
+ * with kind OVERSIZE, MALFORMED or NON_CANONICAL.
+ *
+ * Encoders take values this node built itself: they check the same rules and throw RangeError or
+ * TypeError (a local bug, never a peer's fault).
+ */
+import { bytesEqual, toHex } from '../../crypto/hash.js';
+import {
+  MAX_BLOCKS_PER_REQUEST,
+  MAX_CUMULATIVE_WORK_BYTES,
+  MAX_DATA_FRAME_BYTES,
+  MAX_GETDATA_BYTES,
+  MAX_GETDATA_ITEMS,
+  MAX_INV_BYTES,
+  MAX_INV_ITEMS,
+  MAX_LOCATOR_HASHES,
+  MAX_MEMPOOL_INV_ITEMS,
+  MAX_SYNC_REQUEST_BYTES,
+  MAX_SYNC_RESPONSE_BYTES,
+  WIRE_HASH_BYTES,
+} from './constants.js';
+import { WireError } from './errors.js';
+import { BlockIds, Data, GetData, Inv, InvType, Status, SyncRequest } from './messages.pb.js';
+
+export { InvType } from './messages.pb.js';
+
+/** An inventory item: what kind of object, and its 32-byte id (txid or block id). */
+export interface InvItem {
+  type: InvType;
+  hash: Uint8Array;
+}
+
+/** An object in a `Data` response: its kind and its canonical encoding (not yet validated). */
+export interface DataObject {
+  type: InvType;
+  payload: Uint8Array;
+}
+
+export interface GetDataMessage {
+  requestId: number;
+  items: InvItem[];
+}
+
+export interface DataMessage {
+  requestId: number;
+  objects: DataObject[];
+  notFound: InvItem[];
+  deferred: InvItem[];
+}
+
+/** A decoded `SyncRequest`: exactly one query. */
+export type SyncQuery =
+  | { kind: 'status' }
+  | { kind: 'getBlocks'; locator: Uint8Array[]; max: number }
+  | { kind: 'getMempool' };
+
+/** A node's view of its chain, as answered to a `status` query. */
+export interface ChainStatus {
+  genesis: Uint8Array;
+  tip: Uint8Array;
+  height: number;
+  cumulativeWork: bigint;
+}
+
+// ---------------------------------------------------------------------------------------------
+// InvType helpers
+// ---------------------------------------------------------------------------------------------
+
+/** The inventory types valid on the wire (INV_TYPE_UNSPECIFIED never is). */
+export const INV_TYPES: readonly InvType[] = [InvType.TX, InvType.BLOCK];
+
+/** True for TX and BLOCK. */
+export function isKnownInvType(type: unknown): type is InvType {
+  return type === InvType.TX || type === InvType.BLOCK;
+}
+
+/** Map key of an item: `tx:<hex>` or `block:<hex>` (lowercase hex of the hash). */
+export function invKey(type: InvType, hash: Uint8Array): string {
+  if (!isKnownInvType(type)) throw new TypeError(`unknown inventory type: ${String(type)}`);
+  return `${type === InvType.TX ? 'tx' : 'block'}:${toHex(hash)}`;
+}
+
+/** The type named `tx` or `block` (the relay engine's ObjectType). */
+export function invTypeFromName(name: 'tx' | 'block'): InvType {
+  if (name === 'tx') return InvType.TX;
+  if (name === 'block') return InvType.BLOCK;
+  throw new TypeError(`unknown inventory type name: ${String(name)}`);
+}
+
+/** Short lowercase name of a type, for logs and the relay engine: `tx` or `block`. */
+export function invTypeName(type: InvType): 'tx' | 'block' {
+  if (!isKnownInvType(type)) throw new TypeError(`unknown inventory type: ${String(type)}`);
+  return type === InvType.TX ? 'tx' : 'block';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic bounded canonical decode
+// ---------------------------------------------------------------------------------------------
+
+interface Codec<T> {
+  encode(obj: Partial<T>): Uint8Array;
+  decode(buf: Uint8Array, opts?: { limits?: unknown }): T;
+}
+
+function decodeCanonical<T>(
+  codec: Codec<T>,
+  bytes: Uint8Array,
+  maxBytes: number,
+  limits: unknown,
+  what: string,
+): T {
+  if (bytes.length > maxBytes) {
+    throw new WireError('OVERSIZE', `${what} of ${bytes.length} bytes exceeds ${maxBytes}`);
+  }
+  let decoded: T;
+  try {
+    decoded = codec.decode(bytes, { limits });
+  } catch (err) {
+    const kind = (err as Error).name === 'MaxLengthError' ? 'OVERSIZE' : 'MALFORMED';
+    throw new WireError(kind, `${what}: ${(err as Error).message}`);
+  }
+  let reencoded: Uint8Array;
+  try {
+    reencoded = codec.encode(decoded);
+  } catch (err) {
+    throw new WireError('MALFORMED', `${what} cannot be re-encoded: ${(err as Error).message}`);
+  }
+  if (!bytesEqual(reencoded, bytes)) {
+    throw new WireError('NON_CANONICAL', `${what} is not canonically encoded`);
+  }
+  return decoded;
+}
+
+function checkItems(items: readonly { type: InvType; hash: Uint8Array }[], what: string): void {
+  for (const [i, item] of items.entries()) {
+    if (!isKnownInvType(item.type)) throw new WireError('MALFORMED', `${what}[${i}] has no valid type`);
+    if (item.hash.length !== WIRE_HASH_BYTES) {
+      throw new WireError(
+        'MALFORMED',
+        `${what}[${i}] hash is ${item.hash.length} bytes, not ${WIRE_HASH_BYTES}`,
+      );
+    }
+  }
+}
+
+function checkHashes(hashes: readonly Uint8Array[], what: string): void {
+  for (const [i, hash] of hashes.entries()) {
+    if (hash.length !== WIRE_HASH_BYTES) {
+      throw new WireError('MALFORMED', `${what}[${i}] is ${hash.length} bytes, not ${WIRE_HASH_BYTES}`);
+    }
+  }
+}
+
+/** Local-input checks for encoders: a failure is our bug, so a plain RangeError. */
+function assertItems(items: readonly InvItem[], max: number, what: string): void {
+  if (items.length > max) throw new RangeError(`${what}: ${items.length} items exceed ${max}`);
+  for (const item of items) {
+    if (!isKnownInvType(item.type))
+      throw new TypeError(`${what}: unknown inventory type ${String(item.type)}`);
+    if (item.hash.length !== WIRE_HASH_BYTES)
+      throw new RangeError(`${what}: hash of ${item.hash.length} bytes`);
+  }
+}
+
+function assertHashes(hashes: readonly Uint8Array[], max: number, what: string): void {
+  if (hashes.length > max) throw new RangeError(`${what}: ${hashes.length} hashes exceed ${max}`);
+  for (const hash of hashes) {
+    if (hash.length !== WIRE_HASH_BYTES) throw new RangeError(`${what}: hash of ${hash.length} bytes`);
+  }
+}
+
+function assertUint32(value: number, what: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) throw new RangeError(`${what}: ${value}`);
+}
+
+type Bytes = Uint8Array<ArrayBuffer>;
+
+/**
+ * A fresh plain Uint8Array with the bytes of `view`. Decoded fields are copied out of the frame: a
+ * 32-byte hash kept in a map must not pin a 64 KiB message (or a 4 MiB response) in memory, and
+ * callers get plain Uint8Arrays rather than Buffer views.
+ */
+const copy = (view: Uint8Array): Uint8Array => new Uint8Array(view);
+const copyItems = (items: readonly InvItem[]): InvItem[] =>
+  items.map((item) => ({ type: item.type, hash: copy(item.hash) }));
+const wireItems = (items: readonly InvItem[]) =>
+  items.map((item) => ({ type: item.type, hash: item.hash as Bytes }));
+
+// ---------------------------------------------------------------------------------------------
+// Inv (gossipsub payload)
+// ---------------------------------------------------------------------------------------------
+
+/** Encodes a gossiped announcement of 1..MAX_INV_ITEMS items. */
+export function encodeInv(items: readonly InvItem[]): Uint8Array {
+  if (items.length === 0) throw new RangeError('Inv: no items');
+  assertItems(items, MAX_INV_ITEMS, 'Inv');
+  return Inv.encode({ items: wireItems(items) });
+}
+
+/** Decodes a gossiped announcement: 1..MAX_INV_ITEMS valid items, at most MAX_INV_BYTES. */
+export function decodeInv(bytes: Uint8Array): InvItem[] {
+  const inv = decodeCanonical(Inv as Codec<Inv>, bytes, MAX_INV_BYTES, { items: MAX_INV_ITEMS }, 'Inv');
+  if (inv.items.length === 0) throw new WireError('MALFORMED', 'Inv has no items');
+  checkItems(inv.items, 'Inv.items');
+  return copyItems(inv.items);
+}
+
+/** Encodes a `getMempool` answer: an `Inv` of at most MAX_MEMPOOL_INV_ITEMS TX items (may be empty). */
+export function encodeMempoolInv(txids: readonly Uint8Array[]): Uint8Array {
+  assertHashes(txids, MAX_MEMPOOL_INV_ITEMS, 'mempool Inv');
+  return Inv.encode({ items: txids.map((hash) => ({ type: InvType.TX, hash: hash as Bytes })) });
+}
+
+/** Decodes a `getMempool` answer into txids; every item must be of type TX. */
+export function decodeMempoolInv(bytes: Uint8Array): Uint8Array[] {
+  const inv = decodeCanonical(
+    Inv as Codec<Inv>,
+    bytes,
+    MAX_SYNC_RESPONSE_BYTES,
+    { items: MAX_MEMPOOL_INV_ITEMS },
+    'mempool Inv',
+  );
+  checkItems(inv.items, 'mempool Inv.items');
+  for (const [i, item] of inv.items.entries()) {
+    if (item.type !== InvType.TX) throw new WireError('MALFORMED', `mempool Inv.items[${i}] is not a TX`);
+  }
+  return inv.items.map((item) => copy(item.hash));
+}
+
+// ---------------------------------------------------------------------------------------------
+// getdata
+// ---------------------------------------------------------------------------------------------
+
+export function encodeGetData(message: GetDataMessage): Uint8Array {
+  assertUint32(message.requestId, 'GetData.requestId');
+  if (message.items.length === 0) throw new RangeError('GetData: no items');
+  assertItems(message.items, MAX_GETDATA_ITEMS, 'GetData');
+  return GetData.encode({ requestId: message.requestId, items: wireItems(message.items) });
+}
+
+/** Decodes a request: 1..MAX_GETDATA_ITEMS valid items, at most MAX_GETDATA_BYTES. */
+export function decodeGetData(bytes: Uint8Array): GetDataMessage {
+  const message = decodeCanonical(
+    GetData as Codec<GetData>,
+    bytes,
+    MAX_GETDATA_BYTES,
+    { items: MAX_GETDATA_ITEMS },
+    'GetData',
+  );
+  if (message.items.length === 0) throw new WireError('MALFORMED', 'GetData has no items');
+  checkItems(message.items, 'GetData.items');
+  return { requestId: message.requestId, items: copyItems(message.items) };
+}
+
+export function encodeData(message: DataMessage): Uint8Array {
+  assertUint32(message.requestId, 'Data.requestId');
+  if (message.objects.length > MAX_GETDATA_ITEMS) throw new RangeError('Data: too many objects');
+  for (const object of message.objects) {
+    if (!isKnownInvType(object.type)) throw new TypeError(`Data: unknown object type ${String(object.type)}`);
+    if (object.payload.length === 0) throw new RangeError('Data: empty payload');
+  }
+  assertItems(message.notFound, MAX_GETDATA_ITEMS, 'Data.notFound');
+  assertItems(message.deferred, MAX_GETDATA_ITEMS, 'Data.deferred');
+  return Data.encode({
+    requestId: message.requestId,
+    objects: message.objects.map((object) => ({ type: object.type, payload: object.payload as Bytes })),
+    notFound: wireItems(message.notFound),
+    deferred: wireItems(message.deferred),
+  });
+}
+
+/**
+ * Decodes a response: each list at most MAX_GETDATA_ITEMS entries, objects of a known type with a
+ * non-empty payload, at most MAX_DATA_FRAME_BYTES. Whether it answers the request is the caller's check.
+ */
+export function decodeData(bytes: Uint8Array): DataMessage {
+  const limits = { objects: MAX_GETDATA_ITEMS, notFound: MAX_GETDATA_ITEMS, deferred: MAX_GETDATA_ITEMS };
+  const message = decodeCanonical(Data as Codec<Data>, bytes, MAX_DATA_FRAME_BYTES, limits, 'Data');
+  for (const [i, object] of message.objects.entries()) {
+    if (!isKnownInvType(object.type))
+      throw new WireError('MALFORMED', `Data.objects[${i}] has no valid type`);
+    if (object.payload.length === 0)
+      throw new WireError('MALFORMED', `Data.objects[${i}] has an empty payload`);
+  }
+  checkItems(message.notFound, 'Data.notFound');
+  checkItems(message.deferred, 'Data.deferred');
+  return {
+    requestId: message.requestId,
+    objects: message.objects.map((object) => ({ type: object.type, payload: copy(object.payload) })),
+    notFound: copyItems(message.notFound),
+    deferred: copyItems(message.deferred),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// sync
+// ---------------------------------------------------------------------------------------------
+
+export function encodeSyncRequest(query: SyncQuery): Uint8Array {
+  switch (query.kind) {
+    case 'status':
+      return SyncRequest.encode({ status: {} });
+    case 'getMempool':
+      return SyncRequest.encode({ getMempool: {} });
+    case 'getBlocks':
+      assertHashes(query.locator, MAX_LOCATOR_HASHES, 'GetBlocks.locator');
+      if (!Number.isInteger(query.max) || query.max < 1 || query.max > MAX_BLOCKS_PER_REQUEST) {
+        throw new RangeError(`GetBlocks.max must be 1..${MAX_BLOCKS_PER_REQUEST}, got ${query.max}`);
+      }
+      return SyncRequest.encode({ getBlocks: { locator: query.locator as Bytes[], max: query.max } });
+  }
+}
+
+/** Decodes a sync request: exactly one query; a locator of at most 64 hashes and 1 <= max <= 500. */
+export function decodeSyncRequest(bytes: Uint8Array): SyncQuery {
+  const request = decodeCanonical(
+    SyncRequest as Codec<SyncRequest>,
+    bytes,
+    MAX_SYNC_REQUEST_BYTES,
+    { getBlocks: { locator: MAX_LOCATOR_HASHES } },
+    'SyncRequest',
+  );
+  if (request.status !== undefined) return { kind: 'status' };
+  if (request.getMempool !== undefined) return { kind: 'getMempool' };
+  if (request.getBlocks !== undefined) {
+    const { locator, max } = request.getBlocks;
+    checkHashes(locator, 'GetBlocks.locator');
+    if (max < 1 || max > MAX_BLOCKS_PER_REQUEST) {
+      throw new WireError('MALFORMED', `GetBlocks.max must be 1..${MAX_BLOCKS_PER_REQUEST}, got ${max}`);
+    }
+    return { kind: 'getBlocks', locator: locator.map(copy), max };
+  }
+  throw new WireError('MALFORMED', 'SyncRequest sets no query');
+}
+
+/** Minimal big-endian bytes of a non-negative bigint (empty for 0). */
+export function bigintToBytes(value: bigint): Uint8Array {
+  if (value < 0n) throw new RangeError('negative value');
+  const out: number[] = [];
+  for (let v = value; v > 0n; v >>= 8n) out.push(Number(v & 0xffn));
+  return Uint8Array.from(out.reverse());
+}
+
+function bytesToBigint(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value;
+}
+
+export function encodeStatus(status: ChainStatus): Uint8Array {
+  assertHashes([status.genesis, status.tip], 2, 'Status');
+  assertUint32(status.height, 'Status.height');
+  const work = bigintToBytes(status.cumulativeWork);
+  if (work.length > MAX_CUMULATIVE_WORK_BYTES) throw new RangeError('Status.cumulativeWork too large');
+  return Status.encode({
+    genesis: status.genesis as Bytes,
+    tip: status.tip as Bytes,
+    height: status.height,
+    cumulativeWork: work as Bytes,
+  });
+}
+
+/** Decodes a `Status`: 32-byte genesis and tip, minimal big-endian cumulativeWork of at most 64 bytes. */
+export function decodeStatus(bytes: Uint8Array): ChainStatus {
+  const status = decodeCanonical(
+    Status as Codec<Status>,
+    bytes,
+    MAX_SYNC_RESPONSE_BYTES,
+    undefined,
+    'Status',
+  );
+  checkHashes([status.genesis, status.tip], 'Status.genesis/tip');
+  if (status.cumulativeWork.length > MAX_CUMULATIVE_WORK_BYTES) {
+    throw new WireError('OVERSIZE', `Status.cumulativeWork of ${status.cumulativeWork.length} bytes`);
+  }
+  if (status.cumulativeWork[0] === 0) {
+    throw new WireError('NON_CANONICAL', 'Status.cumulativeWork has a leading zero byte');
+  }
+  return {
+    genesis: copy(status.genesis),
+    tip: copy(status.tip),
+    height: status.height,
+    cumulativeWork: bytesToBigint(status.cumulativeWork),
+  };
+}
+
+export function encodeBlockIds(ids: readonly Uint8Array[]): Uint8Array {
+  assertHashes(ids, MAX_BLOCKS_PER_REQUEST, 'BlockIds');
+  return BlockIds.encode({ ids: ids as Bytes[] });
+}
+
+/** Decodes a `BlockIds` of at most `max` (<= MAX_BLOCKS_PER_REQUEST) 32-byte ids. */
+export function decodeBlockIds(bytes: Uint8Array, max = MAX_BLOCKS_PER_REQUEST): Uint8Array[] {
+  const limit = Math.min(max, MAX_BLOCKS_PER_REQUEST);
+  const message = decodeCanonical(
+    BlockIds as Codec<BlockIds>,
+    bytes,
+    MAX_SYNC_RESPONSE_BYTES,
+    { ids: limit },
+    'BlockIds',
+  );
+  checkHashes(message.ids, 'BlockIds.ids');
+  return message.ids.map(copy);
+}
