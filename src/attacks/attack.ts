@@ -25,7 +25,7 @@ export interface AttackContext {
   /** Unspent outputs of the account at the attacker's tip (not yet used by this attack). */
   takeOutputs(count: number): OwnOutput[];
   /** Transactions of the attacker's active chain, oldest first (for replays). */
-  confirmedTransactions(max: number): Transaction[];
+  confirmedTransactions(max: number): Promise<Transaction[]>;
   /** Publishes an Inv to the attacker's gossipsub mesh. */
   announce(items: InvItem[]): Promise<void>;
   /** Serves `bytes` when any peer asks for (type, hash) with getdata. */

@@ -78,9 +78,9 @@ export const MISBEHAVIOURS: readonly Misbehaviour[] = [
     intervalMs: 1_000,
     async act(ctx) {
       const cutoff = ctx.now() - ctx.params.txMaxAgeMs;
-      const old = ctx
-        .confirmedTransactions(500)
-        .filter((tx) => tx.inputs.length > 0 && tx.timestamp < cutoff);
+      const old = (await ctx.confirmedTransactions(500)).filter(
+        (tx) => tx.inputs.length > 0 && tx.timestamp < cutoff,
+      );
       const txs =
         old.length > 0
           ? old.slice(-TXS_PER_ROUND)

@@ -7,7 +7,13 @@
 import { taggedHash } from '../crypto/hash.js';
 import { addressOf, publicKeyOf, sign } from '../crypto/index.js';
 import type { TxOutput } from './encoding/codec.js';
-import { BLOCK_VERSION, type FullBlock, headerSigningHash, merkleRoot, targetToBytes } from './objects/block.js';
+import {
+  BLOCK_VERSION,
+  type FullBlock,
+  headerSigningHash,
+  merkleRoot,
+  targetToBytes,
+} from './objects/block.js';
 import { createCoinbase, txidOf } from './objects/transaction.js';
 import { type ChainParams, UNITS_PER_COIN } from './params.js';
 
@@ -63,7 +69,10 @@ export function genesisBlock(params: ChainParams): FullBlock {
     minerSignature: new Uint8Array(0),
     nonce: 0n,
   };
-  header.minerSignature = sign(headerSigningHash(header, params.network), miner.secretKey) as Uint8Array<ArrayBuffer>;
+  header.minerSignature = sign(
+    headerSigningHash(header, params.network),
+    miner.secretKey,
+  ) as Uint8Array<ArrayBuffer>;
   const block: FullBlock = { header, transactions: [coinbase] };
   genesisCache.set(params.network, block);
   return block;

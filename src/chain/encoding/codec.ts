@@ -95,12 +95,12 @@ export function encodeBlock(block: Block): Uint8Array {
 }
 
 /** Decodes a block; the header must be present. */
-export function decodeBlock(bytes: Uint8Array): Block {
+export function decodeBlock(bytes: Uint8Array): Block & { header: BlockHeader } {
   const block = decodeCanonical(Block as Codec<Block>, bytes, MAX_BLOCK_BYTES, BLOCK_LIMITS, 'block', (b) =>
     unsignedNonce(b.header),
   );
   if (block.header === undefined) throw new ValidationError('MALFORMED_ENCODING', 'block has no header');
-  return block;
+  return block as Block & { header: BlockHeader };
 }
 
 /**

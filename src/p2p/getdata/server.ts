@@ -45,6 +45,11 @@ export interface GetDataServerInit {
   onProtocolViolation?: ProtocolViolationHandler;
   /** Payload budget per response in bytes; default MAX_DATA_BYTES (the protocol's value). */
   maxDataBytes?: number;
+  /**
+   * Rate limit: whether `peer` may have `items` more objects looked up now. A refused request is
+   * dropped unanswered (the caller records the offence); default: admit everything.
+   */
+  admit?: (peer: string, items: number) => boolean;
 }
 
 /** Builds the response to one request (exported for unit tests). */
@@ -89,6 +94,7 @@ export class GetDataServer {
   private readonly source: InventorySource;
   private readonly onViolation: ProtocolViolationHandler;
   private readonly maxDataBytes: number;
+  private readonly admit: (peer: string, items: number) => boolean;
   private readonly log: Logger;
   /** The one served stream per peer id. */
   private readonly sessions = new Map<string, Stream>();
@@ -102,6 +108,7 @@ export class GetDataServer {
     this.source = init.source;
     this.onViolation = init.onProtocolViolation ?? (() => {});
     this.maxDataBytes = init.maxDataBytes ?? MAX_DATA_BYTES;
+    this.admit = init.admit ?? (() => true);
     this.log = libp2p.logger.forComponent('trustmesh:getdata:server');
   }
 
@@ -158,6 +165,7 @@ export class GetDataServer {
             `more than ${MAX_PENDING_GETDATA} unanswered requests`,
           );
         }
+        if (!this.admit(peer, request.items.length)) continue;
         queue.push(request);
         draining ??= this.drain(queue, frames, stream, onIdle);
       }

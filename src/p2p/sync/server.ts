@@ -30,6 +30,8 @@ export interface SyncServerInit {
   network: string;
   source: InventorySource;
   onProtocolViolation?: ProtocolViolationHandler;
+  /** Rate limit: whether `peer` may make one more sync request now; a refused one is reset. */
+  admit?: (peer: string) => boolean;
 }
 
 /** The encoded response to `query` (exported for unit tests). */
@@ -48,6 +50,7 @@ export class SyncServer {
   readonly protocol: string;
   private readonly source: InventorySource;
   private readonly onViolation: ProtocolViolationHandler;
+  private readonly admit: (peer: string) => boolean;
   private readonly log: Logger;
   private running = false;
 
@@ -58,6 +61,7 @@ export class SyncServer {
     this.protocol = syncProtocol(init.network);
     this.source = init.source;
     this.onViolation = init.onProtocolViolation ?? (() => {});
+    this.admit = init.admit ?? (() => true);
     this.log = libp2p.logger.forComponent('trustmesh:sync:server');
   }
 
@@ -86,6 +90,10 @@ export class SyncServer {
         return;
       }
       const query = decodeSyncRequest(bytes);
+      if (!this.admit(peer)) {
+        stream.abort(new Error('sync request over the rate limit'));
+        return;
+      }
       await frames.write(answerSyncQuery(this.source, query), { signal });
       await stream.close({ signal });
     } catch (err) {

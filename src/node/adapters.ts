@@ -1,0 +1,132 @@
+/**
+ * Adapters from the node's real services to the narrow ports the relay and sync are written
+ * against (src/p2p/relay/ports.ts), and to the InventorySource the getdata and sync servers serve
+ * from. Only type conversions and lookups live here; no decisions.
+ */
+
+import type { Chain } from '../chain/state/index.js';
+import { toHex } from '../crypto/hash.js';
+import type { GetDataClient } from '../p2p/getdata/client.js';
+import type { P2PNode } from '../p2p/node/create-node.js';
+import type { SyncChain, SyncTransport } from '../p2p/relay/block-sync.js';
+import type { AnnouncementChannel, InvItem, ObjectFetcher, RelayChain } from '../p2p/relay/ports.js';
+import { REQUEST_TIMEOUT_MS } from '../p2p/relay/request-tracker.js';
+import type { SyncClient } from '../p2p/sync/client.js';
+import { encodeInv, invTypeFromName, invTypeName, type InvItem as WireInvItem } from '../p2p/wire/codec.js';
+import type { InventorySource } from '../p2p/wire/inventory-source.js';
+import type { TrustmeshNode } from './trustmesh-node.js';
+
+/**
+ * Margin (ms) kept from the relay window when serving our mempool to a new peer: transactions
+ * older than (txMaxAgeMs - margin) are not offered, so a peer never receives one that its own
+ * clock already finds stale.
+ */
+const MEMPOOL_OFFER_MARGIN_MS = 30_000;
+/** Extra time (ms) the getdata client waits beyond the tracker's request timeout before giving up. */
+const FETCH_TIMEOUT_MARGIN_MS = 500;
+
+export function toRelayItem(item: WireInvItem): InvItem {
+  return { type: invTypeName(item.type), hash: item.hash };
+}
+
+function toWireItem(item: InvItem): WireInvItem {
+  return { type: invTypeFromName(item.type), hash: item.hash };
+}
+
+export function relayChain(node: TrustmeshNode): RelayChain {
+  const { chain } = node;
+  return {
+    hasObject: (type, idHex) =>
+      type === 'tx'
+        ? chain.mempool.has(idHex) || chain.findTransaction(idHex) !== undefined
+        : chain.hasBlock(idHex) || chain.isInvalid(idHex),
+    acceptTransaction: (bytes) => {
+      const accepted = chain.acceptTransaction(bytes);
+      node.noteAccepted();
+      const entry = chain.mempool.entry(accepted.txidHex);
+      if (entry !== undefined) {
+        node.metrics.relayLatency.observe(Math.max(0, node.now() - entry.tx.timestamp) / 1_000);
+      }
+      return { txidHex: accepted.txidHex };
+    },
+    processBlock: (bytes) => chain.processBlock(bytes),
+  };
+}
+
+export function objectFetcher(client: GetDataClient): ObjectFetcher {
+  return {
+    async fetch(peer, items) {
+      const response = await client.requestObjects(peer, items.map(toWireItem), {
+        timeoutMs: REQUEST_TIMEOUT_MS + FETCH_TIMEOUT_MARGIN_MS,
+      });
+      return {
+        objects: response.objects.map((object) => ({
+          type: invTypeName(object.type),
+          payload: object.payload,
+        })),
+        notFound: response.notFound.map(toRelayItem),
+        deferred: response.deferred.map(toRelayItem),
+      };
+    },
+  };
+}
+
+export function announcementChannel(p2p: P2PNode): AnnouncementChannel {
+  return {
+    async publish(items) {
+      await p2p.gossipsub.publish(p2p.invTopic, encodeInv(items.map(toWireItem)));
+    },
+  };
+}
+
+export function inventorySource(node: TrustmeshNode): InventorySource {
+  const { chain } = node;
+  return {
+    async getObject(type, hash) {
+      const idHex = toHex(hash);
+      const override = node.servedOverride(invTypeName(type), idHex);
+      if (override !== undefined) return override;
+      return invTypeName(type) === 'tx' ? chain.mempool.get(idHex) : chain.getBlockBytes(idHex);
+    },
+    status() {
+      const tip = chain.tip();
+      return {
+        genesis: chain.getBlockByHeight(0)!.id,
+        tip: tip.id,
+        height: tip.height,
+        cumulativeWork: tip.cumulativeWork,
+      };
+    },
+    blocksAfter(locator, max) {
+      return chain.blocksAfter(chain.findForkPoint(locator).idHex, max);
+    },
+    mempoolTxids(max) {
+      const freshAfter = node.now() - node.params.txMaxAgeMs + MEMPOOL_OFFER_MARGIN_MS;
+      const ids: Uint8Array[] = [];
+      for (const entry of chain.mempool.entries()) {
+        if (ids.length >= max) break;
+        if (entry.tx.timestamp >= freshAfter) ids.push(entry.txid);
+      }
+      return ids;
+    },
+  };
+}
+
+export function syncChain(chain: Chain): SyncChain {
+  return {
+    genesisHex: () => chain.getBlockByHeight(0)!.idHex,
+    tipWork: () => chain.tip().cumulativeWork,
+    locator: () => chain.locator(),
+    hasBlock: (idHex) => chain.hasBlock(idHex),
+    workOf: (idHex) => chain.getEntry(idHex)?.cumulativeWork,
+    processBlock: (bytes) => chain.processBlock(bytes),
+  };
+}
+
+export function syncTransport(client: SyncClient): SyncTransport {
+  return {
+    status: (peer) => client.requestStatus(peer),
+    blocksAfter: (peer, locator, max) => client.requestBlocksAfter(peer, locator, max),
+    mempool: (peer) => client.requestMempool(peer),
+  };
+}

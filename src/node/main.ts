@@ -1,0 +1,185 @@
+import '../polyfill.js';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+/**
+ * `npm run node -- [name] [options]`: runs one trustmesh node in this process.
+ *
+ * With a name, the node's settings come from the devnet definitions (nodes/devnet.json): ports,
+ * data dir, peers (resolved to /p2p/ multiaddrs from their key files), role and dev wallet. Flags
+ * and a JSON config file override them, so the same command runs a node on another host:
+ *   npm run node -- --data-dir ./mynode --host 0.0.0.0 --port 7200 --peer /ip4/…/tcp/7101/p2p/12D3…
+ * Ctrl-C (SIGINT) or SIGTERM stops it cleanly; state persists to the next start.
+ */
+import { Command, Option } from 'commander';
+import { MISBEHAVIOURS } from '../attacks/kinds.js';
+import { loadOrCreatePrivateKey } from '../p2p/node/identity.js';
+import { ConfigError, type NodeConfig, readConfigFile, validateConfig } from './config.js';
+import {
+  DEFAULT_DEVNET_FILE,
+  type DevnetDefinition,
+  dataDirOf,
+  findNode,
+  isMiner,
+  loadDevnet,
+  type NodeDefinition,
+  REPO_ROOT,
+} from './devnet-definitions.js';
+import { TrustmeshNode } from './trustmesh-node.js';
+
+/** The /p2p/ multiaddr of a devnet node, creating its identity key if it has none yet. */
+export async function devnetPeerAddress(def: NodeDefinition): Promise<string> {
+  const key = await loadOrCreatePrivateKey(dataDirOf(def));
+  return `/ip4/127.0.0.1/tcp/${def.p2pPort}/p2p/${peerIdFromPrivateKey(key).toString()}`;
+}
+
+/** The settings of devnet node `def`: ports, data dir, peers, role, dev wallet, loopback allowances. */
+export async function devnetNodeConfig(
+  devnet: DevnetDefinition,
+  def: NodeDefinition,
+): Promise<Partial<NodeConfig>> {
+  const peers = await Promise.all(def.peers.map((name) => devnetPeerAddress(findNode(devnet, name))));
+  return {
+    name: def.name,
+    network: devnet.network,
+    dataDir: dataDirOf(def),
+    host: '127.0.0.1',
+    port: def.p2pPort,
+    peers,
+    rpcPort: def.rpcPort,
+    metricsPort: def.metricsPort,
+    mine: isMiner(def),
+    devAccount: def.devAccount,
+    devnetLoopback: true,
+    // A devnet is for watching quarantines happen: short first bans (1 min, doubling).
+    banBaseMs: 60_000,
+  };
+}
+
+interface Flags {
+  devnet: string;
+  config?: string;
+  dataDir?: string;
+  network?: string;
+  host?: string;
+  port?: string;
+  peer?: string[];
+  rpcPort?: string;
+  metricsPort?: string;
+  mine?: boolean;
+  devAccount?: string;
+  allow?: string[];
+  banBaseMs?: string;
+  clockSkewMs?: string;
+  logLevel?: string;
+  logStdout?: boolean;
+  misbehaviour?: string;
+}
+
+function integer(field: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) throw new ConfigError('flags', field, `must be an integer (got ${value})`);
+  return Number(value);
+}
+
+/** Merges devnet settings, the config file and flags (highest precedence last). */
+export async function resolveConfig(name: string | undefined, flags: Flags): Promise<NodeConfig> {
+  let base: Partial<NodeConfig> = {};
+  if (name !== undefined) {
+    const devnet = loadDevnet(flags.devnet, REPO_ROOT);
+    base = await devnetNodeConfig(devnet, findNode(devnet, name));
+  }
+  const fromFile = flags.config === undefined ? {} : readConfigFile(flags.config);
+  const fromFlags: Partial<NodeConfig> = {
+    dataDir: flags.dataDir,
+    network: flags.network,
+    host: flags.host,
+    port: integer('--port', flags.port),
+    peers: flags.peer,
+    rpcPort: integer('--rpc-port', flags.rpcPort),
+    metricsPort: integer('--metrics-port', flags.metricsPort),
+    mine: flags.mine,
+    devAccount: integer('--dev-account', flags.devAccount),
+    allowList: flags.allow,
+    banBaseMs: integer('--ban-base-ms', flags.banBaseMs),
+    clockSkewMs: integer('--clock-skew-ms', flags.clockSkewMs),
+    logLevel: flags.logLevel,
+    logStdout: flags.logStdout,
+    misbehaviour: flags.misbehaviour,
+  };
+  const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined));
+  return validateConfig({ ...base, ...fromFile, ...defined });
+}
+
+/** One line for a user mistake; the stack only for bugs. */
+export function describeStartError(err: unknown, config?: NodeConfig): string {
+  const error = err as NodeJS.ErrnoException;
+  if (error instanceof ConfigError) return error.message;
+  const text = `${error.message ?? ''} ${error.code ?? ''}`;
+  if (text.includes('EADDRINUSE')) {
+    return `a port is already in use (p2p port ${config?.port}, rpc port ${config?.rpcPort}, metrics port ${config?.metricsPort}): ${error.message}`;
+  }
+  if (error.name === 'KeyFilePermissionsError' || error.name === 'BanListCorruptError') return error.message;
+  return error.stack ?? String(err);
+}
+
+export function nodeProgram(): Command {
+  return new Command('node')
+    .description('Run one trustmesh node')
+    .argument('[name]', `a node of the devnet definitions (${DEFAULT_DEVNET_FILE})`)
+    .option('--devnet <file>', 'devnet definitions file', DEFAULT_DEVNET_FILE)
+    .option('--config <file>', 'JSON config file (fields of NodeConfig, see README)')
+    .option('--data-dir <dir>', 'data directory')
+    .option('--network <name>', 'devnet or regtest')
+    .option('--host <host>', 'P2P listen host')
+    .option('--port <port>', 'P2P listen port (0 = any)')
+    .option('--peer <multiaddr...>', 'static peer (repeatable), /ip4/…/tcp/…/p2p/<id>')
+    .option('--rpc-port <port>', 'JSON-RPC port on 127.0.0.1 (-1 = off)')
+    .option('--metrics-port <port>', 'Prometheus metrics port on 127.0.0.1 (-1 = off)')
+    .option('--mine', 'mine blocks')
+    .option('--no-mine', 'do not mine')
+    .option('--dev-account <n>', 'use funded dev account n as the wallet')
+    .option('--allow <peerId...>', 'allow-listed peers: never quarantined (noban)')
+    .option('--ban-base-ms <ms>', 'first quarantine length, doubling per repeat')
+    .option('--clock-skew-ms <ms>', 'shift this node clock (testing)')
+    .option('--log-level <level>', 'trace, debug, info, warn, error')
+    .option('--log-stdout', 'also write NDJSON logs to stdout')
+    .addOption(
+      new Option('--misbehaviour <kind>', 'run as an attacker of this kind').choices(
+        MISBEHAVIOURS.map((m) => m.kind),
+      ),
+    );
+}
+
+async function main(): Promise<void> {
+  const program = nodeProgram();
+  program.parse();
+  let config: NodeConfig | undefined;
+  let node: TrustmeshNode;
+  try {
+    config = await resolveConfig(program.args[0], program.opts<Flags>());
+    node = await TrustmeshNode.start(config);
+  } catch (err) {
+    console.error(`trustmesh node: ${describeStartError(err, config)}`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    node.logger.info({ signal }, 'stopping');
+    node.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        console.error(`trustmesh node: stop failed: ${err.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // The devnet launcher reads this line to learn the node is up.
+  console.log(
+    JSON.stringify({ event: 'started', name: config.name, peerId: node.peerIdString, rpc: node.rpc?.url }),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,272 @@
+/**
+ * The operator API of a running node (see api.ts): what the RPC server serves and the CLI and
+ * REPL show. Reads state from the node's services and converts it to JSON-friendly values; the
+ * only actions are ban/unban, send and mine.
+ */
+
+import { decodeBlock, decodeTransaction } from '../chain/encoding/codec.js';
+import { isCoinbase, txidOf } from '../chain/objects/transaction.js';
+import { fromHex, toHex } from '../crypto/hash.js';
+import type { PeerReport as TrustReport } from '../p2p/reputation/index.js';
+import type {
+  BalanceInfo,
+  BlockJson,
+  BlockSummary,
+  MempoolInfo,
+  NodeApi,
+  NodeStatus,
+  OffenceRecord,
+  PeerInfo,
+  PeerReport,
+  ReputationEntry,
+  TxJson,
+} from './api.js';
+import type { TrustmeshNode } from './trustmesh-node.js';
+
+/** Default length of a manual ban from the RPC (ms): 24 h, like bitcoind's setban. */
+const MANUAL_BAN_MS = 24 * 60 * 60_000;
+/** Most blocks one `mine` call may mine. */
+const MAX_MINE_COUNT = 100;
+
+function offenceRecord(entry: TrustReport['offences'][number]): OffenceRecord {
+  return {
+    time: entry.at,
+    kind: entry.kind,
+    evidence: entry.evidence,
+    penalty: entry.penalty,
+    scoreAfter: entry.scoreAfter,
+  };
+}
+
+function parseHash(hex: string, what: string): Uint8Array {
+  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`${what} must be 64 hex characters`);
+  return fromHex(hex.toLowerCase());
+}
+
+export class TrustmeshNodeApi implements NodeApi {
+  constructor(private readonly node: TrustmeshNode) {}
+
+  async status(): Promise<NodeStatus> {
+    const { node } = this;
+    const tip = node.chain.tip();
+    return {
+      name: node.config.name,
+      network: node.params.network,
+      peerId: node.peerIdString,
+      listen: node.p2p.multiaddrs().map(String),
+      height: tip.height,
+      tip: tip.idHex,
+      tipTimestamp: tip.timestamp,
+      peers: node.p2p.libp2p.getPeers().length,
+      mempool: node.chain.mempool.size,
+      mempoolBytes: node.chain.mempool.bytes,
+      quarantined: node.reputation.list().filter((r) => r.state === 'quarantined').length,
+      mining: node.miner.running,
+      txPerSec: Math.round(node.txPerSec() * 100) / 100,
+      uptimeMs: node.now() - node.startedAt,
+    };
+  }
+
+  async peers(): Promise<PeerInfo[]> {
+    const { node } = this;
+    return node.p2p.libp2p.getConnections().map((connection) => {
+      const peerId = connection.remotePeer.toString();
+      const report = node.reputation.report(peerId);
+      return {
+        peerId,
+        state: report.state,
+        score: report.score,
+        gossipsubScore: node.p2p.gossipsub.getScore(peerId),
+        direction: connection.direction,
+        addresses: [connection.remoteAddr.toString()],
+        allowListed: report.allowListed,
+      };
+    });
+  }
+
+  private entry(report: TrustReport): ReputationEntry {
+    const connected = this.node.p2p.libp2p
+      .getConnections()
+      .some((c) => c.remotePeer.toString() === report.peerId);
+    return {
+      peerId: report.peerId,
+      state: report.state,
+      score: report.score,
+      connected,
+      offences: report.totalOffences,
+      lastOffence: report.lastOffence === null ? null : offenceRecord(report.lastOffence),
+      bannedUntil: report.bannedUntil,
+    };
+  }
+
+  async reputation(): Promise<ReputationEntry[]> {
+    const known = new Map(this.node.reputation.list().map((r) => [r.peerId, r]));
+    for (const peer of this.node.p2p.libp2p.getPeers()) {
+      const id = peer.toString();
+      if (!known.has(id)) known.set(id, this.node.reputation.report(id));
+    }
+    return [...known.values()].map((r) => this.entry(r)).sort((a, b) => a.score - b.score);
+  }
+
+  async why(peerId: string): Promise<PeerReport> {
+    const report = this.node.reputation.report(peerId);
+    const stats = this.node.p2p.gossipsub.dumpPeerScoreStats()[peerId];
+    const topic = stats?.topics[this.node.p2p.invTopic];
+    return {
+      ...this.entry(report),
+      history: report.offences.map(offenceRecord),
+      offenceCounts: report.offenceCounts as Record<string, number>,
+      banReason: report.ban?.reason ?? report.quarantineReason,
+      gossipsub:
+        stats === undefined
+          ? null
+          : {
+              score: this.node.p2p.gossipsub.getScore(peerId),
+              applicationScore: report.applicationScore,
+              inMesh: topic?.inMesh ?? false,
+              meshTimeMs: topic?.meshTime ?? 0,
+              invalidMessageDeliveries: topic?.invalidMessageDeliveries ?? 0,
+              behaviourPenalty: stats.behaviourPenalty,
+              knownIPs: [...stats.knownIPs],
+            },
+    };
+  }
+
+  async quarantined(): Promise<ReputationEntry[]> {
+    return (await this.reputation()).filter((r) => r.state === 'quarantined');
+  }
+
+  async ban(
+    peerId: string,
+    durationMs = MANUAL_BAN_MS,
+    reason = 'manual ban',
+  ): Promise<{ peerId: string; bannedUntil: number }> {
+    const entry = this.node.reputation.manualBan(peerId, { reason, durationMs });
+    return { peerId, bannedUntil: entry.until };
+  }
+
+  async unban(peerId: string): Promise<{ peerId: string; unbanned: boolean }> {
+    return { peerId, unbanned: this.node.reputation.unban(peerId) };
+  }
+
+  async tip(): Promise<BlockSummary> {
+    return this.summary(this.node.chain.tip().idHex);
+  }
+
+  private async summary(idHex: string): Promise<BlockJson> {
+    const { chain } = this.node;
+    const entry = chain.getEntry(idHex);
+    const bytes = await chain.getBlockBytes(idHex);
+    if (entry === undefined || bytes === undefined) throw new Error(`block ${idHex} not found`);
+    const block = decodeBlock(bytes);
+    return {
+      id: idHex,
+      height: entry.height,
+      parent: entry.parentHex,
+      timestamp: entry.timestamp,
+      miner: toHex(block.header.minerPublicKey),
+      txCount: block.transactions.length,
+      bytes: bytes.length,
+      target: entry.target.toString(16).padStart(64, '0'),
+      nonce: block.header.nonce.toString(),
+      txids: block.transactions.map((tx) => toHex(txidOf(tx))),
+    };
+  }
+
+  async block(idOrHeight: string | number): Promise<BlockJson> {
+    const { chain } = this.node;
+    if (typeof idOrHeight === 'number' || /^\d{1,10}$/.test(idOrHeight)) {
+      const entry = chain.getBlockByHeight(Number(idOrHeight));
+      if (entry === undefined) throw new Error(`no block at height ${idOrHeight} on the active chain`);
+      return this.summary(entry.idHex);
+    }
+    return this.summary(toHex(parseHash(idOrHeight, 'block id')));
+  }
+
+  async tx(txid: string): Promise<TxJson> {
+    const { chain } = this.node;
+    const txidHex = toHex(parseHash(txid, 'txid'));
+    const pooled = chain.mempool.get(txidHex);
+    const bytes = pooled;
+    let status: TxJson['status'] = { mempool: true };
+    if (bytes === undefined) {
+      const location = chain.findTransaction(txidHex);
+      if (location === undefined)
+        throw new Error(`transaction ${txidHex} not found (mempool or recent blocks)`);
+      const blockBytes = await chain.getBlockBytes(location.blockIdHex);
+      const tx =
+        blockBytes === undefined
+          ? undefined
+          : decodeBlock(blockBytes).transactions.find((t) => toHex(txidOf(t)) === txidHex);
+      if (tx === undefined) throw new Error(`transaction ${txidHex} not found`);
+      status = { blockId: location.blockIdHex, height: location.height };
+      return this.txJson(txidHex, tx, status);
+    }
+    return this.txJson(txidHex, decodeTransaction(bytes), status);
+  }
+
+  private txJson(txid: string, tx: ReturnType<typeof decodeTransaction>, status: TxJson['status']): TxJson {
+    return {
+      txid,
+      timestamp: tx.timestamp,
+      coinbase: isCoinbase(tx),
+      inputs: tx.inputs.map((input) => ({
+        prevTxid: toHex(input.prevTxid),
+        outputIndex: input.outputIndex,
+        publicKey: toHex(input.publicKey),
+      })),
+      outputs: tx.outputs.map((output) => ({
+        address: toHex(output.address),
+        amount: output.amount.toString(),
+      })),
+      status,
+    };
+  }
+
+  async mempool(): Promise<MempoolInfo> {
+    const pool = this.node.chain.mempool;
+    return { size: pool.size, bytes: pool.bytes, txids: pool.txids() };
+  }
+
+  async balance(address?: string): Promise<BalanceInfo> {
+    const { chain, wallet } = this.node;
+    if (address === undefined) {
+      return {
+        address: wallet.addressHex,
+        balance: wallet.balance().toString(),
+        utxos: wallet.spendableCoins().length,
+      };
+    }
+    if (!/^[0-9a-f]{40}$/i.test(address)) throw new Error('address must be 40 hex characters');
+    const bytes = fromHex(address.toLowerCase());
+    return {
+      address: address.toLowerCase(),
+      balance: chain.balanceOf(bytes).toString(),
+      utxos: chain.utxosOf(bytes).length,
+    };
+  }
+
+  async send(address: string, amount: string, fee?: string): Promise<{ txid: string }> {
+    if (!/^[0-9a-f]{40}$/i.test(address)) throw new Error('address must be 40 hex characters');
+    if (!/^\d{1,20}$/.test(amount) || BigInt(amount) === 0n)
+      throw new Error('amount must be a positive integer of base units');
+    if (fee !== undefined && !/^\d{1,20}$/.test(fee)) throw new Error('fee must be an integer of base units');
+    const payment = this.node.wallet.createPayment(
+      fromHex(address.toLowerCase()),
+      BigInt(amount),
+      fee === undefined ? undefined : BigInt(fee),
+    );
+    return { txid: this.node.submitTransaction(payment.bytes) };
+  }
+
+  async mine(count = 1): Promise<{ blocks: string[] }> {
+    if (!Number.isInteger(count) || count < 1 || count > MAX_MINE_COUNT) {
+      throw new Error(`count must be an integer from 1 to ${MAX_MINE_COUNT}`);
+    }
+    const blocks: string[] = [];
+    for (let i = 0; i < count; i++) {
+      blocks.push(toHex(await this.node.miner.mineOne()));
+    }
+    return { blocks };
+  }
+}
