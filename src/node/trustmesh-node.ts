@@ -11,11 +11,14 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { TopicValidatorResult } from '@libp2p/interface';
+import { decodeBlock } from '../chain/encoding/codec.js';
 import { devAccount } from '../chain/genesis.js';
 import { Miner } from '../chain/mining/miner.js';
+import { txidOf } from '../chain/objects/transaction.js';
 import { type ChainParams, NETWORKS } from '../chain/params.js';
 import { Chain } from '../chain/state/index.js';
 import { Wallet } from '../chain/wallet/wallet.js';
+import { toHex } from '../crypto/hash.js';
 import { GetDataClient } from '../p2p/getdata/client.js';
 import { GetDataServer } from '../p2p/getdata/server.js';
 import { createP2PNode, type P2PNode } from '../p2p/node/create-node.js';
@@ -278,19 +281,42 @@ export class TrustmeshNode {
       this.getdataClient.forget(peer);
       this.limiter.forget(peer);
     });
-    this.chain.on('block', ({ txids }) => {
-      this.relay.objectsArrived(txids.map((txid) => `tx:${txid}`));
+    this.chain.on('block', ({ entry, txids }) => {
+      this.relay.objectsArrived([`block:${entry.idHex}`, ...txids.map((txid) => `tx:${txid}`)]);
     });
     this.chain.on('tip', (tip) => {
       this.relay.tipChanged();
       this.metrics.chainHeight.set(tip.height);
     });
-    this.chain.on('reorg', () => this.metrics.reorgs.inc());
+    this.chain.on('reorg', (reorg) => {
+      this.metrics.reorgs.inc();
+      void this.announceReturned(reorg.disconnected);
+    });
     this.miner.on('block', (result) => {
       this.logger.info({ height: result.height, id: result.idHex }, 'mined block');
       this.relay.announce('block', result.id);
     });
     this.miner.on('failure', (err) => this.logger.warn({ err: err.message }, 'mining attempt failed'));
+  }
+
+  /**
+   * After a reorg, the transactions of the disconnected blocks that went back into our mempool are
+   * announced again: peers that saw them confirmed on the losing branch (or never saw them) would
+   * otherwise never learn that they are pending again, and they would be lost to everyone else.
+   */
+  private async announceReturned(disconnected: readonly string[]): Promise<void> {
+    try {
+      for (const idHex of disconnected) {
+        const bytes = await this.chain.getBlockBytes(idHex);
+        if (bytes === undefined) continue;
+        for (const tx of decodeBlock(bytes).transactions.slice(1)) {
+          const txid = txidOf(tx);
+          if (this.chain.mempool.has(toHex(txid))) this.relay.announce('tx', txid);
+        }
+      }
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'returned transactions not announced');
+    }
   }
 
   private peerConnected(peer: string): void {

@@ -6,9 +6,14 @@
  * - On an Inv from a neighbour, the hashes we lack go to the RequestTracker, which picks one
  *   announcer per hash; we fetch with getdata from that announcer, validate, and announce on.
  * - The gossipsub validation result of an Inv is reported once its announced objects are resolved:
- *   Reject when the announcer served an invalid object (gossipsub's P4 penalty), otherwise Ignore.
- *   Inv messages are never forwarded by gossipsub (Accept would flood every node's announcements
- *   through the whole network); forwarding is each node's own announcement, after validation.
+ *   Reject when the announcer served an invalid object (gossipsub's P4 penalty); Accept when every
+ *   object it lists was new to us and we now hold (and would serve) them all; otherwise Ignore.
+ *   Why Accept: message ids are content hashes, so our own announcement of an object we fetched is
+ *   usually byte-identical to the Inv we received (a single item), and gossipsub drops it as an
+ *   already-seen message. Accepting makes gossipsub forward that very Inv to our mesh instead: the
+ *   same per-hop announcement, sent only after we validated everything in it and can serve it, and
+ *   receivers fetch from us (their propagation source). Our own `announce` still runs, and reaches
+ *   the network whenever its bytes differ (several items, or objects that arrived another way).
  * - Blame goes to the neighbour that served the bytes, through `offenceFor`, and only when it could
  *   have known (a REJECT verdict, or a judgement call such as a stale timestamp).
  *
@@ -57,6 +62,11 @@ export const REJECTED_CAPACITY = 50_000;
 
 interface PendingReport {
   readonly peer: string;
+  /** Every item the Inv lists: Accept needs all of them held when the report is made. */
+  readonly items: readonly InvItem[];
+  /** Every item was new to us (none held, known bad or listed twice): a condition of Accept. */
+  readonly forwardable: boolean;
+  /** Items still being fetched. */
   readonly keys: Set<string>;
   readonly deadline: number;
   reject: boolean;
@@ -162,7 +172,16 @@ export class InvRelay {
       if (keys.size > 0) this.scheduleFetch();
       return;
     }
-    this.pending.set(msgId, { peer, keys, deadline: now + PENDING_REPORT_TIMEOUT_MS, reject: false });
+    this.pending.set(msgId, {
+      peer,
+      items,
+      // Only an Inv of nothing but objects new to us may be forwarded: padding one with objects
+      // everybody holds would otherwise make every node forward the padding.
+      forwardable: keys.size === items.length,
+      keys,
+      deadline: now + PENDING_REPORT_TIMEOUT_MS,
+      reject: false,
+    });
     for (const key of keys) {
       const ids = this.pendingByKey.get(key) ?? new Set<string>();
       ids.add(msgId);
@@ -189,7 +208,10 @@ export class InvRelay {
     });
   }
 
-  /** Objects that arrived by another path (a connected block's transactions): stop fetching them. */
+  /**
+   * Objects that arrived by another path (a connected block and its transactions): stop fetching
+   * them, and settle the Invs that announced them.
+   */
   objectsArrived(keys: readonly string[]): void {
     for (const key of keys) {
       this.tracker.forgetKey(key);
@@ -282,14 +304,25 @@ export class InvRelay {
   private async validate(peer: string, key: string, type: ObjectType, payload: Uint8Array): Promise<void> {
     const { chain, reputation, metrics } = this.deps;
     try {
+      let status = 'accepted';
       if (type === 'tx') chain.acceptTransaction(payload);
-      else await chain.processBlock(payload);
+      else status = (await chain.processBlock(payload)).status;
       this.tracker.receivedResponse(peer, key, { found: true });
       // The request may have expired during validation: complete the key for every announcer anyway.
       this.tracker.forgetKey(key);
+      if (status === 'orphan') {
+        // Valid so far, but its parent is unknown: the announcer has a chain we lack, so sync from
+        // it. Not announced (we could not serve it from the orphan pool); its Inv is reported when
+        // the block connects (`objectsArrived`) or at the report deadline.
+        metrics?.messages.inc({ type, verdict: 'ignore' });
+        this.deps.onUnknownParent(peer);
+        return;
+      }
       this.resolveKey(key, undefined);
+      metrics?.messages.inc({ type, verdict: status === 'duplicate' ? 'ignore' : 'accept' });
+      // A duplicate arrived by another path first (sync, another announcer) and was announced then.
+      if (status === 'duplicate') return;
       reputation.goodDelivery(peer);
-      metrics?.messages.inc({ type, verdict: 'accept' });
       this.announce(type, itemOfKey(key).hash);
     } catch (err) {
       if (!(err instanceof ValidationError)) {
@@ -355,7 +388,14 @@ export class InvRelay {
       ids?.delete(msgId);
       if (ids?.size === 0) this.pendingByKey.delete(key);
     }
-    this.report(msgId, report.peer, report.reject ? 'reject' : 'ignore');
+    const accept = !report.reject && report.forwardable && this.holdsAll(report.items);
+    const verdict = report.reject ? 'reject' : accept ? 'accept' : 'ignore';
+    this.report(msgId, report.peer, verdict);
+  }
+
+  /** True when we hold, and would serve, every listed object (so forwarding their Inv is our announcement). */
+  private holdsAll(items: readonly InvItem[]): boolean {
+    return items.every((item) => this.deps.chain.canServe(item.type, toHex(item.hash)));
   }
 
   private sweep(): void {
@@ -368,6 +408,8 @@ export class InvRelay {
     for (const [msgId, report] of this.pending) {
       if (report.deadline <= now) this.finishReport(msgId, report);
     }
-    if (expired.length > 0) this.scheduleFetch();
+    // Inbound announcements become requestable only after their delay: fetch them once it elapsed.
+    const wakeup = this.tracker.nextWakeup();
+    if (expired.length > 0 || (wakeup !== undefined && wakeup <= now)) this.scheduleFetch();
   }
 }

@@ -1,0 +1,69 @@
+import '../src/polyfill.js';
+/**
+ * `npm run devnet`: a local trustmesh devnet, every node its own process, with a live status view.
+ *
+ *   npm run devnet                     # the 5 nodes of nodes/devnet.json (alice and carol mine)
+ *   npm run devnet -- --nodes 8 --miners 3 --tx-rate 5
+ *   npm run devnet -- --reset          # start over from genesis
+ *
+ * Ctrl-C (or q) stops every node cleanly; state persists in .devnet/ to the next run.
+ * See src/devnet/launch-devnet.ts.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { runDevnet } from '../src/devnet/launch-devnet.js';
+import { DEFAULT_DEVNET_FILE, MAX_GENERATED_NODES } from '../src/node/devnet-definitions.js';
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    }
+    return Number(value);
+  };
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1_000) {
+    throw new InvalidArgumentError('expected a number of payments per second from 0 to 1000');
+  }
+  return n;
+}
+
+interface Flags {
+  nodes?: number;
+  miners?: number;
+  txRate: number;
+  reset?: boolean;
+  devnet?: string;
+  ui: boolean;
+}
+
+const program = new Command('devnet')
+  .description(
+    'Run a local trustmesh devnet: every node its own process, a live status view, Ctrl-C stops it.',
+  )
+  .option(
+    '--nodes <n>',
+    `generate a devnet of n nodes (default: the nodes of ${DEFAULT_DEVNET_FILE})`,
+    integer(1, MAX_GENERATED_NODES),
+  )
+  .option('--miners <n>', 'miners of a generated devnet (default 2)', integer(0, MAX_GENERATED_NODES))
+  .option('--tx-rate <per-second>', "steady load: payments per second between the nodes' wallets", rate, 0)
+  .option('--reset', "delete the devnet's data first (refused while its nodes run)")
+  .option('--devnet <file>', `node definitions file (default: ${DEFAULT_DEVNET_FILE})`)
+  .option('--no-ui', 'plain output: one line per node every few seconds, even on a terminal')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  npm run devnet\n  npm run devnet -- --nodes 8 --miners 3 --tx-rate 5\n  npm run devnet -- --reset --no-ui',
+  );
+program.parse();
+const flags = program.opts<Flags>();
+process.exitCode = await runDevnet({
+  ...(flags.devnet === undefined ? {} : { devnet: flags.devnet }),
+  ...(flags.nodes === undefined ? {} : { nodes: flags.nodes }),
+  ...(flags.miners === undefined ? {} : { miners: flags.miners }),
+  txRate: flags.txRate,
+  reset: flags.reset === true,
+  ui: flags.ui,
+});

@@ -1,0 +1,97 @@
+/**
+ * Runs every node of a devnet as its own child process and stops them together.
+ *
+ * Start: each node's identity key is created first (`devnetPeerAddress`), so when the nodes start
+ * in parallel every one of them resolves its peers' /p2p/ addresses from existing key files and
+ * none races another to create a key. Then all nodes are spawned at once and the supervisor waits
+ * for every `started` line; if one fails, the others are stopped and the error names the node.
+ *
+ * Stop: SIGTERM to every node at once, SIGKILL to those still running after the grace period.
+ *
+ * @example
+ * ```ts
+ * const supervisor = new Supervisor(devnet, '/abs/nodes/devnet.json');
+ * supervisor.onLine((node, line) => feed(node.label, line));
+ * await supervisor.start();
+ * await supervisor.stop();
+ * ```
+ */
+import type { DevnetDefinition, NodeDefinition } from '../node/devnet-definitions.js';
+import type { NodeOutputLine } from './node-log.js';
+import { NodeProcess, START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './node-process.js';
+
+export interface SupervisedNode {
+  readonly def: NodeDefinition;
+  readonly process: NodeProcess;
+}
+
+export class Supervisor {
+  readonly nodes: readonly SupervisedNode[];
+  private stopping = false;
+
+  /** `devnetFile` is passed to every node as `--devnet` (absolute). */
+  constructor(
+    readonly devnet: DevnetDefinition,
+    devnetFile: string,
+  ) {
+    this.nodes = devnet.nodes.map((def) => ({
+      def,
+      process: new NodeProcess({ label: def.name, args: [def.name, '--devnet', devnetFile, '--log-stdout'] }),
+    }));
+  }
+
+  /** Called for every stdout line of every node. */
+  onLine(listener: (node: SupervisedNode, line: NodeOutputLine) => void): void {
+    for (const node of this.nodes) node.process.onLine((line) => listener(node, line));
+  }
+
+  /** Called when a node exits while the devnet is not stopping (a crash). */
+  onUnexpectedExit(listener: (node: SupervisedNode, description: string) => void): void {
+    for (const node of this.nodes) {
+      node.process.onExit((description) => {
+        if (!this.stopping && node.process.started !== undefined) listener(node, description);
+      });
+    }
+  }
+
+  /** Creates every node's identity key; returns their /p2p/ addresses by name. */
+  async createIdentities(): Promise<Map<string, string>> {
+    // Imported here, not at the top: it loads the whole node (libp2p, chain), which a launcher
+    // that only prints help or refuses to start should not wait for.
+    const { devnetPeerAddress } = await import('../node/main.js');
+    const addresses = new Map<string, string>();
+    for (const { def } of this.nodes) addresses.set(def.name, await devnetPeerAddress(def));
+    return addresses;
+  }
+
+  /**
+   * Spawns every node and waits until all printed `started`. `onStarted` runs as each comes up.
+   * On the first failure every node is stopped and the error is rethrown.
+   */
+  async start(onStarted?: (node: SupervisedNode) => void, timeoutMs = START_TIMEOUT_MS): Promise<void> {
+    await this.createIdentities();
+    try {
+      await Promise.all(
+        this.nodes.map(async (node) => {
+          await node.process.start(timeoutMs);
+          onStarted?.(node);
+        }),
+      );
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Stops every node (SIGTERM, then SIGKILL after `timeoutMs`); resolves when all are gone. */
+  async stop(timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.nodes.map((node) => node.process.stop(timeoutMs)));
+  }
+
+  /** Kills every node at once (a second Ctrl-C while stopping). */
+  kill(): void {
+    this.stopping = true;
+    for (const node of this.nodes) node.process.kill();
+  }
+}
