@@ -40,11 +40,6 @@ export function relayChain(node: TrustmeshNode): RelayChain {
       type === 'tx'
         ? chain.mempool.has(idHex) || chain.findTransaction(idHex) !== undefined
         : chain.hasBlock(idHex) || chain.isInvalid(idHex),
-    // What inventorySource().getObject serves: the mempool, and stored blocks not marked invalid.
-    canServe: (type, idHex) =>
-      type === 'tx'
-        ? chain.mempool.has(idHex)
-        : chain.getEntry(idHex) !== undefined && !chain.isInvalid(idHex),
     acceptTransaction: (bytes) => {
       const accepted = chain.acceptTransaction(bytes);
       node.noteAccepted();

@@ -6,14 +6,12 @@
  * - On an Inv from a neighbour, the hashes we lack go to the RequestTracker, which picks one
  *   announcer per hash; we fetch with getdata from that announcer, validate, and announce on.
  * - The gossipsub validation result of an Inv is reported once its announced objects are resolved:
- *   Reject when the announcer served an invalid object (gossipsub's P4 penalty); Accept when every
- *   object it lists was new to us and we now hold (and would serve) them all; otherwise Ignore.
- *   Why Accept: message ids are content hashes, so our own announcement of an object we fetched is
- *   usually byte-identical to the Inv we received (a single item), and gossipsub drops it as an
- *   already-seen message. Accepting makes gossipsub forward that very Inv to our mesh instead: the
- *   same per-hop announcement, sent only after we validated everything in it and can serve it, and
- *   receivers fetch from us (their propagation source). Our own `announce` still runs, and reaches
- *   the network whenever its bytes differ (several items, or objects that arrived another way).
+ *   Reject when the announcer served an invalid object (gossipsub's P4 penalty), otherwise Ignore.
+ *   Gossipsub never forwards a received Inv: forwarding is each node's own announcement, made after
+ *   it validated the objects. Every Inv carries a random nonce, so announcements of the same objects
+ *   by different nodes are different gossipsub messages: we see every announcer (the tracker can
+ *   fall back to a second one when the first never serves), and a Reject penalises only the one
+ *   peer that sent that message, never honest peers that announced the same objects.
  * - Blame goes to the neighbour that served the bytes, through `offenceFor`, and only when it could
  *   have known (a REJECT verdict, or a judgement call such as a stale timestamp).
  *
@@ -62,10 +60,6 @@ export const REJECTED_CAPACITY = 50_000;
 
 interface PendingReport {
   readonly peer: string;
-  /** Every item the Inv lists: Accept needs all of them held when the report is made. */
-  readonly items: readonly InvItem[];
-  /** Every item was new to us (none held, known bad or listed twice): a condition of Accept. */
-  readonly forwardable: boolean;
   /** Items still being fetched. */
   readonly keys: Set<string>;
   readonly deadline: number;
@@ -174,10 +168,6 @@ export class InvRelay {
     }
     this.pending.set(msgId, {
       peer,
-      items,
-      // Only an Inv of nothing but objects new to us may be forwarded: padding one with objects
-      // everybody holds would otherwise make every node forward the padding.
-      forwardable: keys.size === items.length,
       keys,
       deadline: now + PENDING_REPORT_TIMEOUT_MS,
       reject: false,
@@ -388,14 +378,7 @@ export class InvRelay {
       ids?.delete(msgId);
       if (ids?.size === 0) this.pendingByKey.delete(key);
     }
-    const accept = !report.reject && report.forwardable && this.holdsAll(report.items);
-    const verdict = report.reject ? 'reject' : accept ? 'accept' : 'ignore';
-    this.report(msgId, report.peer, verdict);
-  }
-
-  /** True when we hold, and would serve, every listed object (so forwarding their Inv is our announcement). */
-  private holdsAll(items: readonly InvItem[]): boolean {
-    return items.every((item) => this.deps.chain.canServe(item.type, toHex(item.hash)));
+    this.report(msgId, report.peer, report.reject ? 'reject' : 'ignore');
   }
 
   private sweep(): void {

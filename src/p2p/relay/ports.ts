@@ -16,8 +16,6 @@ export interface InvItem {
 export interface RelayChain {
   /** True when the object is held (mempool, active or side chain, orphan pool) or known invalid. */
   hasObject(type: ObjectType, idHex: string): boolean;
-  /** True when we would serve the object on getdata now (a pooled tx, a stored valid block). */
-  canServe(type: ObjectType, idHex: string): boolean;
   /** Relay pipeline into the mempool; throws ValidationError. */
   acceptTransaction(bytes: Uint8Array): { txidHex: string };
   /** Full block pipeline; throws ValidationError. Calls are serialised by the implementation. */

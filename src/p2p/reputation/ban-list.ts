@@ -76,6 +76,11 @@ export interface BanOptions {
   until?: number;
   /** Operator ban (never evicted). Default false. */
   manual?: boolean;
+  /**
+   * When the ban started (clock ms), at most now: the caller's time of the decision (e.g. the offence
+   * that crossed the line), so `bannedAt` and the offence history agree. Default: now.
+   */
+  at?: number;
 }
 
 /** Options of `BanList`; every field but `dataDir` has a documented default. */
@@ -201,6 +206,12 @@ export class BanList {
     if (options.until !== undefined && !(Number.isFinite(options.until) && options.until > now)) {
       throw new InvalidBanError(`ban of ${peerId} must end after now (${now}), got until=${options.until}`);
     }
+    if (options.at !== undefined && !(Number.isFinite(options.at) && options.at <= now)) {
+      throw new InvalidBanError(
+        `ban of ${peerId} must start at or before now (${now}), got at=${options.at}`,
+      );
+    }
+    const bannedAt = options.at ?? now;
 
     const existing = this.active(peerId, now);
     let entry: BanEntry;
@@ -217,8 +228,8 @@ export class BanList {
         peerId,
         reason,
         manual,
-        bannedAt: now,
-        until: options.until ?? now + this.durationAfter(prior),
+        bannedAt,
+        until: options.until ?? bannedAt + this.durationAfter(prior),
         banCount: prior + 1,
       };
       if (this.bans.size >= this.maxBans) this.evictBan(now);

@@ -12,7 +12,8 @@
  *   rate of offences that no honest peer reaches leads to quarantine.
  *
  * With `QUARANTINE_THRESHOLD` = -50 and a 10-minute half-life, a penalty p quarantines after
- * ceil(50 / p) offences in a burst, or when sustained more often than once per
+ * ceil(50 / p) offences in a burst (one more unless they share a millisecond: see
+ * `offencesToQuarantine`), or when sustained more often than once per
  * -H * log2(1 - p / 50): 17.5 s for p = 1, 35 s for p = 2, 91 s for p = 5. Every judgement penalty is
  * at most `MAX_JUDGEMENT_PENALTY` (6.47), so an honest peer offending at most once per 2 minutes,
  * with any mix of kinds, is never quarantined.
@@ -233,6 +234,11 @@ export function offenceSpec(kind: OffenceKind): OffenceSpec {
 /**
  * How many offences of `kind`, committed at once by a neutral (or credited) peer, quarantine it:
  * 1 for flagrant kinds, ceil(-QUARANTINE_THRESHOLD / penalty) for judgement calls.
+ *
+ * "At once" means in the same millisecond. Every judgement penalty divides 50 exactly, so spread over
+ * any time at all the decay leaves the score a hair above -50 after this many offences and one more
+ * is needed (measured by test/integration/reputation: 26 stale timestamps at 1/s, 11 flood
+ * rejections within 0.5 s).
  */
 export function offencesToQuarantine(kind: OffenceKind): number {
   const spec = offenceSpec(kind);

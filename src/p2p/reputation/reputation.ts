@@ -149,7 +149,11 @@ export class Reputation {
     const outcome = this.trust.penalize(peerId, kind, evidence);
     const decision = outcome.quarantine;
     if (decision !== null) {
-      const entry = this.bans.ban(peerId, { reason: decision.reason, until: decision.until });
+      const entry = this.bans.ban(peerId, {
+        reason: decision.reason,
+        until: decision.until,
+        at: decision.at,
+      });
       this.trust.markQuarantined(peerId, entry.until, entry.reason);
       this.onQuarantine?.(
         Object.freeze({

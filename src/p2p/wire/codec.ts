@@ -10,8 +10,11 @@
  * Encoders take values this node built itself: they check the same rules and throw RangeError or
  * TypeError (a local bug, never a peer's fault).
  */
+
+import { randomBytes } from 'node:crypto';
 import { bytesEqual, toHex } from '../../crypto/hash.js';
 import {
+  INV_NONCE_BYTES,
   MAX_BLOCKS_PER_REQUEST,
   MAX_CUMULATIVE_WORK_BYTES,
   MAX_DATA_FRAME_BYTES,
@@ -200,13 +203,15 @@ const wireItems = (items: readonly InvItem[]) =>
 export function encodeInv(items: readonly InvItem[]): Uint8Array {
   if (items.length === 0) throw new RangeError('Inv: no items');
   assertItems(items, MAX_INV_ITEMS, 'Inv');
-  return Inv.encode({ items: wireItems(items) });
+  return Inv.encode({ items: wireItems(items), nonce: randomBytes(INV_NONCE_BYTES) as Bytes });
 }
 
 /** Decodes a gossiped announcement: 1..MAX_INV_ITEMS valid items, at most MAX_INV_BYTES. */
 export function decodeInv(bytes: Uint8Array): InvItem[] {
   const inv = decodeCanonical(Inv as Codec<Inv>, bytes, MAX_INV_BYTES, { items: MAX_INV_ITEMS }, 'Inv');
   if (inv.items.length === 0) throw new WireError('MALFORMED', 'Inv has no items');
+  if (inv.nonce.length !== INV_NONCE_BYTES)
+    throw new WireError('MALFORMED', `Inv nonce is not ${INV_NONCE_BYTES} bytes`);
   checkItems(inv.items, 'Inv.items');
   return copyItems(inv.items);
 }
@@ -227,6 +232,7 @@ export function decodeMempoolInv(bytes: Uint8Array): Uint8Array[] {
     'mempool Inv',
   );
   checkItems(inv.items, 'mempool Inv.items');
+  if (inv.nonce.length !== 0) throw new WireError('MALFORMED', 'mempool Inv has a nonce');
   for (const [i, item] of inv.items.entries()) {
     if (item.type !== InvType.TX) throw new WireError('MALFORMED', `mempool Inv.items[${i}] is not a TX`);
   }

@@ -54,6 +54,12 @@ export const MAX_INV_ITEMS = 1_000;
 export const MAX_INV_BYTES = 64 * 1024;
 
 /**
+ * Bytes of the random nonce in a gossiped Inv: makes each node's announcement its own gossipsub
+ * message (ids are content hashes), so every announcer is seen and a Reject blames only the sender.
+ */
+export const INV_NONCE_BYTES = 8;
+
+/**
  * Largest gossipsub RPC frame in bytes (gossipsub's own length-prefixed frames, which batch several
  * messages and control entries). 1 MiB instead of gossipsub's 4 MiB default: our payloads are small.
  */

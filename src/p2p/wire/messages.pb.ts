@@ -137,6 +137,7 @@ export namespace InvItem {
 
 export interface Inv {
   items: InvItem[]
+  nonce: Uint8Array<ArrayBuffer>
 }
 
 export namespace Inv {
@@ -156,12 +157,18 @@ export namespace Inv {
           }
         }
 
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.nonce)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          items: []
+          items: [],
+          nonce: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -178,6 +185,10 @@ export namespace Inv {
               obj.items.push(InvItem.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.items$
               }))
+              break
+            }
+            case 2: {
+              obj.nonce = reader.bytes()
               break
             }
             default: {
@@ -217,6 +228,13 @@ export namespace Inv {
 
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -241,6 +259,11 @@ export namespace Inv {
     index: number
   }
 
+  export interface InvNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Inv>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Inv.codec())
   }
@@ -249,7 +272,7 @@ export namespace Inv {
     return decodeMessage(buf, Inv.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Inv>): Generator<InvItemsTypeFieldEvent | InvItemsHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Inv>): Generator<InvItemsTypeFieldEvent | InvItemsHashFieldEvent | InvNonceFieldEvent> {
     return streamMessage(buf, Inv.codec(), opts)
   }
 }
