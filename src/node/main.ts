@@ -150,6 +150,8 @@ export function nodeProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  // A closed stdout (e.g. piped into `head`) must not crash the node.
+  process.stdout.on('error', () => undefined);
   const program = nodeProgram();
   program.parse();
   let config: NodeConfig | undefined;

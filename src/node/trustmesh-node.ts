@@ -414,7 +414,7 @@ export class TrustmeshNode {
     await this.reputation?.close().catch(() => undefined);
     await this.chain?.close();
     this.logger.info('node stopped');
-    this.logger.flush();
+    await new Promise<void>((resolve) => this.logger.flush(() => resolve()));
   }
 }
 
