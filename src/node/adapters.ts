@@ -22,8 +22,12 @@ import type { TrustmeshNode } from './trustmesh-node.js';
  * clock already finds stale.
  */
 const MEMPOOL_OFFER_MARGIN_MS = 30_000;
-/** Extra time (ms) the getdata client waits beyond the tracker's request timeout before giving up. */
-const FETCH_TIMEOUT_MARGIN_MS = 500;
+/**
+ * How long (ms) the getdata client waits for an answer: twice the tracker's request timeout, so an
+ * answer that arrives during or right after a stall of our own event loop is still read and used
+ * (the tracker has already moved the request on; a late object is still validated).
+ */
+const FETCH_TIMEOUT_MS = 2 * REQUEST_TIMEOUT_MS;
 
 export function toRelayItem(item: WireInvItem): InvItem {
   return { type: invTypeName(item.type), hash: item.hash };
@@ -57,7 +61,7 @@ export function objectFetcher(client: GetDataClient): ObjectFetcher {
   return {
     async fetch(peer, items) {
       const response = await client.requestObjects(peer, items.map(toWireItem), {
-        timeoutMs: REQUEST_TIMEOUT_MS + FETCH_TIMEOUT_MARGIN_MS,
+        timeoutMs: FETCH_TIMEOUT_MS,
       });
       return {
         objects: response.objects.map((object) => ({

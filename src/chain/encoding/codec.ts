@@ -67,16 +67,27 @@ export function encodeTransaction(tx: Transaction): Uint8Array {
 
 /** Decodes a transaction; throws ValidationError (OVERSIZE, MALFORMED_ENCODING, NON_CANONICAL_ENCODING). */
 export function decodeTransaction(bytes: Uint8Array): Transaction {
-  return decodeCanonical(Transaction as Codec<Transaction>, bytes, MAX_TX_BYTES, TX_LIMITS, 'transaction');
+  return decodeCanonical(
+    Transaction as Codec<Transaction>,
+    bytes,
+    MAX_TX_BYTES,
+    TX_LIMITS,
+    'transaction',
+    unsignedAmounts,
+  );
 }
 
 export function encodeHeader(header: BlockHeader): Uint8Array {
   return BlockHeader.encode(header);
 }
 
-/** protons reads fixed64 as signed; the nonce is unsigned (the full 64-bit range is valid). */
+/** protons reads fixed64 as signed; nonces and amounts are unsigned 64-bit numbers. */
 function unsignedNonce(header: BlockHeader | undefined): void {
   if (header !== undefined) header.nonce = BigInt.asUintN(64, header.nonce);
+}
+
+function unsignedAmounts(tx: Transaction): void {
+  for (const output of tx.outputs) output.amount = BigInt.asUintN(64, output.amount);
 }
 
 export function decodeHeader(bytes: Uint8Array): BlockHeader {
@@ -96,9 +107,10 @@ export function encodeBlock(block: Block): Uint8Array {
 
 /** Decodes a block; the header must be present. */
 export function decodeBlock(bytes: Uint8Array): Block & { header: BlockHeader } {
-  const block = decodeCanonical(Block as Codec<Block>, bytes, MAX_BLOCK_BYTES, BLOCK_LIMITS, 'block', (b) =>
-    unsignedNonce(b.header),
-  );
+  const block = decodeCanonical(Block as Codec<Block>, bytes, MAX_BLOCK_BYTES, BLOCK_LIMITS, 'block', (b) => {
+    unsignedNonce(b.header);
+    for (const tx of b.transactions) unsignedAmounts(tx);
+  });
   if (block.header === undefined) throw new ValidationError('MALFORMED_ENCODING', 'block has no header');
   return block as Block & { header: BlockHeader };
 }

@@ -177,8 +177,8 @@ export namespace TxOutput {
         }
 
         if ((obj.amount != null && obj.amount !== 0n)) {
-          w.uint32(8)
-          w.uint64(obj.amount)
+          w.uint32(9)
+          w.fixed64(obj.amount)
         }
 
         if ((obj.address != null && obj.address.byteLength > 0)) {
@@ -202,7 +202,7 @@ export namespace TxOutput {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.amount = reader.uint64()
+              obj.amount = reader.fixed64()
               break
             }
             case 2: {
@@ -227,7 +227,7 @@ export namespace TxOutput {
             case 1: {
               yield {
                 field: `${prefix}.amount`,
-                value: reader.uint64()
+                value: reader.fixed64()
               }
               break
             }

@@ -55,6 +55,8 @@ export const MAX_ANNOUNCE_ITEMS = 1_000;
 export const PENDING_REPORT_TIMEOUT_MS = 4_000;
 /** Interval (ms) of the sweep that expires requests and pending reports. */
 export const SWEEP_INTERVAL_MS = 100;
+/** How late (ms) a sweep may run before we blame the stall on our own event loop, not on peers. */
+export const MAX_SWEEP_LATENESS_MS = 1_000;
 /** Objects remembered as rejected (never fetched again) and as unacceptable until the next block. */
 export const REJECTED_CAPACITY = 50_000;
 
@@ -113,6 +115,7 @@ export class InvRelay {
   private announceScheduled = false;
   private fetchScheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  private lastSweep: number | undefined;
   private readonly running = new Set<Promise<void>>();
 
   constructor(deps: InvRelayDeps, trackerOptions: RequestTrackerOptions = {}) {
@@ -383,10 +386,22 @@ export class InvRelay {
 
   private sweep(): void {
     const now = this.now();
-    const expired = this.tracker.expire(now);
+    // A sweep much later than scheduled means our own event loop stalled: answers may be sitting
+    // unread on the socket. Skip expiry this round so they are read first; never blame peers for it.
+    const stalled =
+      this.lastSweep !== undefined && now - this.lastSweep > SWEEP_INTERVAL_MS + MAX_SWEEP_LATENESS_MS;
+    this.lastSweep = now;
+    const expired = stalled ? [] : this.tracker.expire(now);
+    const expiredByPeer = new Map<string, string[]>();
     for (const { peer, key } of expired) {
-      this.deps.reputation.offence(peer, 'REQUEST_TIMEOUT', `${key} not served in time`);
+      expiredByPeer.set(peer, [...(expiredByPeer.get(peer) ?? []), key]);
       this.resolveKey(key, peer);
+    }
+    // One offence per peer per sweep, however many items one slow answer held: a single late
+    // response is one judgement call, not dozens.
+    for (const [peer, keys] of expiredByPeer) {
+      const more = keys.length > 1 ? ` and ${keys.length - 1} more` : '';
+      this.deps.reputation.offence(peer, 'REQUEST_TIMEOUT', `${keys[0]}${more} not served in time`);
     }
     for (const [msgId, report] of this.pending) {
       if (report.deadline <= now) this.finishReport(msgId, report);

@@ -27,6 +27,7 @@ import {
 import { type ErrorCode, ValidationError } from '../../../src/chain/errors.js';
 import type { FullBlock } from '../../../src/chain/objects/block.js';
 import { txidOf, txidOfBytes } from '../../../src/chain/objects/transaction.js';
+import { MAX_MONEY } from '../../../src/chain/params.js';
 import { blockArb, headerArb, transactionArb } from './arbitraries.js';
 import { bytes, expectValidationError, GENESIS, thrownBy } from './builders.js';
 import {
@@ -564,5 +565,24 @@ describe('headerBytesOfBlock', () => {
         if (header !== undefined) expect(header.byteOffset + header.length).toBeLessThanOrEqual(input.length);
       }),
     );
+  });
+});
+
+describe('amount encoding across the whole range', () => {
+  it('round trips amounts at every power-of-two boundary up to MAX_MONEY (incl. [2^31, 2^32))', () => {
+    const amounts: bigint[] = [];
+    for (let bit = 0n; bit < 51n; bit++) amounts.push((1n << bit) - 1n, 1n << bit, (1n << bit) + 1n);
+    amounts.push(2_147_483_648n, 3_000_000_000n, 4_294_967_295n, MAX_MONEY);
+    for (const amount of amounts.filter((a) => a > 0n && a <= MAX_MONEY)) {
+      const tx = {
+        version: 1,
+        inputs: [],
+        outputs: [{ amount, address: new Uint8Array(20) }],
+        timestamp: 1,
+        coinbaseHeight: 1,
+      };
+      const bytes = encodeTransaction(tx);
+      expect(decodeTransaction(bytes).outputs[0]!.amount).toBe(amount);
+    }
   });
 });
