@@ -20,6 +20,7 @@ import {
   verifyReference,
   verifySignature,
 } from '../src/crypto/index.js';
+import { median, parseThroughputFlags, rate } from './bench/throughput.js';
 
 /** Distinct (key, message, signature) triples cycled through, so no single key stays hot. */
 const POOL_SIZE = 256;
@@ -36,45 +37,10 @@ interface Triple {
   keyObject: KeyObject;
 }
 
-function parseArgs(argv: readonly string[]): { json: boolean; seconds: number; rounds: number } {
-  const numberFlag = (flag: string, fallback: number): number => {
-    const index = argv.indexOf(flag);
-    if (index === -1) return fallback;
-    const value = Number(argv[index + 1]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive number`);
-    return value;
-  };
-  return {
-    json: argv.includes('--json'),
-    seconds: numberFlag('--seconds', 1.5),
-    rounds: Math.round(numberFlag('--rounds', 6)),
-  };
-}
-
-/** Runs `op(i)` for i = 0, 1, 2, ... for `seconds`; returns operations per second. */
-function rate(seconds: number, op: (i: number) => boolean): number {
-  const deadline = performance.now() + seconds * 1000;
-  const start = performance.now();
-  let count = 0;
-  let failures = 0;
-  let now = start;
-  while (now < deadline) {
-    for (let j = 0; j < BATCH; j++) if (!op(count + j)) failures++;
-    count += BATCH;
-    now = performance.now();
-  }
-  if (failures > 0) throw new Error(`benchmarked operation failed ${failures} times`);
-  return count / ((now - start) / 1000);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+const timed = (seconds: number, op: (i: number) => unknown): number => rate(seconds, op, BATCH);
 
 function main(): void {
-  const { json, seconds, rounds } = parseArgs(process.argv.slice(2));
+  const { json, seconds, rounds } = parseThroughputFlags(process.argv.slice(2));
 
   const pool: Triple[] = Array.from({ length: POOL_SIZE }, () => {
     const secretKey = generateSecretKey();
@@ -105,8 +71,8 @@ function main(): void {
     const t = at(i);
     return nodeVerify(null, t.message, t.keyObject, t.signature);
   };
-  rate(0.2, verifyOurs);
-  rate(0.2, verifyNative);
+  timed(0.2, verifyOurs);
+  timed(0.2, verifyNative);
 
   const ours: number[] = [];
   const native: number[] = [];
@@ -114,30 +80,30 @@ function main(): void {
   for (let round = 0; round < rounds; round++) {
     // Alternate which goes first, so neither always follows the other.
     if (round % 2 === 0) {
-      native.push(rate(slice, verifyNative));
-      ours.push(rate(slice, verifyOurs));
+      native.push(timed(slice, verifyNative));
+      ours.push(timed(slice, verifyOurs));
     } else {
-      ours.push(rate(slice, verifyOurs));
-      native.push(rate(slice, verifyNative));
+      ours.push(timed(slice, verifyOurs));
+      native.push(timed(slice, verifyNative));
     }
   }
   const verifyPerSec = median(ours);
   const nativeVerifyPerSec = median(native);
 
-  const nobleVerifyPerSec = rate(seconds, (i) => {
+  const nobleVerifyPerSec = timed(seconds, (i) => {
     const t = at(i);
     return verifyReference(t.signature, t.message, t.publicKey);
   });
-  const cachedVerifyPerSec = rate(seconds, (i) => {
+  const cachedVerifyPerSec = timed(seconds, (i) => {
     const t = at(i);
     return cache.verify(t.signature, t.message, t.publicKey);
   });
-  const signPerSec = rate(seconds, (i) => {
+  const signPerSec = timed(seconds, (i) => {
     const t = at(i);
     return sign(t.message, t.secretKey).length === 64;
   });
-  const hashPerSec = rate(seconds, (i) => sha256(at(i).message).length === 32);
-  const nativeHashPerSec = rate(
+  const hashPerSec = timed(seconds, (i) => sha256(at(i).message).length === 32);
+  const nativeHashPerSec = timed(
     seconds,
     (i) => createHash('sha256').update(at(i).message).digest().length === 32,
   );
@@ -147,7 +113,7 @@ function main(): void {
     signature[40]! ^= 0x01;
     return signature;
   });
-  const invalidVerifyPerSec = rate(seconds, (i) => {
+  const invalidVerifyPerSec = timed(seconds, (i) => {
     const t = at(i);
     return !verifySignature(invalid[i % POOL_SIZE]!, t.message, t.publicKey);
   });

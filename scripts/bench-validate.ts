@@ -71,6 +71,7 @@ import {
 } from '../src/chain/rules/transaction.js';
 import type { Utxo, UtxoView } from '../src/chain/rules/utxo.js';
 import { sign, signatureCache, verifySignature } from '../src/crypto/index.js';
+import { median, parseThroughputFlags, rate } from './bench/throughput.js';
 
 const PARAMS = DEVNET;
 /** Distinct transactions cycled through: one per genesis dev output. */
@@ -86,41 +87,6 @@ interface PoolEntry {
   bytes: Uint8Array;
   tx: Transaction;
   sighash: Uint8Array;
-}
-
-function parseArgs(argv: readonly string[]): { json: boolean; seconds: number; rounds: number } {
-  const numberFlag = (flag: string, fallback: number): number => {
-    const index = argv.indexOf(flag);
-    if (index === -1) return fallback;
-    const value = Number(argv[index + 1]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive number`);
-    return value;
-  };
-  return {
-    json: argv.includes('--json'),
-    seconds: numberFlag('--seconds', 1.5),
-    rounds: Math.round(numberFlag('--rounds', 6)),
-  };
-}
-
-/** Runs `op(i)` for i = 0, 1, 2, ... for `seconds`; returns operations per second. */
-function rate(seconds: number, op: (i: number) => void): number {
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  let count = 0;
-  let now = start;
-  while (now < deadline) {
-    for (let j = 0; j < BATCH; j++) op(count + j);
-    count += BATCH;
-    now = performance.now();
-  }
-  return count / ((now - start) / 1000);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** The genesis outputs as a read-only UTXO view (a Map lookup, like a warm UTXO cache). */
@@ -193,8 +159,10 @@ function buildBlock(txs: Transaction[], timestamp: number): FullBlock {
   return { header, transactions };
 }
 
+const timed = (seconds: number, op: (i: number) => unknown): number => rate(seconds, op, BATCH);
+
 function main(): void {
-  const { json, seconds, rounds } = parseArgs(process.argv.slice(2));
+  const { json, seconds, rounds } = parseThroughputFlags(process.argv.slice(2));
   const now = Date.now();
   const pool = buildPool(now);
   const view = genesisView();
@@ -240,8 +208,8 @@ function main(): void {
     if (validate(entry.bytes) !== FEE) throw new Error('pool transaction failed validation');
   }
   validateBlock();
-  rate(0.2, validateCold);
-  rate(0.2, verifyBaseline);
+  timed(0.2, validateCold);
+  timed(0.2, verifyBaseline);
 
   const pipeline: number[] = [];
   const baseline: number[] = [];
@@ -249,29 +217,29 @@ function main(): void {
   for (let round = 0; round < rounds; round++) {
     // Alternate which goes first, so neither always follows the other.
     if (round % 2 === 0) {
-      baseline.push(rate(slice, verifyBaseline));
-      pipeline.push(rate(slice, validateCold));
+      baseline.push(timed(slice, verifyBaseline));
+      pipeline.push(timed(slice, validateCold));
     } else {
-      pipeline.push(rate(slice, validateCold));
-      baseline.push(rate(slice, verifyBaseline));
+      pipeline.push(timed(slice, validateCold));
+      baseline.push(timed(slice, verifyBaseline));
     }
   }
   const txValidatePerSec = median(pipeline);
   const baselineVerifyPerSec = median(baseline);
 
   for (const entry of pool) validate(entry.bytes); // every signature now cached
-  const txValidateCachedPerSec = rate(seconds, validateWarm);
-  const txDecodePerSec = rate(seconds, (i) => {
+  const txValidateCachedPerSec = timed(seconds, validateWarm);
+  const txDecodePerSec = timed(seconds, (i) => {
     decodeTransaction(at(i).bytes);
   });
   const blockValidatePerSec =
     BLOCK_TXS *
-    rate(seconds, () => {
+    timed(seconds, () => {
       signatureCache.clear();
       validateBlock();
     });
   validateBlock(); // caches the block's signatures
-  const blockValidateCachedPerSec = BLOCK_TXS * rate(seconds, validateBlock);
+  const blockValidateCachedPerSec = BLOCK_TXS * timed(seconds, validateBlock);
 
   const result = {
     txValidatePerSec: Math.round(txValidatePerSec),
