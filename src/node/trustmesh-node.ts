@@ -186,9 +186,12 @@ export class TrustmeshNode {
       goodDelivery: (peer: string) => void this.reputation.recordGoodDelivery(peer),
       isQuarantined: (peer: string) => this.reputation.isQuarantined(peer),
       allow: (peer: string, cls: RateClass, cost: number) => this.limiter.take(peer, cls, cost),
-      isPreferred: (peer: string) =>
-        this.reputation.report(peer).score > 0 ||
-        libp2p.getConnections().some((c) => c.remotePeer.toString() === peer && c.direction === 'outbound'),
+      // Outbound peers (we chose them) and peers that earned credit by delivering valid objects.
+      isPreferred: (peer: string) => {
+        if (this.reputation.applicationScore(peer) > 0) return true;
+        const peerId = peerIdOf(this.p2p, peer);
+        return peerId !== undefined && libp2p.getConnections(peerId).some((c) => c.direction === 'outbound');
+      },
     };
     this.relay = new InvRelay({
       chain: relayChain(this),

@@ -139,6 +139,10 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
           allowedTopics: [topic],
           maxInboundDataLength: MAX_GOSSIP_RPC_BYTES,
           mcacheLength: INV_VERDICT_WINDOW_HEARTBEATS,
+          // No IHAVE gossip: every node announces to its own mesh, so gossiping an Inv to non-mesh
+          // peers only makes them fetch a useless copy a heartbeat later (measured: -27% bytes and
+          // -21% CPU per transaction in the 20-node propagation benchmark, latency unchanged).
+          mcacheGossip: 0,
           scoreParams: peerScoreParams({
             topic,
             appSpecificScore: options.appSpecificScore ?? (() => 0),

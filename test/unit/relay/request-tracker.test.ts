@@ -20,7 +20,7 @@ function tracker(options: RequestTrackerOptions = {}): RequestTracker {
 
 describe('RequestTracker defaults', () => {
   it('uses the documented constants', () => {
-    expect(INBOUND_DELAY_MS).toBe(200);
+    expect(INBOUND_DELAY_MS).toBe(50);
     expect(REQUEST_TIMEOUT_MS).toBe(2_000);
     expect(MAX_PEER_ANNOUNCEMENTS).toBe(5_000);
     expect(MAX_PEER_IN_FLIGHT).toBe(500);
