@@ -54,7 +54,9 @@ export async function sampleCpu(pids: Iterable<number>): Promise<CpuSample> {
     const values = line.trim().split(/\s+/).slice(1).map(Number);
     total = values.slice(0, 8).reduce((sum, v) => sum + v, 0);
     busy = total - (values[3] ?? 0) - (values[4] ?? 0);
-  } catch {}
+  } catch {
+    // /proc is unreadable: report zeros
+  }
   return { processMs, busy, total, load1: loadavg()[0]! };
 }
 

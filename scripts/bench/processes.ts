@@ -188,7 +188,9 @@ async function ephemeralRange(): Promise<[number, number]> {
     const text = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
     const [low, high] = text.trim().split(/\s+/).map(Number) as [number, number];
     if (Number.isInteger(low) && Number.isInteger(high)) return [low, high];
-  } catch {}
+  } catch {
+    // no readable port range: use the Linux default below
+  }
   return [32_768, 60_999];
 }
 

@@ -39,15 +39,7 @@ import { resolvePeer } from './peer-prefix.js';
 import type { RpcCaller, RpcParams, RpcResult } from './rpc-client.js';
 
 export type ArgKind =
-  | 'peer'
-  | 'minutes'
-  | 'count'
-  | 'text'
-  | 'blockRef'
-  | 'txid'
-  | 'address'
-  | 'coins'
-  | 'command';
+  'peer' | 'minutes' | 'count' | 'text' | 'blockRef' | 'txid' | 'address' | 'coins' | 'command';
 
 export interface ArgSpec {
   readonly name: string;

@@ -47,10 +47,7 @@ interface Session {
 
 /** What one input line produced. */
 type Outcome =
-  | { kind: 'text'; text: string }
-  | { kind: 'error'; message: string }
-  | { kind: 'none' }
-  | { kind: 'exit' };
+  { kind: 'text'; text: string } | { kind: 'error'; message: string } | { kind: 'none' } | { kind: 'exit' };
 
 export async function runConsole(argv: readonly string[], io: ConsoleIo): Promise<number> {
   const errStyle = createStyle(colorEnabled(io.stderr, io.env));

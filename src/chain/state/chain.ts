@@ -526,7 +526,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const tipHex = await this.#store.readTip();
     if (tipHex === undefined) throw new Error('chain database has no tip');
     this.#tip = this.#requireEntry(tipHex);
-    for (let entry: BlockEntry | undefined = this.#tip; entry !== undefined; ) {
+    for (let entry: BlockEntry | undefined = this.#tip; entry !== undefined;) {
       this.#active[entry.height] = entry.idHex;
       entry = entry.height === 0 ? undefined : this.#requireEntry(entry.parentHex);
     }

@@ -59,9 +59,7 @@ export interface DataMessage {
 
 /** A decoded `SyncRequest`: exactly one query. */
 export type SyncQuery =
-  | { kind: 'status' }
-  | { kind: 'getBlocks'; locator: Uint8Array[]; max: number }
-  | { kind: 'getMempool' };
+  { kind: 'status' } | { kind: 'getBlocks'; locator: Uint8Array[]; max: number } | { kind: 'getMempool' };
 
 /** A node's view of its chain, as answered to a `status` query. */
 export interface ChainStatus {

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '../../../src/p2p/relay/request-tracker.js';
-import { offencesAgainst, sleep, TestNetwork, WithholdingPeer, waitFor } from '../../helpers/index.js';
+import { offencesAgainst, TestNetwork, WithholdingPeer, waitFor } from '../../helpers/index.js';
 
 const AMOUNT = 100_000_000n;
 
@@ -79,7 +79,6 @@ describe('announce, then withhold: the object comes from another announcer', { t
   it('a single-item Inv of the same txid from a second announcer is delivered and used', async () => {
     const [h1, h2] = [net.node(0), net.node(1)];
     const payment = h1.wallet.createPayment(h2.wallet.address, AMOUNT + 2n);
-    const key = `tx:${payment.txidHex}`;
     const heardFromH1: string[] = [];
     const listener = (event: CustomEvent<{ propagationSource: { toString(): string }; msgId: string }>) => {
       if (event.detail.propagationSource.toString() === h1.peerIdString) heardFromH1.push(event.detail.msgId);

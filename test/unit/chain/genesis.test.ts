@@ -22,9 +22,8 @@ describe('genesis block', () => {
     const id = toHex(blockIdOf(genesisBlock(DEVNET).header));
     expect(toHex(blockIdOf(genesisBlock(DEVNET).header))).toBe(id);
     vi.resetModules();
-    const fresh = (await import(
-      '../../../src/chain/genesis.js'
-    )) as typeof import('../../../src/chain/genesis.js');
+    const fresh =
+      (await import('../../../src/chain/genesis.js')) as typeof import('../../../src/chain/genesis.js');
     const rebuilt = fresh.genesisBlock(DEVNET);
     expect(rebuilt).not.toBe(genesisBlock(DEVNET));
     expect(toHex(blockIdOf(rebuilt.header))).toBe(id);

@@ -85,7 +85,9 @@ describe('isStrictPointEncoding', () => {
       let lenient: ed.Point | null = null;
       try {
         lenient = ed.Point.fromBytes(bytes, true);
-      } catch {}
+      } catch {
+        // not decodable even leniently
+      }
       if (lenient === null) continue;
       let strictOk = true;
       try {

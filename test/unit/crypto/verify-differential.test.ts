@@ -49,13 +49,11 @@ const scalarArb = fc.bigInt({ min: 1n, max: L - 1n });
 /** An honest signature (node:crypto signing, checked equal to noble's in keys.test.ts). */
 const honestArb = fc
   .record({ secretKey: fc.uint8Array({ minLength: 32, maxLength: 32 }), message: messageArb })
-  .map(
-    ({ secretKey, message }): Case => ({
-      signature: sign(message, secretKey),
-      message,
-      publicKey: publicKeyOf(secretKey),
-    }),
-  );
+  .map(({ secretKey, message }): Case => ({
+    signature: sign(message, secretKey),
+    message,
+    publicKey: publicKeyOf(secretKey),
+  }));
 
 /** Key and nonce with torsion components: cofactored-valid, usually cofactorless-invalid. */
 const torsionArb = fc
