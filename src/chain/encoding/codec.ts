@@ -6,8 +6,8 @@
  * input, so each object has exactly one valid encoding (ids are hashes of these bytes, and a peer
  * cannot make two encodings of one object circulate).
  */
-import { bytesEqual } from '../../crypto/hash.js';
 import { ValidationError } from '../errors.js';
+import { type DecodeFailure, decodeCanonical, type ProtobufCodec } from './canonical.js';
 import {
   MAX_BLOCK_BYTES,
   MAX_BLOCK_TXS,
@@ -23,42 +23,13 @@ export type { Block, BlockHeader, Transaction, TxInput, TxOutput } from './objec
 const TX_LIMITS = { inputs: MAX_TX_INPUTS, outputs: MAX_TX_OUTPUTS };
 const BLOCK_LIMITS = { transactions: MAX_BLOCK_TXS, transactions$: TX_LIMITS };
 
-interface Codec<T> {
-  encode(obj: Partial<T>): Uint8Array;
-  decode(buf: Uint8Array, opts?: { limits?: unknown }): T;
-}
+type Codec<T> = ProtobufCodec<T>;
 
-function decodeCanonical<T>(
-  codec: Codec<T>,
-  bytes: Uint8Array,
-  maxBytes: number,
-  limits: unknown,
-  what: string,
-  normalize: (decoded: T) => void = () => undefined,
-): T {
-  if (bytes.length > maxBytes) {
-    throw new ValidationError('OVERSIZE', `${what} of ${bytes.length} bytes exceeds ${maxBytes}`);
-  }
-  let decoded: T;
-  try {
-    decoded = codec.decode(bytes, { limits });
-    normalize(decoded);
-  } catch (err) {
-    throw new ValidationError('MALFORMED_ENCODING', `${what}: ${(err as Error).message}`);
-  }
-  let reencoded: Uint8Array;
-  try {
-    reencoded = codec.encode(decoded);
-  } catch (err) {
-    throw new ValidationError(
-      'MALFORMED_ENCODING',
-      `${what} cannot be re-encoded: ${(err as Error).message}`,
-    );
-  }
-  if (!bytesEqual(reencoded, bytes)) {
-    throw new ValidationError('NON_CANONICAL_ENCODING', `${what} is not canonically encoded`);
-  }
-  return decoded;
+/** Chain decode failures: OVERSIZE stays OVERSIZE; everything else is a malformed or non-canonical encoding. */
+function chainError(kind: DecodeFailure, message: string): ValidationError {
+  if (kind === 'OVERSIZE') return new ValidationError('OVERSIZE', message);
+  if (kind === 'NON_CANONICAL') return new ValidationError('NON_CANONICAL_ENCODING', message);
+  return new ValidationError('MALFORMED_ENCODING', message);
 }
 
 export function encodeTransaction(tx: Transaction): Uint8Array {
@@ -67,14 +38,13 @@ export function encodeTransaction(tx: Transaction): Uint8Array {
 
 /** Decodes a transaction; throws ValidationError (OVERSIZE, MALFORMED_ENCODING, NON_CANONICAL_ENCODING). */
 export function decodeTransaction(bytes: Uint8Array): Transaction {
-  return decodeCanonical(
-    Transaction as Codec<Transaction>,
-    bytes,
-    MAX_TX_BYTES,
-    TX_LIMITS,
-    'transaction',
-    unsignedAmounts,
-  );
+  return decodeCanonical(Transaction as Codec<Transaction>, bytes, {
+    maxBytes: MAX_TX_BYTES,
+    limits: TX_LIMITS,
+    what: 'transaction',
+    normalize: unsignedAmounts,
+    fail: chainError,
+  });
 }
 
 export function encodeHeader(header: BlockHeader): Uint8Array {
@@ -91,14 +61,13 @@ function unsignedAmounts(tx: Transaction): void {
 }
 
 export function decodeHeader(bytes: Uint8Array): BlockHeader {
-  return decodeCanonical(
-    BlockHeader as Codec<BlockHeader>,
-    bytes,
-    MAX_HEADER_BYTES,
-    undefined,
-    'block header',
-    unsignedNonce,
-  );
+  return decodeCanonical(BlockHeader as Codec<BlockHeader>, bytes, {
+    maxBytes: MAX_HEADER_BYTES,
+    limits: undefined,
+    what: 'block header',
+    normalize: unsignedNonce,
+    fail: chainError,
+  });
 }
 
 export function encodeBlock(block: Block): Uint8Array {
@@ -107,9 +76,15 @@ export function encodeBlock(block: Block): Uint8Array {
 
 /** Decodes a block; the header must be present. */
 export function decodeBlock(bytes: Uint8Array): Block & { header: BlockHeader } {
-  const block = decodeCanonical(Block as Codec<Block>, bytes, MAX_BLOCK_BYTES, BLOCK_LIMITS, 'block', (b) => {
-    unsignedNonce(b.header);
-    for (const tx of b.transactions) unsignedAmounts(tx);
+  const block = decodeCanonical(Block as Codec<Block>, bytes, {
+    maxBytes: MAX_BLOCK_BYTES,
+    limits: BLOCK_LIMITS,
+    what: 'block',
+    normalize: (b) => {
+      unsignedNonce(b.header);
+      for (const tx of b.transactions) unsignedAmounts(tx);
+    },
+    fail: chainError,
   });
   if (block.header === undefined) throw new ValidationError('MALFORMED_ENCODING', 'block has no header');
   return block as Block & { header: BlockHeader };

@@ -12,7 +12,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { bytesEqual, toHex } from '../../crypto/hash.js';
+import { toHex } from '../../crypto/hash.js';
 import {
   INV_NONCE_BYTES,
   MAX_BLOCKS_PER_REQUEST,
@@ -28,6 +28,7 @@ import {
   MAX_SYNC_RESPONSE_BYTES,
   WIRE_HASH_BYTES,
 } from './constants.js';
+import { type DecodeFailure, decodeCanonical, type ProtobufCodec } from '../../chain/encoding/canonical.js';
 import { WireError } from './errors.js';
 import { BlockIds, Data, GetData, Inv, InvType, Status, SyncRequest } from './messages.pb.js';
 
@@ -104,38 +105,21 @@ export function invTypeName(type: InvType): 'tx' | 'block' {
 // Generic bounded canonical decode
 // ---------------------------------------------------------------------------------------------
 
-interface Codec<T> {
-  encode(obj: Partial<T>): Uint8Array;
-  decode(buf: Uint8Array, opts?: { limits?: unknown }): T;
+type Codec<T> = ProtobufCodec<T>;
+
+/** A repeated field over its cap is an oversize message on the wire. */
+function wireError(kind: DecodeFailure, message: string): WireError {
+  return new WireError(kind === 'TOO_MANY' ? 'OVERSIZE' : kind, message);
 }
 
-function decodeCanonical<T>(
+function decodeWire<T>(
   codec: Codec<T>,
   bytes: Uint8Array,
   maxBytes: number,
   limits: unknown,
   what: string,
 ): T {
-  if (bytes.length > maxBytes) {
-    throw new WireError('OVERSIZE', `${what} of ${bytes.length} bytes exceeds ${maxBytes}`);
-  }
-  let decoded: T;
-  try {
-    decoded = codec.decode(bytes, { limits });
-  } catch (err) {
-    const kind = (err as Error).name === 'MaxLengthError' ? 'OVERSIZE' : 'MALFORMED';
-    throw new WireError(kind, `${what}: ${(err as Error).message}`);
-  }
-  let reencoded: Uint8Array;
-  try {
-    reencoded = codec.encode(decoded);
-  } catch (err) {
-    throw new WireError('MALFORMED', `${what} cannot be re-encoded: ${(err as Error).message}`);
-  }
-  if (!bytesEqual(reencoded, bytes)) {
-    throw new WireError('NON_CANONICAL', `${what} is not canonically encoded`);
-  }
-  return decoded;
+  return decodeCanonical(codec, bytes, { maxBytes, limits, what, fail: wireError });
 }
 
 function checkItems(items: readonly { type: InvType; hash: Uint8Array }[], what: string): void {
@@ -206,7 +190,7 @@ export function encodeInv(items: readonly InvItem[]): Uint8Array {
 
 /** Decodes a gossiped announcement: 1..MAX_INV_ITEMS valid items, at most MAX_INV_BYTES. */
 export function decodeInv(bytes: Uint8Array): InvItem[] {
-  const inv = decodeCanonical(Inv as Codec<Inv>, bytes, MAX_INV_BYTES, { items: MAX_INV_ITEMS }, 'Inv');
+  const inv = decodeWire(Inv as Codec<Inv>, bytes, MAX_INV_BYTES, { items: MAX_INV_ITEMS }, 'Inv');
   if (inv.items.length === 0) throw new WireError('MALFORMED', 'Inv has no items');
   if (inv.nonce.length !== INV_NONCE_BYTES)
     throw new WireError('MALFORMED', `Inv nonce is not ${INV_NONCE_BYTES} bytes`);
@@ -222,7 +206,7 @@ export function encodeMempoolInv(txids: readonly Uint8Array[]): Uint8Array {
 
 /** Decodes a `getMempool` answer into txids; every item must be of type TX. */
 export function decodeMempoolInv(bytes: Uint8Array): Uint8Array[] {
-  const inv = decodeCanonical(
+  const inv = decodeWire(
     Inv as Codec<Inv>,
     bytes,
     MAX_SYNC_RESPONSE_BYTES,
@@ -250,7 +234,7 @@ export function encodeGetData(message: GetDataMessage): Uint8Array {
 
 /** Decodes a request: 1..MAX_GETDATA_ITEMS valid items, at most MAX_GETDATA_BYTES. */
 export function decodeGetData(bytes: Uint8Array): GetDataMessage {
-  const message = decodeCanonical(
+  const message = decodeWire(
     GetData as Codec<GetData>,
     bytes,
     MAX_GETDATA_BYTES,
@@ -285,7 +269,7 @@ export function encodeData(message: DataMessage): Uint8Array {
  */
 export function decodeData(bytes: Uint8Array): DataMessage {
   const limits = { objects: MAX_GETDATA_ITEMS, notFound: MAX_GETDATA_ITEMS, deferred: MAX_GETDATA_ITEMS };
-  const message = decodeCanonical(Data as Codec<Data>, bytes, MAX_DATA_FRAME_BYTES, limits, 'Data');
+  const message = decodeWire(Data as Codec<Data>, bytes, MAX_DATA_FRAME_BYTES, limits, 'Data');
   for (const [i, object] of message.objects.entries()) {
     if (!isKnownInvType(object.type))
       throw new WireError('MALFORMED', `Data.objects[${i}] has no valid type`);
@@ -323,7 +307,7 @@ export function encodeSyncRequest(query: SyncQuery): Uint8Array {
 
 /** Decodes a sync request: exactly one query; a locator of at most 64 hashes and 1 <= max <= 500. */
 export function decodeSyncRequest(bytes: Uint8Array): SyncQuery {
-  const request = decodeCanonical(
+  const request = decodeWire(
     SyncRequest as Codec<SyncRequest>,
     bytes,
     MAX_SYNC_REQUEST_BYTES,
@@ -372,13 +356,7 @@ export function encodeStatus(status: ChainStatus): Uint8Array {
 
 /** Decodes a `Status`: 32-byte genesis and tip, minimal big-endian cumulativeWork of at most 64 bytes. */
 export function decodeStatus(bytes: Uint8Array): ChainStatus {
-  const status = decodeCanonical(
-    Status as Codec<Status>,
-    bytes,
-    MAX_SYNC_RESPONSE_BYTES,
-    undefined,
-    'Status',
-  );
+  const status = decodeWire(Status as Codec<Status>, bytes, MAX_SYNC_RESPONSE_BYTES, undefined, 'Status');
   checkHashes([status.genesis, status.tip], 'Status.genesis/tip');
   if (status.cumulativeWork.length > MAX_CUMULATIVE_WORK_BYTES) {
     throw new WireError('OVERSIZE', `Status.cumulativeWork of ${status.cumulativeWork.length} bytes`);
@@ -402,7 +380,7 @@ export function encodeBlockIds(ids: readonly Uint8Array[]): Uint8Array {
 /** Decodes a `BlockIds` of at most `max` (<= MAX_BLOCKS_PER_REQUEST) 32-byte ids. */
 export function decodeBlockIds(bytes: Uint8Array, max = MAX_BLOCKS_PER_REQUEST): Uint8Array[] {
   const limit = Math.min(max, MAX_BLOCKS_PER_REQUEST);
-  const message = decodeCanonical(
+  const message = decodeWire(
     BlockIds as Codec<BlockIds>,
     bytes,
     MAX_SYNC_RESPONSE_BYTES,
