@@ -335,11 +335,10 @@ export class InvRelay {
         }
         this.markReject(key, peer);
       } else {
-        // Not complete: after the next block (or once its parent is synced) it may be acceptable.
+        // Not complete: after the next block it may be acceptable (missing inputs, stale tip).
         this.tracker.forgetKey(key, { complete: false });
-        if (err.code !== 'BLOCK_UNKNOWN_PARENT') this.unacceptable.add(key);
+        this.unacceptable.add(key);
         this.resolveKey(key, undefined);
-        if (err.code === 'BLOCK_UNKNOWN_PARENT') this.deps.onUnknownParent(peer);
       }
       const offence = offenceFor(err, this.deps.params);
       if (offence !== null) reputation.offence(peer, offence, `${key}: ${err.message}`);
