@@ -31,8 +31,3 @@ export function createLogger(options: LoggerOptions): Logger {
   if (streams.length === 0) return pino({ level: 'silent' });
   return pino({ level, base: { node: options.name } }, pino.multistream(streams));
 }
-
-/** A logger that drops everything (tests, benchmarks). */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
-}
