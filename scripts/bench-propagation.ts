@@ -1,10 +1,11 @@
 /**
  * Propagation benchmark: how fast and at what bandwidth a transaction reaches every node of a
- * trustmesh network (per-hop inv/getdata over gossipsub), against plain gossipsub flooding of a
- * payload of the same size over the same topology, measured in the same run.
+ * trustmesh network (pushes to subscribed peers, announcements over gossipsub, getdata for what was
+ * not pushed), against plain gossipsub flooding of a payload of the same size over the same
+ * topology, measured in the same run.
  *
  *   npm run bench:propagation -- [--nodes 20] [--rate 20] [--count 200] [--seed 1] [--json]
- *     [--dials 4] [--rounds 2] [--warmup 10] [--settle-ms 1000] [--drain-ms 15000] [--trace]
+ *     [--dials 4] [--rounds 2] [--warmup 100] [--settle-ms 1000] [--drain-ms 15000] [--trace]
  *     [--quiet-busy 0.3] [--quiet-wait-ms 60000] [--verbose] [--log-level info] [--keep]
  *     [--no-baseline] [--experiment <names>]
  *
@@ -13,8 +14,14 @@
  * Trustmesh nodes are `src/node/main.ts` on regtest (no mining) with funded dev accounts 1..9 on
  * nodes 0..8, the senders; transactions go in through their RPC `send`, in turn, at `--rate` per
  * second. Baseline nodes (scripts/bench/flood-node.ts) are libp2p + gossipsub configured like ours
- * but accepting and forwarding every message; the same sender nodes publish payloads of the average
- * encoded size of the trustmesh transactions (measured during the warm-up).
+ * but accepting and forwarding every message, with gossipsub's default mesh degrees (D = 6; the
+ * trustmesh inventory topic runs D = 3, see INV_MESH); the same sender nodes publish payloads of
+ * the average encoded size of the trustmesh transactions (measured during the warm-up).
+ *
+ * Each network first carries `--warmup` messages that are not measured: the first hundred
+ * messages through a fresh node process run through code that V8 has not optimised yet, and
+ * measured with a warm-up of 10 the first slice of either network was up to 7x slower than the
+ * second one (baseline p50 112 ms, then 18 ms), which made the ratio depend on the slice order.
  *
  * Both networks stay up; the `--count` messages are sent in `--rounds` slices per network,
  * alternating (trustmesh, baseline, baseline, trustmesh, ...), so that load from other work on this
@@ -127,7 +134,7 @@ function parseArgs(argv: readonly string[]): Args {
     count: number('--count', 200, 1),
     seed: number('--seed', 1, 0),
     dials: number('--dials', 4, 1),
-    warmup: number('--warmup', 10, 0),
+    warmup: number('--warmup', 100, 0),
     rounds: number('--rounds', 2, 1),
     settleMs: number('--settle-ms', 1_000, 0),
     quietBusy: number('--quiet-busy', 0.3, 0, false),

@@ -11,6 +11,9 @@ import { type Child, freePorts, nodeFlags, spawnChild } from './processes.js';
 import type { Topology } from './topology.js';
 import { identitySeed } from './trustmesh-network.js';
 
+/** Gossipsub's default Dlo (not exported by the package): the baseline runs with the defaults. */
+const GOSSIPSUB_DEFAULT_DLO = 4;
+
 /** How long (ms) a node may take to start. */
 const START_TIMEOUT_MS = 180_000;
 /** How long (ms) a node may take to answer a status command. */
@@ -74,6 +77,7 @@ export async function startFloodNetwork(options: FloodNetworkOptions): Promise<B
   );
   return {
     label: 'baseline',
+    meshLow: GOSSIPSUB_DEFAULT_DLO,
     children,
     p2pPorts: ports,
     arrivals,

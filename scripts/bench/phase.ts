@@ -26,8 +26,6 @@ const READY_POLL_MS = 500;
 const GOSSIP_HISTORY_MS = 4_000;
 /** Length (ms) of the idle window: covers one round of libp2p's connection-monitor pings (every 10 s). */
 const IDLE_WINDOW_MS = 10_000;
-/** Gossipsub's Dlo: a node with at least this many peers should have at least this many in its mesh. */
-const MESH_LOW = 4;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -39,6 +37,8 @@ export interface NodeStatus {
 /** What a phase needs from a network of running nodes. */
 export interface BenchNetwork {
   readonly label: string;
+  /** The network's gossipsub Dlo: a node with at least this many peers has at least this many in its mesh. */
+  readonly meshLow: number;
   readonly children: readonly Child[];
   /** P2P listen ports of the nodes (socket accounting leaves everything else out). */
   readonly p2pPorts: readonly number[];
@@ -249,7 +249,7 @@ async function waitReady(network: BenchNetwork, options: PhaseOptions): Promise<
     lagging = [];
     statuses.forEach((status, i) => {
       const peers = options.degrees[i]!;
-      if (status.peers < peers || status.mesh < Math.min(MESH_LOW, peers)) {
+      if (status.peers < peers || status.mesh < Math.min(network.meshLow, peers)) {
         lagging.push(`node ${i}: ${status.peers}/${peers} peers, mesh ${status.mesh}`);
       }
     });

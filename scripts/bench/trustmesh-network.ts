@@ -16,6 +16,7 @@ import { UNITS_PER_COIN } from '../../src/chain/params.js';
 import { RpcClient } from '../../src/cli/rpc-client.js';
 import { toHex } from '../../src/crypto/hash.js';
 import { cookiePathIn } from '../../src/node/rpc/cookie.js';
+import { INV_MESH } from '../../src/p2p/node/gossip-config.js';
 import { P2P_KEY_FILE } from '../../src/p2p/node/identity.js';
 import { ArrivalLog, type BenchNetwork, type NodeStatus } from './phase.js';
 import { type Child, freePorts, nodeFlags, spawnChild } from './processes.js';
@@ -161,6 +162,7 @@ export async function startTrustmeshNetwork(options: TrustmeshNetworkOptions): P
 
   return {
     label: 'trustmesh',
+    meshLow: INV_MESH.Dlo,
     children,
     p2pPorts: ports,
     arrivals,

@@ -30,6 +30,8 @@ export interface AttackContext {
   announce(items: InvItem[]): Promise<void>;
   /** Serves `bytes` when any peer asks for (type, hash) with getdata. */
   serve(type: ObjectType, hash: Uint8Array, bytes: Uint8Array): void;
+  /** Pushes transaction bytes to every peer subscribed to the attacker's pushes, unannounced. */
+  push(payloads: Uint8Array[]): void;
 }
 
 export interface Misbehaviour {

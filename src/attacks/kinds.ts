@@ -10,6 +10,11 @@ import { type AttackContext, type Misbehaviour, selfPayment } from './attack.js'
 
 /** Transactions built per round by the payload attacks (enough to be seen, few enough to read the log). */
 const TXS_PER_ROUND = 1;
+/** Copies pushed per round by push-flood: every 20 ms, 12,800/s, 12.8x the honest-peer limit. */
+const PUSH_FLOOD_COPIES = 256;
+
+/** The transaction each push-flood attacker repeats (built on its first round). */
+const flooded = new WeakMap<AttackContext, Uint8Array>();
 
 function signedSelfPayments(ctx: AttackContext, count: number, timestamp: number) {
   return ctx
@@ -24,6 +29,13 @@ function signedSelfPayments(ctx: AttackContext, count: number, timestamp: number
     );
 }
 
+/** Self-payments signed, then with one bit of the first signature flipped: they fail verification. */
+function badlySignedSelfPayments(ctx: AttackContext, count: number) {
+  const txs = signedSelfPayments(ctx, count, ctx.now());
+  for (const tx of txs) tx.inputs[0]!.signature[0]! ^= 0x01;
+  return txs;
+}
+
 async function announceServed(ctx: AttackContext, payloads: Array<{ txid: Uint8Array; bytes: Uint8Array }>) {
   for (const { txid, bytes } of payloads) ctx.serve('tx', txid, bytes);
   if (payloads.length > 0)
@@ -36,8 +48,7 @@ export const MISBEHAVIOURS: readonly Misbehaviour[] = [
     description: 'announces and serves transactions whose Ed25519 signature does not verify',
     intervalMs: 2_000,
     async act(ctx) {
-      const txs = signedSelfPayments(ctx, TXS_PER_ROUND, ctx.now());
-      for (const tx of txs) tx.inputs[0]!.signature[0]! ^= 0x01;
+      const txs = badlySignedSelfPayments(ctx, TXS_PER_ROUND);
       await announceServed(
         ctx,
         txs.map((tx) => ({ txid: txidOf(tx), bytes: encodeTransaction(tx) })),
@@ -89,6 +100,28 @@ export const MISBEHAVIOURS: readonly Misbehaviour[] = [
         ctx,
         txs.map((tx) => ({ txid: txidOf(tx), bytes: encodeTransaction(tx) })),
       );
+    },
+  },
+  {
+    kind: 'push-invalid',
+    description: 'pushes transactions whose Ed25519 signature does not verify to its subscribers',
+    intervalMs: 2_000,
+    async act(ctx) {
+      ctx.push(badlySignedSelfPayments(ctx, TXS_PER_ROUND).map((tx) => encodeTransaction(tx)));
+    },
+  },
+  {
+    kind: 'push-flood',
+    description: 'pushes one valid transaction to its subscribers over and over, far above any honest rate',
+    intervalMs: 20,
+    async act(ctx) {
+      if (!flooded.has(ctx)) {
+        const [tx] = signedSelfPayments(ctx, 1, ctx.now());
+        if (tx === undefined) return;
+        flooded.set(ctx, encodeTransaction(tx));
+      }
+      const payload = flooded.get(ctx)!;
+      ctx.push(Array.from({ length: PUSH_FLOOD_COPIES }, () => payload));
     },
   },
   {

@@ -506,15 +506,16 @@ export function formatPeers(peers: readonly PeerInfo[], { style }: CommandContex
     formatState(p.state, style) + (p.allowListed ? style.dim(' (allow-listed)') : ''),
     formatScore(p.score),
     formatScore(p.gossipsubScore),
+    p.pushesUs === 'none' ? DASH : p.pushesUs,
+    p.wePush === 'none' ? DASH : p.wePush,
     p.addresses[0] ?? DASH,
   ]);
-  return table(['PEER', 'DIRECTION', 'STATE', 'SCORE', 'GOSSIPSUB', 'ADDRESS'], rows, style, [
-    'left',
-    'left',
-    'left',
-    'right',
-    'right',
-  ]);
+  return table(
+    ['PEER', 'DIRECTION', 'STATE', 'SCORE', 'GOSSIPSUB', 'PUSHES US', 'WE PUSH', 'ADDRESS'],
+    rows,
+    style,
+    ['left', 'left', 'left', 'right', 'right', 'left', 'left'],
+  );
 }
 
 export function formatWhy(r: PeerReport, ctx: CommandContext): string {

@@ -51,7 +51,7 @@ export function relayChain(node: TrustmeshNode): RelayChain {
       if (entry !== undefined) {
         node.metrics.relayLatency.observe(Math.max(0, node.now() - entry.tx.timestamp) / 1_000);
       }
-      return { txidHex: accepted.txidHex };
+      return { txidHex: accepted.txidHex, timestamp: entry?.tx.timestamp ?? node.now() };
     },
     processBlock: (bytes) => chain.processBlock(bytes),
   };

@@ -33,7 +33,14 @@ export interface PeerInfo {
   direction: 'inbound' | 'outbound';
   addresses: string[];
   allowListed: boolean;
+  /** Transactions this peer pushes us: all it accepts (an eager peer), its own, or none. */
+  pushesUs: PushScope;
+  /** Transactions we push this peer (its subscription to us). */
+  wePush: PushScope;
 }
+
+/** What a txpush subscription covers. */
+export type PushScope = 'all' | 'own' | 'none';
 
 export interface OffenceRecord {
   time: number;

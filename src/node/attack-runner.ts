@@ -48,6 +48,7 @@ export class AttackRunner {
       takeOutputs: (count) => this.takeOutputs(account.address, count),
       confirmedTransactions: (max) => this.confirmedTransactions(max),
       announce: (items) => node.relayAnnounceNow(items),
+      push: (payloads) => node.relayPushNow(payloads),
       serve: (type, hash, bytes) => {
         this.served.set(`${type}:${toHex(hash)}`, bytes);
         if (this.served.size > MAX_SERVED) this.served.delete(this.served.keys().next().value!);

@@ -31,6 +31,17 @@ export class NodeMetrics {
     labelNames: ['type', 'verdict'] as const,
     registers: [this.registry],
   });
+  readonly deliveries = new Counter({
+    name: 'trustmesh_relay_deliveries_total',
+    help: 'New valid objects accepted from peers, by type and path (push: sent unasked; getdata: fetched)',
+    labelNames: ['type', 'path'] as const,
+    registers: [this.registry],
+  });
+  readonly pushesSent = new Counter({
+    name: 'trustmesh_tx_pushes_sent_total',
+    help: 'Transactions pushed to subscribed peers',
+    registers: [this.registry],
+  });
   readonly relayLatency = new Histogram({
     name: 'trustmesh_relay_latency_seconds',
     help: 'Time from a transaction timestamp to its acceptance into this node mempool',

@@ -8,6 +8,7 @@ import { decodeBlock, decodeTransaction } from '../chain/encoding/codec.js';
 import { isCoinbase, txidOf } from '../chain/objects/transaction.js';
 import { fromHex, toHex } from '../crypto/hash.js';
 import type { PeerReport as TrustReport } from '../p2p/reputation/index.js';
+import { PushMode } from '../p2p/wire/codec.js';
 import type {
   BalanceInfo,
   BlockJson,
@@ -18,6 +19,7 @@ import type {
   OffenceRecord,
   PeerInfo,
   PeerReport,
+  PushScope,
   ReputationEntry,
   TxJson,
 } from './api.js';
@@ -69,6 +71,7 @@ export class TrustmeshNodeApi implements NodeApi {
 
   async peers(): Promise<PeerInfo[]> {
     const { node } = this;
+    const subscribers = new Map(node.pushSubscribers().map((s) => [s.peer, s.mode]));
     return node.p2p.libp2p.getConnections().map((connection) => {
       const peerId = connection.remotePeer.toString();
       const report = node.reputation.report(peerId);
@@ -80,6 +83,8 @@ export class TrustmeshNodeApi implements NodeApi {
         direction: connection.direction,
         addresses: [connection.remoteAddr.toString()],
         allowListed: report.allowListed,
+        pushesUs: pushScope(node.pushModeFrom(peerId)),
+        wePush: pushScope(subscribers.get(peerId)),
       };
     });
   }
@@ -269,4 +274,10 @@ export class TrustmeshNodeApi implements NodeApi {
     }
     return { blocks };
   }
+}
+
+function pushScope(mode: PushMode | undefined): PushScope {
+  if (mode === PushMode.ALL) return 'all';
+  if (mode === PushMode.OWN) return 'own';
+  return 'none';
 }

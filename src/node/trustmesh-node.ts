@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { TopicValidatorResult } from '@libp2p/interface';
+import { type PeerId, TopicValidatorResult } from '@libp2p/interface';
 import { decodeBlock } from '../chain/encoding/codec.js';
 import { devAccount } from '../chain/genesis.js';
 import { Miner } from '../chain/mining/miner.js';
@@ -22,13 +22,16 @@ import { toHex } from '../crypto/hash.js';
 import { GetDataClient } from '../p2p/getdata/client.js';
 import { GetDataServer } from '../p2p/getdata/server.js';
 import { createP2PNode, type P2PNode } from '../p2p/node/create-node.js';
+import { TxPushClient } from '../p2p/push/client.js';
+import { type PushSubscriber, TxPushServer } from '../p2p/push/server.js';
+import { PushSubscriptions } from '../p2p/push/subscriptions.js';
 import { BlockSync } from '../p2p/relay/block-sync.js';
 import { InvRelay } from '../p2p/relay/inv-relay.js';
 import type { InvItem, ObjectType, RateClass } from '../p2p/relay/ports.js';
 import { type OffenceKind, RateLimiter, Reputation } from '../p2p/reputation/index.js';
 import { SyncClient } from '../p2p/sync/client.js';
 import { SyncServer } from '../p2p/sync/server.js';
-import { decodeInv } from '../p2p/wire/codec.js';
+import { decodeInv, PushMode } from '../p2p/wire/codec.js';
 import { WireError } from '../p2p/wire/errors.js';
 import type { ViolationKind } from '../p2p/wire/violations.js';
 import {
@@ -76,10 +79,15 @@ export class TrustmeshNode {
   getdataClient!: GetDataClient;
   rpc: RpcServer | undefined;
   private getdataServer!: GetDataServer;
+  private pushServer!: TxPushServer;
+  private pushClient!: TxPushClient;
+  private pushSubscriptions!: PushSubscriptions;
   private syncServer!: SyncServer;
   private metricsServer: Server | undefined;
   private attack: AttackRunner | undefined;
   private readonly acceptTimes: number[] = [];
+  /** Connected peers by id string, kept from libp2p's events (`getPeers()` rebuilds its list per call). */
+  private readonly connected = new Map<string, PeerId>();
   private readonly timers: NodeJS.Timeout[] = [];
 
   private constructor(config: NodeConfig) {
@@ -180,6 +188,15 @@ export class TrustmeshNode {
       onProtocolViolation: onViolation,
       admit: (peer) => this.admit(peer, 'sync', 1),
     });
+    this.pushServer = new TxPushServer(libp2p, { network: params.network, onProtocolViolation: onViolation });
+    this.pushClient = new TxPushClient(libp2p, {
+      network: params.network,
+      onTransactions: (peer, txs) => this.relay.handlePushed(peer, txs),
+      admit: (peer, txs, bytes) => this.admit(peer, 'objects', txs) && this.admit(peer, 'bytes', bytes),
+      onProtocolViolation: onViolation,
+      onClosed: (peer) => this.pushSubscriptions.subscriptionClosed(peer),
+    });
+    this.pushSubscriptions = new PushSubscriptions(this.pushClient);
     const syncClient = new SyncClient(libp2p, { network: params.network, onProtocolViolation: onViolation });
     const reputationPort = {
       offence: (peer: string, kind: OffenceKind, evidence: string) => this.offence(peer, kind, evidence),
@@ -189,8 +206,8 @@ export class TrustmeshNode {
       // Outbound peers (we chose them) and peers that earned credit by delivering valid objects.
       isPreferred: (peer: string) => {
         if (this.reputation.applicationScore(peer) > 0) return true;
-        const peerId = peerIdOf(this.p2p, peer);
-        return peerId !== undefined && libp2p.getConnections(peerId).some((c) => c.direction === 'outbound');
+        const peerId = this.connected.get(peer);
+        return peerId !== undefined && this.isOutbound(peerId);
       },
     };
     this.relay = new InvRelay({
@@ -198,6 +215,11 @@ export class TrustmeshNode {
       reputation: reputationPort,
       fetcher: objectFetcher(this.getdataClient),
       channel: announcementChannel(this.p2p),
+      push: {
+        subscribers: () =>
+          [...this.pushServer.subscribers()].map(({ peer, mode }) => ({ peer, all: mode === PushMode.ALL })),
+        push: (peer, payload) => this.pushServer.push(peer, payload),
+      },
       reportValidation: (msgId, peer, verdict) =>
         this.p2p.gossipsub.reportMessageValidationResult(msgId, peer, VALIDATION_RESULTS[verdict]),
       onUnknownParent: (peer) => this.sync.requestSync(peer),
@@ -214,7 +236,7 @@ export class TrustmeshNode {
       params,
       onMempoolInventory: (peer, items) => this.relay.handleInv(peer, items),
       onTipAdvanced: () => this.relay.announce('block', this.chain.tip().id),
-      connectedPeers: () => libp2p.getPeers().map((p) => p.toString()),
+      connectedPeers: () => [...this.connected.keys()],
       logger: logger.child({ component: 'sync' }),
     });
 
@@ -222,6 +244,7 @@ export class TrustmeshNode {
     this.getdataClient.start();
     await this.getdataServer.start();
     await this.syncServer.start();
+    await this.pushServer.start();
     this.relay.start();
     this.sync.start();
     this.timers.push(
@@ -232,7 +255,7 @@ export class TrustmeshNode {
       }, 5_000),
     );
     for (const timer of this.timers) timer.unref();
-    for (const peer of libp2p.getPeers()) this.peerConnected(peer.toString());
+    for (const peer of libp2p.getPeers()) this.peerConnected(peer);
 
     if (config.rpcPort >= 0) {
       this.rpc = await startRpcServer({
@@ -277,11 +300,13 @@ export class TrustmeshNode {
       }
       this.relay.handleInv(peer, items.map(toRelayItem), msgId);
     });
-    libp2p.addEventListener('peer:connect', (event) => this.peerConnected(event.detail.toString()));
+    libp2p.addEventListener('peer:connect', (event) => this.peerConnected(event.detail));
     libp2p.addEventListener('peer:disconnect', (event) => {
       const peer = event.detail.toString();
+      this.connected.delete(peer);
       this.relay.peerDisconnected(peer);
       this.getdataClient.forget(peer);
+      this.pushSubscriptions.peerDisconnected(peer);
       this.limiter.forget(peer);
     });
     this.chain.on('block', ({ entry, txids }) => {
@@ -322,13 +347,24 @@ export class TrustmeshNode {
     }
   }
 
-  private peerConnected(peer: string): void {
+  private peerConnected(peerId: PeerId): void {
+    const peer = peerId.toString();
+    this.connected.set(peer, peerId);
     if (this.reputation.isQuarantined(peer)) {
       void this.disconnect(peer);
       return;
     }
-    const timer = setTimeout(() => this.sync.peerConnected(peer), CONNECT_SETTLE_MS);
+    const timer = setTimeout(() => {
+      if (!this.connected.has(peer)) return;
+      this.sync.peerConnected(peer);
+      this.pushSubscriptions.peerConnected(peer, this.isOutbound(peerId));
+    }, CONNECT_SETTLE_MS);
     timer.unref();
+  }
+
+  /** Whether we dialed `peerId` (on any of its open connections). */
+  private isOutbound(peerId: PeerId): boolean {
+    return this.p2p.libp2p.getConnections(peerId).some((c) => c.direction === 'outbound');
   }
 
   /** Records an offence by `peer`; quarantine (and hang-up) follows from the reputation layer. */
@@ -348,7 +384,7 @@ export class TrustmeshNode {
 
   private async disconnect(peer: string): Promise<void> {
     this.relay?.peerDisconnected(peer);
-    const peerId = this.p2p === undefined ? undefined : peerIdOf(this.p2p, peer);
+    const peerId = this.connected.get(peer);
     if (peerId === undefined) return;
     try {
       await this.p2p.libp2p.hangUp(peerId);
@@ -357,11 +393,11 @@ export class TrustmeshNode {
     }
   }
 
-  /** Accepts a locally created transaction (RPC send, attacks excluded) and announces it. */
+  /** Accepts a locally created transaction (RPC send, attacks excluded), announces and pushes it. */
   submitTransaction(bytes: Uint8Array): string {
     const accepted = this.chain.acceptTransaction(bytes);
     this.noteAccepted();
-    this.relay.announce('tx', accepted.txid);
+    this.relay.relayOwnTransaction(accepted.txid, bytes);
     return accepted.txidHex;
   }
 
@@ -385,6 +421,13 @@ export class TrustmeshNode {
     await announcementChannel(this.p2p).publish(items);
   }
 
+  /** Pushes transaction bytes to every subscriber at once, bypassing validation: only attacker nodes do this. */
+  relayPushNow(payloads: readonly Uint8Array[]): void {
+    for (const { peer } of this.pushServer.subscribers()) {
+      for (const payload of payloads) this.pushServer.push(peer, payload);
+    }
+  }
+
   /** Bytes an attack serves for (type, id) instead of the honest store; undefined on honest nodes. */
   servedOverride(type: ObjectType, idHex: string): Uint8Array | Promise<never> | undefined {
     return this.attack?.override(type, idHex);
@@ -395,6 +438,21 @@ export class TrustmeshNode {
     const counts = { healthy: 0, throttled: 0, quarantined: 0 };
     for (const report of this.reputation.list()) counts[report.state]++;
     for (const [state, count] of Object.entries(counts)) this.metrics.peersByState.set({ state }, count);
+  }
+
+  /** Peers subscribed to our transaction pushes, with their modes. */
+  pushSubscribers(): PushSubscriber[] {
+    return [...this.pushServer.subscribers()];
+  }
+
+  /** What we asked `peer` to push us, if we are subscribed to it. */
+  pushModeFrom(peer: string): PushMode | undefined {
+    return this.pushClient.modeOf(peer);
+  }
+
+  /** Peers we asked to push us every transaction (our eager peers). */
+  eagerPeers(): string[] {
+    return this.pushSubscriptions.eagerPeers();
   }
 
   get peerIdString(): string {
@@ -410,6 +468,9 @@ export class TrustmeshNode {
     this.metricsServer?.close();
     await this.sync?.stop();
     await this.relay?.stop();
+    this.pushSubscriptions?.stop();
+    this.pushClient?.stop();
+    await this.pushServer?.stop().catch(() => undefined);
     await this.syncServer?.stop().catch(() => undefined);
     await this.getdataServer?.stop().catch(() => undefined);
     this.getdataClient?.stop();
@@ -419,10 +480,6 @@ export class TrustmeshNode {
     this.logger.info('node stopped');
     await new Promise<void>((resolve) => this.logger.flush(() => resolve()));
   }
-}
-
-function peerIdOf(p2p: P2PNode, peer: string) {
-  return p2p.libp2p.getPeers().find((p) => p.toString() === peer);
 }
 
 /** Transport-level protocol violations are flagrant: no correct implementation sends them. */

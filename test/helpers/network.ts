@@ -6,7 +6,8 @@
  * Topology: undirected edges `[a, b]` between node indexes (`ring`, `ringWithChord`, `line`). Of the
  * two, the node started later has the earlier one in its static `peers`: it dials (so for the earlier
  * node it is an inbound peer), and its dialer re-dials after a restart. The harness waits until every
- * edge is an open connection on both sides and in both gossipsub meshes of the inventory topic.
+ * edge is an open connection on both sides with push subscriptions both ways, and every node's
+ * gossipsub mesh of the inventory topic is formed.
  *
  * Partitions are made with manual bans in both directions (the gater then refuses every connection
  * between the halves, whoever dials) and healed with unbans plus explicit dials. The harness counts
@@ -30,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NodeConfig, validateConfig } from '../../src/node/config.js';
 import { TrustmeshNode } from '../../src/node/trustmesh-node.js';
+import { INV_MESH } from '../../src/p2p/node/gossip-config.js';
 import { sleep, waitFor } from './wait.js';
 
 /** A connection between two node indexes; the later-started node dials the earlier one. */
@@ -232,21 +234,30 @@ export class TestNetwork {
   }
 
   /**
-   * True when each of the two nodes has the other in its gossipsub mesh of the inventory topic, so
-   * announcements flow both ways (the mesh forms at gossipsub heartbeats, after the connection).
+   * True when the node's gossipsub mesh of the inventory topic is formed: it holds at least
+   * min(Dlo, connected peers) peers. With more peers than the mesh degree, not every link is in a
+   * mesh (announcements then take other links); a node with at most Dlo peers meshes all of them.
    */
-  isMeshed(a: number, b: number): boolean {
+  hasMesh(index: number): boolean {
+    const node = this.slot(index).node;
+    if (node === undefined) return false;
+    const mesh = node.p2p.gossipsub.getMeshPeers(node.p2p.invTopic).length;
+    return mesh >= Math.min(INV_MESH.Dlo, node.p2p.libp2p.getPeers().length);
+  }
+
+  /** True when each of the two nodes is subscribed to the other's transaction pushes. */
+  isSubscribed(a: number, b: number): boolean {
     const na = this.slot(a).node;
     const nb = this.slot(b).node;
     if (na === undefined || nb === undefined) return false;
-    const inMesh = (x: TrustmeshNode, y: TrustmeshNode) =>
-      x.p2p.gossipsub.getMeshPeers(x.p2p.invTopic).includes(y.peerIdString);
-    return inMesh(na, nb) && inMesh(nb, na);
+    const subscribed = (x: TrustmeshNode, y: TrustmeshNode) =>
+      x.pushSubscribers().some((s) => s.peer === y.peerIdString);
+    return subscribed(na, nb) && subscribed(nb, na);
   }
 
   /**
-   * Waits until every edge has an open connection on both sides and, unless `mesh` is false, is in
-   * both gossipsub meshes.
+   * Waits until every edge has an open connection on both sides and, unless `mesh` is false, both
+   * nodes subscribed to each other's pushes and both gossipsub meshes formed (`hasMesh`).
    */
   async waitForEdges(
     edges: readonly Edge[],
@@ -255,15 +266,16 @@ export class TestNetwork {
     const missing = () =>
       edges.flatMap(([a, b]) => {
         if (!this.isConnected(a, b)) return [`${a}-${b} (not connected)`];
-        if (mesh && !this.isMeshed(a, b)) return [`${a}-${b} (connected, not in both gossipsub meshes)`];
-        return [];
+        if (!mesh) return [];
+        if (!this.isSubscribed(a, b)) return [`${a}-${b} (connected, push subscriptions not both up)`];
+        return [a, b].filter((i) => !this.hasMesh(i)).map((i) => `${i} (gossipsub mesh not formed)`);
       });
     await waitFor(
       () => missing().length === 0,
       timeoutMs,
       `edges ${edges.map(([a, b]) => `${a}-${b}`).join(', ')}`,
     ).catch((err: Error) => {
-      throw new Error(`${err.message}; still missing: ${missing().join(', ')}`);
+      throw new Error(`${err.message}; still missing: ${[...new Set(missing())].join(', ')}`);
     });
   }
 

@@ -25,7 +25,13 @@ import { LevelDatastore } from 'datastore-level';
 import { createLibp2p } from 'libp2p';
 import { INV_VERDICT_WINDOW_HEARTBEATS, invTopic, MAX_GOSSIP_RPC_BYTES } from '../wire/constants.js';
 import { createConnectionGater, OPEN_GATE, type PeerGate } from './gater.js';
-import { contentMsgId, fastContentMsgId, peerScoreParams, SCORE_THRESHOLDS } from './gossip-config.js';
+import {
+  contentMsgId,
+  fastContentMsgId,
+  INV_MESH,
+  peerScoreParams,
+  SCORE_THRESHOLDS,
+} from './gossip-config.js';
 import { loadOrCreatePrivateKey } from './identity.js';
 import { PeerDialer, parseBootstrapAddrs, type RedialPolicy } from './peer-dialer.js';
 
@@ -132,6 +138,7 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
           fastMsgIdFn: fastContentMsgId,
           asyncValidation: true,
           floodPublish: false,
+          ...INV_MESH,
           fallbackToFloodsub: false,
           doPX: false,
           allowPublishToZeroTopicPeers: true,

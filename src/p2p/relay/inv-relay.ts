@@ -30,6 +30,7 @@ import { toHex } from '../../crypto/hash.js';
 import type { Logger } from '../../node/logger.js';
 import type { NodeMetrics } from '../../node/metrics.js';
 import { BoundedSet } from './bounded-set.js';
+import { KnownInventory } from './known-inventory.js';
 import { offenceFor } from './offence-for.js';
 import type {
   AnnouncementChannel,
@@ -39,6 +40,7 @@ import type {
   ObjectType,
   RelayChain,
   RelayReputation,
+  TxPushChannel,
 } from './ports.js';
 import { RequestTracker, type RequestTrackerOptions } from './request-tracker.js';
 
@@ -59,6 +61,22 @@ export const SWEEP_INTERVAL_MS = 100;
 export const MAX_SWEEP_LATENESS_MS = 1_000;
 /** Objects remembered as rejected (never fetched again) and as unacceptable until the next block. */
 export const REJECTED_CAPACITY = 50_000;
+/**
+ * Transactions older than this (ms, by their timestamp) are announced but not pushed: a node learns
+ * old ones from a peer's mempool after connecting, and its other peers most likely have them.
+ */
+export const PUSH_MAX_AGE_MS = 30_000;
+/**
+ * Transaction announcements are batched over this many ms into one Inv, as Bitcoin trickles them
+ * (over 2 to 5 s there). Pushes carry new transactions at once; the Inv serves peers that got no
+ * push, so the wait costs them little and saves one Inv per transaction per mesh peer. Measured in
+ * the 20-node benchmark at 20 tx/s (Invs of ~10 transactions): 0.42 of the baseline's bytes and
+ * 2.7 ms CPU per node per transaction, against 0.50 and 3.6 ms when batching over 100 ms; same
+ * latency. Blocks are announced at once, together with whatever transactions are waiting.
+ */
+export const TX_ANNOUNCE_INTERVAL_MS = 500;
+/** Recent objects whose holders we remember, to push only to peers that lack them. */
+export const KNOWN_INVENTORY_CAPACITY = 8_192;
 
 interface PendingReport {
   readonly peer: string;
@@ -73,6 +91,7 @@ export interface InvRelayDeps {
   reputation: RelayReputation;
   fetcher: ObjectFetcher;
   channel: AnnouncementChannel;
+  push: TxPushChannel;
   /** Reports an Inv message's gossipsub validation result. */
   reportValidation(msgId: string, peer: string, verdict: GossipVerdict): void;
   /** A peer served a block whose parent we lack: it has a chain we do not; sync from it. */
@@ -111,8 +130,10 @@ export class InvRelay {
   private readonly rejected = new BoundedSet(REJECTED_CAPACITY);
   /** Objects that failed with IGNORE (missing inputs, stale, duplicate): retried after the next block. */
   private readonly unacceptable = new BoundedSet(REJECTED_CAPACITY);
+  private readonly known = new KnownInventory(KNOWN_INVENTORY_CAPACITY);
   private announceQueue: InvItem[] = [];
-  private announceScheduled = false;
+  private announceTimer: NodeJS.Timeout | undefined;
+  private announceNow = false;
   private fetchScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private lastSweep: number | undefined;
@@ -132,6 +153,8 @@ export class InvRelay {
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    clearTimeout(this.announceTimer);
+    this.announceTimer = undefined;
     await Promise.allSettled([...this.running]);
   }
 
@@ -162,7 +185,9 @@ export class InvRelay {
         reputation.offence(peer, 'RATE_LIMIT_EXCEEDED', 'too many outstanding announcements');
         break;
       }
-      if (result !== 'complete') keys.add(key);
+      if (result === 'complete') continue;
+      keys.add(key);
+      this.known.add(key, peer);
     }
     if (msgId === undefined || keys.size === 0) {
       this.report(msgId, peer, 'ignore');
@@ -183,22 +208,61 @@ export class InvRelay {
     this.scheduleFetch();
   }
 
-  /** Queues an object we validated (or created) for announcement to our mesh. */
+  /** A transaction we created: pushed to every subscriber and announced to our mesh. */
+  relayOwnTransaction(txid: Uint8Array, payload: Uint8Array): void {
+    this.pushTransaction(invKeyOf('tx', txid), payload, true);
+    this.announce('tx', txid);
+  }
+
+  /**
+   * Transactions `peer` pushed to us unasked (it validated them): validated like fetched ones. A
+   * push of a transaction already found invalid is the pusher's fault, as an invalid one would be.
+   */
+  async handlePushed(peer: string, payloads: readonly Uint8Array[]): Promise<void> {
+    const { reputation, chain, metrics } = this.deps;
+    for (const payload of payloads) {
+      if (reputation.isQuarantined(peer)) return;
+      const key = invKeyOf('tx', txidOfBytes(payload));
+      this.known.add(key, peer);
+      if (this.rejected.has(key)) {
+        reputation.offence(peer, 'INVALID_OBJECT', `${key}: pushed a transaction already found invalid`);
+        continue;
+      }
+      if (this.unacceptable.has(key) || chain.hasObject('tx', key.slice(3))) {
+        metrics?.messages.inc({ type: 'tx', verdict: 'ignore' });
+        continue;
+      }
+      await this.validate(peer, key, 'tx', payload, 'push');
+    }
+  }
+
+  /**
+   * Queues an object we validated (or created) for announcement to our mesh: a block at once, a
+   * transaction within TX_ANNOUNCE_INTERVAL_MS.
+   */
   announce(type: ObjectType, hash: Uint8Array): void {
     this.announceQueue.push({ type, hash });
-    if (this.announceScheduled) return;
-    this.announceScheduled = true;
-    // Coalesce everything validated in this turn of the event loop into one Inv.
-    setImmediate(() => {
-      this.announceScheduled = false;
-      const queue = this.announceQueue;
-      this.announceQueue = [];
-      for (let i = 0; i < queue.length; i += MAX_ANNOUNCE_ITEMS) {
-        this.deps.channel.publish(queue.slice(i, i + MAX_ANNOUNCE_ITEMS)).catch((err: Error) => {
-          this.deps.logger?.debug({ err: err.message }, 'announcement not published');
-        });
-      }
-    });
+    if (type === 'block') {
+      if (this.announceNow) return;
+      this.announceNow = true;
+      // Coalesce everything validated in this turn of the event loop into one Inv.
+      setImmediate(() => this.flushAnnouncements());
+    } else if (this.announceTimer === undefined && !this.announceNow) {
+      this.announceTimer = setTimeout(() => this.flushAnnouncements(), TX_ANNOUNCE_INTERVAL_MS);
+    }
+  }
+
+  private flushAnnouncements(): void {
+    clearTimeout(this.announceTimer);
+    this.announceTimer = undefined;
+    this.announceNow = false;
+    const queue = this.announceQueue;
+    this.announceQueue = [];
+    for (let i = 0; i < queue.length; i += MAX_ANNOUNCE_ITEMS) {
+      this.deps.channel.publish(queue.slice(i, i + MAX_ANNOUNCE_ITEMS)).catch((err: Error) => {
+        this.deps.logger?.debug({ err: err.message }, 'announcement not published');
+      });
+    }
   }
 
   /**
@@ -223,6 +287,20 @@ export class InvRelay {
       if (report.peer === peer) this.finishReport(msgId, report);
     }
     this.scheduleFetch();
+  }
+
+  /**
+   * Pushes a validated transaction to the subscribers that want it (all of them for our own, the
+   * eager ones otherwise) and are not known to have it.
+   */
+  private pushTransaction(key: string, payload: Uint8Array, own: boolean): void {
+    const { push, reputation } = this.deps;
+    for (const { peer, all } of push.subscribers()) {
+      if (!(own || all) || this.known.has(key, peer) || reputation.isQuarantined(peer)) continue;
+      if (!push.push(peer, payload)) continue;
+      this.known.add(key, peer);
+      this.deps.metrics?.pushesSent.inc();
+    }
   }
 
   private scheduleFetch(): void {
@@ -275,7 +353,7 @@ export class InvRelay {
         continue;
       }
       requested.delete(key);
-      await this.validate(peer, key, object.type, object.payload);
+      await this.validate(peer, key, object.type, object.payload, 'getdata');
     }
     const notFound = new Set(response.notFound.map((item) => invKeyOf(item.type, item.hash)));
     for (const item of [...response.notFound, ...response.deferred]) {
@@ -294,11 +372,19 @@ export class InvRelay {
     this.scheduleFetch();
   }
 
-  private async validate(peer: string, key: string, type: ObjectType, payload: Uint8Array): Promise<void> {
+  private async validate(
+    peer: string,
+    key: string,
+    type: ObjectType,
+    payload: Uint8Array,
+    path: 'push' | 'getdata',
+  ): Promise<void> {
     const { chain, reputation, metrics } = this.deps;
     try {
       let status = 'accepted';
-      if (type === 'tx') chain.acceptTransaction(payload);
+      let pushable = false;
+      if (type === 'tx')
+        pushable = this.now() - chain.acceptTransaction(payload).timestamp <= PUSH_MAX_AGE_MS;
       else status = (await chain.processBlock(payload)).status;
       this.tracker.receivedResponse(peer, key, { found: true });
       // The request may have expired during validation: complete the key for every announcer anyway.
@@ -316,6 +402,8 @@ export class InvRelay {
       // A duplicate arrived by another path first (sync, another announcer) and was announced then.
       if (status === 'duplicate') return;
       reputation.goodDelivery(peer);
+      metrics?.deliveries.inc({ type, path });
+      if (pushable) this.pushTransaction(key, payload, false);
       this.announce(type, itemOfKey(key).hash);
     } catch (err) {
       if (!(err instanceof ValidationError)) {

@@ -16,8 +16,8 @@ export interface InvItem {
 export interface RelayChain {
   /** True when the object is held (mempool, active or side chain, orphan pool) or known invalid. */
   hasObject(type: ObjectType, idHex: string): boolean;
-  /** Relay pipeline into the mempool; throws ValidationError. */
-  acceptTransaction(bytes: Uint8Array): { txidHex: string };
+  /** Relay pipeline into the mempool; throws ValidationError. `timestamp`: the transaction's, in ms. */
+  acceptTransaction(bytes: Uint8Array): { txidHex: string; timestamp: number };
   /** Full block pipeline; throws ValidationError. Calls are serialised by the implementation. */
   processBlock(bytes: Uint8Array): Promise<{ status: string; idHex: string }>;
 }
@@ -51,6 +51,13 @@ export interface ObjectFetcher {
 export interface AnnouncementChannel {
   /** Publishes one Inv message to our gossipsub mesh. */
   publish(items: InvItem[]): Promise<void>;
+}
+
+export interface TxPushChannel {
+  /** Peers subscribed to our pushes; `all`: every fresh transaction, otherwise only our own. */
+  subscribers(): Iterable<{ readonly peer: string; readonly all: boolean }>;
+  /** Queues a transaction's bytes for subscriber `peer`; false when it was dropped. */
+  push(peer: string, payload: Uint8Array): boolean;
 }
 
 export type GossipVerdict = 'accept' | 'ignore' | 'reject';

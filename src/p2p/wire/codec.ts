@@ -12,6 +12,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { type DecodeFailure, decodeCanonical, type ProtobufCodec } from '../../chain/encoding/canonical.js';
+import { MAX_TX_BYTES } from '../../chain/encoding/limits.js';
 import { toHex } from '../../crypto/hash.js';
 import {
   INV_NONCE_BYTES,
@@ -24,15 +26,29 @@ import {
   MAX_INV_ITEMS,
   MAX_LOCATOR_HASHES,
   MAX_MEMPOOL_INV_ITEMS,
+  MAX_PUSH_FRAME_BYTES,
+  MAX_PUSH_SUBSCRIBE_BYTES,
+  MAX_PUSH_TXS,
   MAX_SYNC_REQUEST_BYTES,
   MAX_SYNC_RESPONSE_BYTES,
   WIRE_HASH_BYTES,
 } from './constants.js';
-import { type DecodeFailure, decodeCanonical, type ProtobufCodec } from '../../chain/encoding/canonical.js';
 import { WireError } from './errors.js';
-import { BlockIds, Data, GetData, Inv, InvType, Status, SyncRequest } from './messages.pb.js';
+import { varintLength } from './framing.js';
+import {
+  BlockIds,
+  Data,
+  GetData,
+  Inv,
+  InvType,
+  PushMode,
+  PushSubscribe,
+  Status,
+  SyncRequest,
+  TxPush,
+} from './messages.pb.js';
 
-export { InvType } from './messages.pb.js';
+export { InvType, PushMode } from './messages.pb.js';
 
 /** An inventory item: what kind of object, and its 32-byte id (txid or block id). */
 export interface InvItem {
@@ -219,6 +235,74 @@ export function decodeMempoolInv(bytes: Uint8Array): Uint8Array[] {
     if (item.type !== InvType.TX) throw new WireError('MALFORMED', `mempool Inv.items[${i}] is not a TX`);
   }
   return inv.items.map((item) => copy(item.hash));
+}
+
+// ---------------------------------------------------------------------------------------------
+// txpush
+// ---------------------------------------------------------------------------------------------
+
+/** True for OWN and ALL (PUSH_MODE_UNSPECIFIED never is valid). */
+export function isKnownPushMode(mode: unknown): mode is PushMode {
+  return mode === PushMode.OWN || mode === PushMode.ALL;
+}
+
+/** Encodes a subscription request of mode OWN or ALL. */
+export function encodePushSubscribe(mode: PushMode): Uint8Array {
+  if (!isKnownPushMode(mode)) throw new TypeError(`unknown push mode: ${String(mode)}`);
+  return PushSubscribe.encode({ mode });
+}
+
+/** Decodes a subscription request: at most MAX_PUSH_SUBSCRIBE_BYTES, mode OWN or ALL. */
+export function decodePushSubscribe(bytes: Uint8Array): PushMode {
+  const message = decodeWire(
+    PushSubscribe as Codec<PushSubscribe>,
+    bytes,
+    MAX_PUSH_SUBSCRIBE_BYTES,
+    undefined,
+    'PushSubscribe',
+  );
+  if (!isKnownPushMode(message.mode)) throw new WireError('MALFORMED', 'PushSubscribe has no valid mode');
+  return message.mode;
+}
+
+/** Bytes one transaction adds to a `TxPush` frame (field tag, length varint, payload). */
+export function txPushEntrySize(tx: Uint8Array): number {
+  return 1 + varintLength(tx.length) + tx.length;
+}
+
+/** Encodes pushed transactions: 1..MAX_PUSH_TXS payloads of 1..MAX_TX_BYTES, at most MAX_PUSH_FRAME_BYTES. */
+export function encodeTxPush(txs: readonly Uint8Array[]): Uint8Array {
+  if (txs.length === 0 || txs.length > MAX_PUSH_TXS)
+    throw new RangeError(`TxPush: ${txs.length} transactions (1..${MAX_PUSH_TXS})`);
+  let size = 0;
+  for (const tx of txs) {
+    if (tx.length === 0 || tx.length > MAX_TX_BYTES) throw new RangeError(`TxPush: tx of ${tx.length} bytes`);
+    size += txPushEntrySize(tx);
+  }
+  if (size > MAX_PUSH_FRAME_BYTES)
+    throw new RangeError(`TxPush: ${size} bytes, over ${MAX_PUSH_FRAME_BYTES}`);
+  return TxPush.encode({ txs: txs as Bytes[] });
+}
+
+/**
+ * Decodes pushed transactions: at most MAX_PUSH_FRAME_BYTES, 1..MAX_PUSH_TXS payloads of
+ * 1..MAX_TX_BYTES bytes each (their contents are the consensus layer's business).
+ */
+export function decodeTxPush(bytes: Uint8Array): Uint8Array[] {
+  const push = decodeWire(
+    TxPush as Codec<TxPush>,
+    bytes,
+    MAX_PUSH_FRAME_BYTES,
+    { txs: MAX_PUSH_TXS },
+    'TxPush',
+  );
+  if (push.txs.length === 0) throw new WireError('MALFORMED', 'TxPush has no transactions');
+  for (const [i, tx] of push.txs.entries()) {
+    if (tx.length === 0) throw new WireError('MALFORMED', `TxPush.txs[${i}] is empty`);
+    if (tx.length > MAX_TX_BYTES)
+      throw new WireError('OVERSIZE', `TxPush.txs[${i}] is ${tx.length} bytes, over ${MAX_TX_BYTES}`);
+  }
+  return push.txs.map(copy);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,6 +34,12 @@ export function getDataProtocol(network: string): string {
   return `/trustmesh/${network}/getdata/1.0.0`;
 }
 
+/** Stream protocol of transaction push subscriptions: `/trustmesh/<network>/txpush/1.0.0`. */
+export function txPushProtocol(network: string): string {
+  assertNetworkName(network);
+  return `/trustmesh/${network}/txpush/1.0.0`;
+}
+
 /** Stream protocol of chain and mempool synchronisation: `/trustmesh/<network>/sync/1.0.0`. */
 export function syncProtocol(network: string): string {
   assertNetworkName(network);
@@ -104,6 +110,25 @@ export const MAX_PENDING_GETDATA = 16;
 
 /** Default per-request timeout in ms of `requestObjects`, counted from the call (includes queueing). */
 export const DEFAULT_GETDATA_TIMEOUT_MS = 10_000;
+
+// ---------------------------------------------------------------------------------------------
+// txpush (one long-lived stream per subscriber and pusher: subscriptions up, transactions down)
+// ---------------------------------------------------------------------------------------------
+
+/** Largest `PushSubscribe` frame in bytes: it holds one enum (2 bytes). */
+export const MAX_PUSH_SUBSCRIBE_BYTES = 16;
+
+/** Most transactions in one `TxPush` frame: a burst validated in one event-loop turn. */
+export const MAX_PUSH_TXS = 64;
+
+/**
+ * Largest `TxPush` frame in bytes: two maximal transactions (100 KB each) plus framing. The pusher
+ * splits larger batches; a subscriber never buffers more than this per pusher.
+ */
+export const MAX_PUSH_FRAME_BYTES = 256 * 1024;
+
+/** Inbound txpush streams libp2p lets one connection open at once (a subscriber needs one). */
+export const PUSH_MAX_INBOUND_STREAMS = 2;
 
 // ---------------------------------------------------------------------------------------------
 // sync (request/response, one new stream per request)

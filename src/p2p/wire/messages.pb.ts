@@ -773,6 +773,221 @@ export namespace Data {
   }
 }
 
+export enum PushMode {
+  PUSH_MODE_UNSPECIFIED = 'PUSH_MODE_UNSPECIFIED',
+  OWN = 'OWN',
+  ALL = 'ALL'
+}
+
+enum __PushModeValues {
+  PUSH_MODE_UNSPECIFIED = 0,
+  OWN = 1,
+  ALL = 2
+}
+
+export namespace PushMode {
+  export const codec = (): Codec<PushMode> => {
+    return enumeration<PushMode>(__PushModeValues)
+  }
+}
+
+export interface PushSubscribe {
+  mode: PushMode
+}
+
+export namespace PushSubscribe {
+  let _codec: Codec<PushSubscribe>
+
+  export const codec = (): Codec<PushSubscribe> => {
+    if (_codec == null) {
+      _codec = message<PushSubscribe>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.mode != null && __PushModeValues[obj.mode] !== 0) {
+          w.uint32(8)
+          PushMode.codec().encode(obj.mode, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          mode: PushMode.PUSH_MODE_UNSPECIFIED
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.mode = PushMode.codec().decode(reader)
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.mode`,
+                value: PushMode.codec().decode(reader)
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PushSubscribeModeFieldEvent {
+    field: '$.mode'
+    value: PushMode
+  }
+
+  export function encode (obj: Partial<PushSubscribe>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PushSubscribe.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PushSubscribe>): PushSubscribe {
+    return decodeMessage(buf, PushSubscribe.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PushSubscribe>): Generator<PushSubscribeModeFieldEvent> {
+    return streamMessage(buf, PushSubscribe.codec(), opts)
+  }
+}
+
+export interface TxPush {
+  txs: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace TxPush {
+  let _codec: Codec<TxPush>
+
+  export const codec = (): Codec<TxPush> => {
+    if (_codec == null) {
+      _codec = message<TxPush>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.txs != null && obj.txs.length > 0) {
+          for (const value of obj.txs) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          txs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.txs != null && obj.txs.length === opts.limits.txs) {
+                throw new MaxLengthError('Decode error - repeated field "txs" had too many elements')
+              }
+
+              obj.txs.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          txs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.txs != null && obj.txs === opts.limits.txs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "txs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.txs[]`,
+                index: obj.txs,
+                value: reader.bytes()
+              }
+
+              obj.txs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TxPushTxsFieldEvent {
+    field: '$.txs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<TxPush>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, TxPush.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TxPush>): TxPush {
+    return decodeMessage(buf, TxPush.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TxPush>): Generator<TxPushTxsFieldEvent> {
+    return streamMessage(buf, TxPush.codec(), opts)
+  }
+}
+
 export interface StatusRequest {}
 
 export namespace StatusRequest {

@@ -1,29 +1,41 @@
 /**
- * The wire codec's bounds and canonical-encoding rules, and the getdata response rules, without
- * sockets (kept next to the integration tests that exercise them over TCP).
+ * The wire codec's bounds and canonical-encoding rules (inv, getdata, sync, txpush), and the getdata
+ * response rules, without sockets (kept next to the integration tests that exercise them over TCP).
  */
 import { describe, expect, it } from 'vitest';
 import { checkResponse } from '../../../src/p2p/getdata/client.js';
 import { buildDataResponse } from '../../../src/p2p/getdata/server.js';
+import { MAX_TX_BYTES } from '../../../src/chain/encoding/limits.js';
 import {
   bigintToBytes,
   decodeData,
   decodeGetData,
   decodeInv,
   decodeMempoolInv,
+  decodePushSubscribe,
   decodeStatus,
   decodeSyncRequest,
+  decodeTxPush,
   encodeData,
   encodeGetData,
   encodeInv,
+  encodePushSubscribe,
   encodeStatus,
   encodeSyncRequest,
+  encodeTxPush,
   InvType,
   invKey,
+  PushMode,
+  txPushEntrySize,
 } from '../../../src/p2p/wire/codec.js';
-import { MAX_INV_ITEMS } from '../../../src/p2p/wire/constants.js';
+import {
+  MAX_INV_ITEMS,
+  MAX_PUSH_FRAME_BYTES,
+  MAX_PUSH_SUBSCRIBE_BYTES,
+  MAX_PUSH_TXS,
+} from '../../../src/p2p/wire/constants.js';
 import { WireError } from '../../../src/p2p/wire/errors.js';
-import { Inv, Status } from '../../../src/p2p/wire/messages.pb.js';
+import { Inv, Status, TxPush } from '../../../src/p2p/wire/messages.pb.js';
 import { hashOf, item, MemoryInventory } from './helpers.js';
 
 function kindOf(fn: () => unknown): string | undefined {
@@ -116,5 +128,49 @@ describe('wire codec', () => {
     expect(checkResponse([a, missing, b, c, item(InvType.TX, 'd')], response)?.kind).toBe('INCOMPLETE');
     const oversized = await buildDataResponse(source, { requestId: 4, items: [a] }, 59);
     expect(oversized.notFound).toEqual([a]); // larger than a whole response: never served
+  });
+});
+
+// txpush: every refusal a subscriber or pusher makes before it hashes or validates anything.
+const tx = (size: number, fill = 7): Uint8Array => new Uint8Array(size).fill(fill);
+
+describe('txpush codec', () => {
+  it('round-trips subscriptions and pushes', () => {
+    for (const mode of [PushMode.OWN, PushMode.ALL]) {
+      const bytes = encodePushSubscribe(mode);
+      expect(bytes.length).toBeLessThanOrEqual(MAX_PUSH_SUBSCRIBE_BYTES);
+      expect(decodePushSubscribe(bytes)).toBe(mode);
+    }
+    const txs = [tx(200, 1), tx(1, 2), tx(MAX_TX_BYTES, 3)];
+    const bytes = encodeTxPush(txs);
+    expect(bytes.length).toBe(txs.reduce((sum, t) => sum + txPushEntrySize(t), 0));
+    expect(decodeTxPush(bytes)).toEqual(txs);
+  });
+
+  it('refuses a subscription without a valid mode, or not canonical', () => {
+    expect(kindOf(() => decodePushSubscribe(new Uint8Array(0)))).toBe('MALFORMED'); // mode unset
+    expect(kindOf(() => decodePushSubscribe(Uint8Array.of(0x08, 0x09)))).toBe('MALFORMED'); // mode 9
+    expect(kindOf(() => decodePushSubscribe(Uint8Array.of(0x08, 0x00)))).toBe('NON_CANONICAL'); // explicit 0
+    expect(kindOf(() => decodePushSubscribe(Uint8Array.of(0x08, 0x02, 0x10, 0x01)))).toBe('NON_CANONICAL');
+    expect(kindOf(() => decodePushSubscribe(new Uint8Array(MAX_PUSH_SUBSCRIBE_BYTES + 1)))).toBe('OVERSIZE');
+    expect(() => encodePushSubscribe(PushMode.PUSH_MODE_UNSPECIFIED)).toThrow(TypeError);
+  });
+
+  it('refuses pushes that are empty, too many, too large or not canonical', () => {
+    expect(kindOf(() => decodeTxPush(new Uint8Array(0)))).toBe('MALFORMED');
+    const tooMany = TxPush.encode({ txs: Array.from({ length: MAX_PUSH_TXS + 1 }, () => tx(10)) as never });
+    expect(kindOf(() => decodeTxPush(tooMany))).toBe('OVERSIZE');
+    const emptyEntry = TxPush.encode({ txs: [tx(10), new Uint8Array(0)] as never });
+    expect(kindOf(() => decodeTxPush(emptyEntry))).toBe('MALFORMED');
+    const bigEntry = TxPush.encode({ txs: [tx(MAX_TX_BYTES + 1)] as never });
+    expect(kindOf(() => decodeTxPush(bigEntry))).toBe('OVERSIZE');
+    expect(kindOf(() => decodeTxPush(new Uint8Array(MAX_PUSH_FRAME_BYTES + 1)))).toBe('OVERSIZE');
+    // An unknown field (2, varint 1) after one entry.
+    const unknown = Uint8Array.of(...encodeTxPush([tx(3)]), 0x10, 0x01);
+    expect(kindOf(() => decodeTxPush(unknown))).toBe('NON_CANONICAL');
+    // Our own encoder refuses what a peer may not send.
+    expect(() => encodeTxPush([])).toThrow(RangeError);
+    expect(() => encodeTxPush([new Uint8Array(0)])).toThrow(RangeError);
+    expect(() => encodeTxPush([tx(MAX_TX_BYTES), tx(MAX_TX_BYTES), tx(MAX_TX_BYTES)])).toThrow(RangeError);
   });
 });

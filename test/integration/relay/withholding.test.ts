@@ -38,10 +38,14 @@ describe('announce, then withhold: the object comes from another announcer', { t
     const askedAt = performance.now();
     await waitFor(() => withholder.requestChunks > 0, 10_000, 'the getdata request to reach W');
 
-    // H1 now has the transaction and announces it, together with a second payment in the same turn.
-    h1.submitTransaction(payment.bytes);
+    // H1 now has the transaction and announces it, together with a second payment in the same Inv.
+    // Neither is pushed (H1's relay only pushes what it created or relayed itself): this tests the
+    // inv/getdata path.
+    h1.chain.acceptTransaction(payment.bytes);
     const other = h1.wallet.createPayment(h2.wallet.address, AMOUNT + 1n);
-    h1.submitTransaction(other.bytes);
+    h1.chain.acceptTransaction(other.bytes);
+    h1.relay.announce('tx', payment.txid);
+    h1.relay.announce('tx', other.txid);
     await waitFor(() => h2.relay.tracker.announcers(key).length === 2, 10_000, 'H1 announcing to H2');
     expect(h2.relay.tracker.announcers(key)).toEqual([withholder.peerId, h1.peerIdString]);
     // The other payment had a single announcer and arrives at once.
@@ -87,7 +91,9 @@ describe('announce, then withhold: the object comes from another announcer', { t
     try {
       await withholder.announce([{ type: 'tx', hash: payment.txid }]);
       await waitFor(() => h2.relay.tracker.inFlightCount(withholder.peerId) === 1, 10_000, 'H2 asking W');
-      h1.submitTransaction(payment.bytes); // announced alone
+      // Announced alone, and not pushed (H1 did not create it as far as its relay knows).
+      h1.chain.acceptTransaction(payment.bytes);
+      h1.relay.announce('tx', payment.txid);
       await waitFor(() => heardFromH1.length > 0, 10_000, "H1's announcement at H2");
       await waitFor(() => h2.chain.mempool.has(payment.txidHex), 20_000, 'the withheld tx at H2');
       expect(offencesAgainst(h2, withholder.peerId, 'REQUEST_TIMEOUT')).toBe(2);

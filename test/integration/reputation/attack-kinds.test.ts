@@ -57,6 +57,8 @@ const CASES: readonly AttackCase[] = [
   { attack: 'replay', kind: 'STALE_REPLAY', timeoutMs: 40_000 },
   { attack: 'announce-no-serve', kind: 'REQUEST_TIMEOUT', timeoutMs: 30_000 },
   { attack: 'inv-flood', kind: 'RATE_LIMIT_EXCEEDED', timeoutMs: 20_000 },
+  { attack: 'push-invalid', kind: 'INVALID_SIGNATURE', timeoutMs: 20_000 },
+  { attack: 'push-flood', kind: 'RATE_LIMIT_EXCEEDED', timeoutMs: 20_000 },
 ];
 
 /**

@@ -134,6 +134,8 @@ export class FakeNodeApi implements NodeApi {
       direction: i === 0 ? 'inbound' : 'outbound',
       addresses: [`/ip4/127.0.0.1/tcp/${7102 + i}`],
       allowListed: false,
+      pushesUs: i === 0 ? 'own' : 'all',
+      wePush: i === 2 ? 'own' : 'all',
     }));
   }
 

@@ -1,0 +1,75 @@
+/** Eager-peer selection: stable, outbound first, bounded, random within a group. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type EagerCandidate, selectEagerPeers } from '../../../src/p2p/push/eager-peers.js';
+
+/** A small seeded generator (a 31-bit LCG), so every run makes the same choices. */
+function seededRandom(seed: number): () => number {
+  let state = Math.abs(seed) % 2 ** 31;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+const peers = (outbound: number, inbound: number): EagerCandidate[] => [
+  ...Array.from({ length: outbound }, (_, i) => ({ peer: `out${i}`, outbound: true })),
+  ...Array.from({ length: inbound }, (_, i) => ({ peer: `in${i}`, outbound: false })),
+];
+
+describe('selectEagerPeers', () => {
+  it('fills vacancies with outbound peers before inbound ones', () => {
+    const chosen = selectEagerPeers(new Set(), peers(1, 5), 2, seededRandom(1));
+    expect(chosen.size).toBe(2);
+    expect(chosen.has('out0')).toBe(true);
+    expect([...chosen].filter((p) => p.startsWith('in'))).toHaveLength(1);
+    expect(selectEagerPeers(new Set(), peers(4, 4), 2, seededRandom(2)).size).toBe(2);
+    expect(
+      [...selectEagerPeers(new Set(), peers(4, 4), 2, seededRandom(2))].every((p) => p.startsWith('out')),
+    ).toBe(true);
+  });
+
+  it('keeps current eager peers that are still candidates, and drops the others', () => {
+    const candidates = peers(3, 3);
+    expect(selectEagerPeers(new Set(['in2', 'out1']), candidates, 2)).toEqual(new Set(['in2', 'out1']));
+    const next = selectEagerPeers(new Set(['gone', 'in2']), candidates, 2, seededRandom(3));
+    expect(next.has('in2')).toBe(true);
+    expect(next.has('gone')).toBe(false);
+    expect([...next].find((p) => p !== 'in2')).toMatch(/^out/);
+    // Fewer candidates than places: all of them.
+    expect(selectEagerPeers(new Set(), peers(0, 1), 2)).toEqual(new Set(['in0']));
+    expect(selectEagerPeers(new Set(['x']), [], 2)).toEqual(new Set());
+  });
+
+  it('never exceeds the count, never picks a non-candidate, spreads choices across peers', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.uniqueArray(fc.constantFrom('out0', 'out1', 'in0', 'in1', 'gone'), { maxLength: 5 }),
+        fc.integer(),
+        (outbound, inbound, count, current, seed) => {
+          const candidates = peers(outbound, inbound);
+          const names = new Set(candidates.map((c) => c.peer));
+          const chosen = selectEagerPeers(new Set(current), candidates, count, seededRandom(seed));
+          expect(chosen.size).toBe(Math.min(count, candidates.length));
+          for (const peer of chosen) expect(names.has(peer)).toBe(true);
+          const outboundChosen = [...chosen].filter((p) => p.startsWith('out')).length;
+          const keptInbound = current.filter((p) => p.startsWith('in') && names.has(p)).length;
+          // Outbound peers are only passed over for inbound peers that were already eager.
+          expect(outboundChosen).toBeGreaterThanOrEqual(Math.min(outbound, count - keptInbound));
+        },
+      ),
+    );
+    // With the default Math.random: each of 6 peers is picked ~667 times in 2,000 draws of 2
+    // (sd ~21), so 500 is far outside chance.
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 2_000; i++) {
+      for (const peer of selectEagerPeers(new Set(), peers(6, 0), 2))
+        counts.set(peer, (counts.get(peer) ?? 0) + 1);
+    }
+    for (const count of counts.values()) expect(count).toBeGreaterThan(500); // ~667 each
+    expect(counts.size).toBe(6);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * PushSubscriptions: every connected peer is subscribed (OWN), `eagerCount` of them in mode ALL,
+ * vacancies refilled on disconnect and on a failed subscription, which is retried later.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PushSubscriptions } from '../../../src/p2p/push/subscriptions.js';
+import { PushMode } from '../../../src/p2p/wire/codec.js';
+
+/** Records the mode the subscriptions asked for each peer (what a TxPushClient would send). */
+class RecordingClient {
+  readonly modes = new Map<string, PushMode>();
+  readonly calls: string[] = [];
+  subscribe(peer: string, mode: PushMode): void {
+    this.modes.set(peer, mode);
+    this.calls.push(`${peer}:${mode}`);
+  }
+  unsubscribe(peer: string): void {
+    this.modes.delete(peer);
+    this.calls.push(`${peer}:off`);
+  }
+  eager(): string[] {
+    return [...this.modes].filter(([, mode]) => mode === PushMode.ALL).map(([peer]) => peer);
+  }
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe('PushSubscriptions', () => {
+  it('subscribes every peer, two of them eager, outbound first', () => {
+    const client = new RecordingClient();
+    const subs = new PushSubscriptions(client, { eagerCount: 2, random: () => 0 });
+    subs.peerConnected('in1', false);
+    expect(client.eager()).toEqual(['in1']); // the only candidate
+    subs.peerConnected('out1', true);
+    subs.peerConnected('out2', true);
+    subs.peerConnected('in2', false);
+    expect(client.modes.size).toBe(4);
+    // in1 stays eager (stable); the second place went to the first outbound peer.
+    expect(new Set(client.eager())).toEqual(new Set(['in1', 'out1']));
+    expect(new Set(subs.eagerPeers())).toEqual(new Set(client.eager()));
+  });
+
+  it('refills a vacancy on disconnect, and stops asking a disconnected peer', () => {
+    const client = new RecordingClient();
+    const subs = new PushSubscriptions(client, { eagerCount: 2, random: () => 0 });
+    for (const peer of ['out1', 'out2', 'out3']) subs.peerConnected(peer, true);
+    const [first] = client.eager();
+    subs.peerDisconnected(first!);
+    expect(client.modes.has(first!)).toBe(false);
+    expect(client.eager()).toHaveLength(2);
+    expect(client.eager()).not.toContain(first);
+    subs.peerDisconnected('nobody'); // unknown peer: nothing happens
+    expect(client.calls.at(-1)).not.toBe('nobody:off');
+  });
+
+  it('retries a subscription that ended while connected, and gives its eager place away meanwhile', () => {
+    vi.useFakeTimers();
+    const client = new RecordingClient();
+    const subs = new PushSubscriptions(client, { eagerCount: 1, retryMs: 10_000, random: () => 0 });
+    subs.peerConnected('out1', true);
+    subs.peerConnected('out2', true);
+    expect(client.eager()).toEqual(['out1']);
+    client.modes.delete('out1'); // the client dropped the failed subscription
+    subs.subscriptionClosed('out1');
+    expect(client.eager()).toEqual(['out2']);
+    expect(client.modes.has('out1')).toBe(false);
+    vi.advanceTimersByTime(9_999);
+    expect(client.modes.has('out1')).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(client.modes.get('out1')).toBe(PushMode.OWN); // subscribed again, not eager (out2 keeps it)
+    expect(client.eager()).toEqual(['out2']);
+    // A closed subscription of a peer that disconnected meanwhile is not retried.
+    subs.subscriptionClosed('out2');
+    subs.peerDisconnected('out2');
+    vi.advanceTimersByTime(20_000);
+    expect(client.modes.has('out2')).toBe(false);
+    expect(client.eager()).toEqual(['out1']);
+    subs.stop();
+  });
+});
