@@ -11,7 +11,9 @@
  * - rtt: getdata sent -> response received, split into request (v sends getdata -> u's server looks
  *   the tx up) and response (lookup -> v has the response); validate: response -> v accepts.
  * The first Inv may come from another neighbour than the one v fetched from, so the parts need not
- * add up exactly to the hop.
+ * add up exactly to the hop. Transactions pushed to v (most of them) have no such steps:
+ * `fetchedShare` says which share of all deliveries came by getdata, and `lastNodeDepth` counts
+ * fetched hops only.
  */
 import type { Injected } from './phase.js';
 import { summary } from './stats.js';
@@ -32,6 +34,7 @@ export function analyseRelay(network: TrustmeshNetwork, injected: readonly Injec
   const lastDepth: number[] = [];
   const invsPerTx: number[] = [];
   let fetches = 0;
+  let deliveries = 0;
   let delayedFetches = 0;
   let firstInvNotPreferred = 0;
   let fetchedFromNotPreferred = 0;
@@ -42,6 +45,7 @@ export function analyseRelay(network: TrustmeshNetwork, injected: readonly Injec
     const parentOf = new Map<number, number>();
     for (const [v] of accepted) {
       if (v === message.sender) continue;
+      deliveries++;
       const trace = traces[v]!;
       const invs = trace.invCount.get(message.key);
       if (invs !== undefined) invsPerTx.push(invs);
@@ -96,7 +100,9 @@ export function analyseRelay(network: TrustmeshNetwork, injected: readonly Injec
     lastDepth.push(d);
   }
   return {
+    deliveries,
     fetches,
+    fetchedShare: deliveries === 0 ? null : Math.round((fetches / deliveries) * 1000) / 1000,
     hopMs: summary(hop),
     announceMs: summary(announce),
     invTransportMs: summary(inv),

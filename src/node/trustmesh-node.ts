@@ -1,7 +1,9 @@
 /**
  * A trustmesh node: composes the chain (LevelDB, mempool, miner, wallet), the libp2p node
- * (gossipsub, getdata, sync), the relay, the reputation layer (trust scores, ban list, rate
- * limits), the RPC server and metrics, and owns their start/stop order.
+ * (gossipsub, getdata, txpush, sync), the relay, the reputation layer (trust scores, ban list, rate
+ * limits), the RPC server and metrics, and owns their start/stop order. Connection events drive
+ * sync and the push subscriptions (every peer pushes us its own transactions, two eager peers all
+ * fresh ones).
  *
  * Wiring of blame: every offence a component reports goes through `offence()`, which records it
  * (reputation), counts it (metrics) and, when the reputation layer decides on a quarantine,
@@ -22,9 +24,7 @@ import { toHex } from '../crypto/hash.js';
 import { GetDataClient } from '../p2p/getdata/client.js';
 import { GetDataServer } from '../p2p/getdata/server.js';
 import { createP2PNode, type P2PNode } from '../p2p/node/create-node.js';
-import { TxPushClient } from '../p2p/push/client.js';
-import { type PushSubscriber, TxPushServer } from '../p2p/push/server.js';
-import { PushSubscriptions } from '../p2p/push/subscriptions.js';
+import { type PushSubscriber, PushSubscriptions, TxPushClient, TxPushServer } from '../p2p/push/index.js';
 import { BlockSync } from '../p2p/relay/block-sync.js';
 import { InvRelay } from '../p2p/relay/inv-relay.js';
 import type { InvItem, ObjectType, RateClass } from '../p2p/relay/ports.js';

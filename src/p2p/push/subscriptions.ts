@@ -22,7 +22,7 @@ export const EAGER_PUSH_PEERS = 2;
 export const PUSH_RESUBSCRIBE_MS = 10_000;
 
 /** What the subscriptions need from the txpush client. */
-export interface PushSubscriber {
+export interface SubscriptionClient {
   subscribe(peer: string, mode: PushMode): void;
   unsubscribe(peer: string): void;
 }
@@ -47,7 +47,7 @@ export class PushSubscriptions {
   private stopped = false;
 
   constructor(
-    private readonly client: PushSubscriber,
+    private readonly client: SubscriptionClient,
     options: PushSubscriptionsOptions = {},
   ) {
     this.eagerCount = options.eagerCount ?? EAGER_PUSH_PEERS;

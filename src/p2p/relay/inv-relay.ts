@@ -12,12 +12,17 @@
  *   by different nodes are different gossipsub messages: we see every announcer (the tracker can
  *   fall back to a second one when the first never serves), and a Reject penalises only the one
  *   peer that sent that message, never honest peers that announced the same objects.
- * - Blame goes to the neighbour that served the bytes, through `offenceFor`, and only when it could
- *   have known (a REJECT verdict, or a judgement call such as a stale timestamp).
+ * - Transactions also arrive by push (src/p2p/push), from peers we subscribed to: validated exactly
+ *   like fetched ones. A fresh transaction we accepted is pushed at once to the subscribers that
+ *   want it and are not known to have it (KnownInventory), then announced: transaction Invs are
+ *   batched over TX_ANNOUNCE_INTERVAL_MS, block Invs go out at once.
+ * - Blame goes to the neighbour that served or pushed the bytes, through `offenceFor`, and only when
+ *   it could have known (a REJECT verdict, or a judgement call such as a stale timestamp).
  *
  * Costs an attacker can impose: announcements are rate limited and capped per peer (tracker);
- * every fetched object is checked against the hash we asked for before it is validated; objects
- * found invalid or unacceptable are remembered (bounded) so they are not fetched again.
+ * pushes are rate limited per peer before they reach us (objects and bytes); every fetched object is
+ * checked against the hash we asked for before it is validated; objects found invalid or
+ * unacceptable are remembered (bounded) so they are not fetched or validated again.
  */
 
 import { headerBytesOfBlock } from '../../chain/encoding/codec.js';
