@@ -9,10 +9,23 @@ import { toHex } from '../crypto/hash.js';
 import type { GetDataClient } from '../p2p/getdata/client.js';
 import type { P2PNode } from '../p2p/node/create-node.js';
 import type { SyncChain, SyncTransport } from '../p2p/relay/block-sync.js';
-import type { AnnouncementChannel, InvItem, ObjectFetcher, RelayChain } from '../p2p/relay/ports.js';
+import type { TxPushServer } from '../p2p/push/server.js';
+import type {
+  AnnouncementChannel,
+  InvItem,
+  ObjectFetcher,
+  RelayChain,
+  TxPushChannel,
+} from '../p2p/relay/ports.js';
 import { REQUEST_TIMEOUT_MS } from '../p2p/relay/request-tracker.js';
 import type { SyncClient } from '../p2p/sync/client.js';
-import { encodeInv, invTypeFromName, invTypeName, type InvItem as WireInvItem } from '../p2p/wire/codec.js';
+import {
+  encodeInv,
+  invTypeFromName,
+  invTypeName,
+  PushMode,
+  type InvItem as WireInvItem,
+} from '../p2p/wire/codec.js';
 import type { InventorySource } from '../p2p/wire/inventory-source.js';
 import type { TrustmeshNode } from './trustmesh-node.js';
 
@@ -80,6 +93,15 @@ export function announcementChannel(p2p: P2PNode): AnnouncementChannel {
     async publish(items) {
       await p2p.gossipsub.publish(p2p.invTopic, encodeInv(items.map(toWireItem)));
     },
+  };
+}
+
+export function txPushChannel(server: TxPushServer): TxPushChannel {
+  return {
+    *subscribers() {
+      for (const { peer, mode } of server.subscribers()) yield { peer, all: mode === PushMode.ALL };
+    },
+    push: (peer, payload) => server.push(peer, payload),
   };
 }
 

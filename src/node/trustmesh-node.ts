@@ -42,6 +42,7 @@ import {
   syncChain,
   syncTransport,
   toRelayItem,
+  txPushChannel,
 } from './adapters.js';
 import { AttackRunner } from './attack-runner.js';
 import type { NodeConfig } from './config.js';
@@ -192,7 +193,7 @@ export class TrustmeshNode {
     this.pushClient = new TxPushClient(libp2p, {
       network: params.network,
       onTransactions: (peer, txs) => this.relay.handlePushed(peer, txs),
-      admit: (peer, txs, bytes) => this.admit(peer, 'objects', txs) && this.admit(peer, 'bytes', bytes),
+      admit: (peer, cls, cost) => this.admit(peer, cls, cost),
       onProtocolViolation: onViolation,
       onClosed: (peer) => this.pushSubscriptions.subscriptionClosed(peer),
     });
@@ -215,11 +216,7 @@ export class TrustmeshNode {
       reputation: reputationPort,
       fetcher: objectFetcher(this.getdataClient),
       channel: announcementChannel(this.p2p),
-      push: {
-        subscribers: () =>
-          [...this.pushServer.subscribers()].map(({ peer, mode }) => ({ peer, all: mode === PushMode.ALL })),
-        push: (peer, payload) => this.pushServer.push(peer, payload),
-      },
+      push: txPushChannel(this.pushServer),
       reportValidation: (msgId, peer, verdict) =>
         this.p2p.gossipsub.reportMessageValidationResult(msgId, peer, VALIDATION_RESULTS[verdict]),
       onUnknownParent: (peer) => this.sync.requestSync(peer),

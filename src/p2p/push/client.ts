@@ -9,8 +9,9 @@
  * - Every frame is bounded (MAX_PUSH_FRAME_BYTES) before it is read and decoded canonically (at
  *   most MAX_PUSH_TXS non-empty transactions of at most MAX_TX_BYTES). Anything else is a protocol
  *   violation: reported, then the stream is reset. The node keeps running.
- * - `admit` meters every frame (transactions and bytes) before any of it is hashed or validated; a
- *   refused frame is dropped whole (the caller records the offence).
+ * - `admit` meters every frame before any of it is hashed or validated: its bytes before it is even
+ *   decoded, then its transactions; a refused frame is dropped whole (the caller records the
+ *   offence).
  * - One frame at a time: the next frame is read only after `onTransactions` for this one resolved,
  *   so a pusher faster than our validation is slowed by TCP back-pressure instead of filling our
  *   memory.
@@ -32,8 +33,8 @@ export interface TxPushClientInit {
   network: string;
   /** Transactions `peer` pushed (canonical bytes, not yet validated). */
   onTransactions(peer: string, txs: Uint8Array[]): void | Promise<void>;
-  /** Rate limit: whether `peer` may push `txs` more transactions of `bytes` in total now. */
-  admit?: (peer: string, txs: number, bytes: number) => boolean;
+  /** Rate limit: whether `peer` may push `cost` more frame bytes, or transactions, now. */
+  admit?: (peer: string, cls: 'bytes' | 'objects', cost: number) => boolean;
   /** Called once per violation, before the stream is reset. */
   onProtocolViolation?: ProtocolViolationHandler;
   /** The subscription to `peer` ended (stream closed, reset or failed to open). */
@@ -109,8 +110,9 @@ class Subscription {
       while (!this.closed) {
         const bytes = await frames.read();
         if (bytes === undefined) break;
+        if (init.admit?.(peer, 'bytes', bytes.length) === false) continue;
         const txs = decodeTxPush(bytes);
-        if (init.admit !== undefined && !init.admit(peer, txs.length, bytes.length)) continue;
+        if (init.admit?.(peer, 'objects', txs.length) === false) continue;
         await init.onTransactions(peer, txs);
       }
       this.close();
