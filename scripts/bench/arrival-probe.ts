@@ -16,8 +16,8 @@
  *   came from a non-preferred peer, the first from a preferred one): `InvRelay.handleInv`;
  * - `{"e":"get","ids":[..],"p"}` / `{"e":"got","ids":[..],"p"}`: a getdata sent / answered;
  * - `{"e":"pub","ids":[..]}`: an Inv published to our mesh;
- * - `{"e":"srv","id"}`: our getdata server looks a tx up to serve it (`TrustmeshNode.servedOverride`,
- *   which the inventory source consults first for every object it serves);
+ * - `{"e":"srv","id"}`: a tx is looked up in our mempool (`Mempool.get`), which the getdata
+ *   server does to serve it;
  * - `{"e":"invs","id","n"}`: how many Invs named the tx within INV_COUNT_WINDOW_MS of the first.
  *
  * Experiments (BENCH_EXPERIMENTS, comma-separated; off by default, for what-if measurements of
@@ -31,10 +31,10 @@
 import '../../src/polyfill.js';
 import { GossipSub } from '@chainsafe/libp2p-gossipsub';
 import { Mempool } from '../../src/chain/mempool/mempool.js';
-import { TrustmeshNode } from '../../src/node/trustmesh-node.js';
 import { InvRelay } from '../../src/p2p/relay/inv-relay.js';
 import type { FetchedObjects, InvItem } from '../../src/p2p/relay/ports.js';
 import { RequestTracker } from '../../src/p2p/relay/request-tracker.js';
+import { InvType } from '../../src/p2p/wire/codec.js';
 import { EventSink, exitWithParent, wallClockMs } from './events.js';
 
 /** Txids whose first announcement we remember (trace mode); cleared when full. */
@@ -47,7 +47,7 @@ exitWithParent();
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const txIds = (items: readonly InvItem[]): string[] =>
-  items.filter((item) => item.type === 'tx').map((item) => hex(item.hash));
+  items.filter((item) => item.type === InvType.TX).map((item) => hex(item.hash));
 
 type Accept = Mempool['acceptTransaction'];
 const accept: Accept = Mempool.prototype.acceptTransaction;
@@ -81,7 +81,7 @@ function applyExperiments(names: readonly string[]): void {
 /** The relay internals the trace reads; checked at run time so a refactor fails loudly here. */
 interface RelayInternals {
   deps: {
-    reputation: { isPreferred(peer: string): boolean };
+    isPreferred(peer: string): boolean;
     channel: { publish(items: InvItem[]): Promise<void> };
     fetcher: { fetch(peer: string, items: InvItem[]): Promise<FetchedObjects> };
   };
@@ -115,7 +115,7 @@ function traceRelay(): void {
       }
       const state = seen.get(id) ?? 0;
       if (state === 2) continue;
-      preferred ??= deps.reputation.isPreferred(peer);
+      preferred ??= deps.isPreferred(peer);
       if (state === 1 && !preferred) continue;
       if (seen.size >= MAX_TRACKED_IDS) seen.clear();
       seen.set(id, preferred ? 2 : 1);
@@ -123,11 +123,11 @@ function traceRelay(): void {
     }
     return handleInv.call(this, peer, items, msgId);
   };
-  const servedOverride = TrustmeshNode.prototype.servedOverride;
-  if (typeof servedOverride !== 'function') throw new Error('arrival probe: servedOverride not found');
-  TrustmeshNode.prototype.servedOverride = function (this: TrustmeshNode, type, idHex) {
-    if (type === 'tx') sink.emit({ e: 'srv', id: idHex, t: wallClockMs() });
-    return servedOverride.call(this, type, idHex);
+  const mempoolGet = Mempool.prototype.get;
+  if (typeof mempoolGet !== 'function') throw new Error('arrival probe: Mempool.get not found');
+  Mempool.prototype.get = function (this: Mempool, txidHex: string) {
+    sink.emit({ e: 'srv', id: txidHex, t: wallClockMs() });
+    return mempoolGet.call(this, txidHex);
   };
   InvRelay.prototype.start = function (this: InvRelay) {
     const { deps } = this as unknown as RelayInternals;

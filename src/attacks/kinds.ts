@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodeTransaction } from '../chain/encoding/codec.js';
 import { createTransaction, txidOf } from '../chain/objects/transaction.js';
+import { InvType } from '../p2p/wire/codec.js';
 import { type AttackContext, type Misbehaviour, selfPayment } from './attack.js';
 
 /** Transactions built per round by the payload attacks (enough to be seen, few enough to read the log). */
@@ -38,8 +39,7 @@ function badlySignedSelfPayments(ctx: AttackContext, count: number) {
 
 async function announceServed(ctx: AttackContext, payloads: Array<{ txid: Uint8Array; bytes: Uint8Array }>) {
   for (const { txid, bytes } of payloads) ctx.serve('tx', txid, bytes);
-  if (payloads.length > 0)
-    await ctx.announce(payloads.map(({ txid }) => ({ type: 'tx' as const, hash: txid })));
+  if (payloads.length > 0) await ctx.announce(payloads.map(({ txid }) => ({ type: InvType.TX, hash: txid })));
 }
 
 export const MISBEHAVIOURS: readonly Misbehaviour[] = [
@@ -130,7 +130,7 @@ export const MISBEHAVIOURS: readonly Misbehaviour[] = [
     intervalMs: 500,
     withholdAll: true,
     async act(ctx) {
-      await ctx.announce(Array.from({ length: 5 }, () => ({ type: 'tx' as const, hash: randomBytes(32) })));
+      await ctx.announce(Array.from({ length: 5 }, () => ({ type: InvType.TX, hash: randomBytes(32) })));
     },
   },
   {
@@ -139,9 +139,7 @@ export const MISBEHAVIOURS: readonly Misbehaviour[] = [
     intervalMs: 50,
     withholdAll: true,
     async act(ctx) {
-      await ctx.announce(
-        Array.from({ length: 1_000 }, () => ({ type: 'tx' as const, hash: randomBytes(32) })),
-      );
+      await ctx.announce(Array.from({ length: 1_000 }, () => ({ type: InvType.TX, hash: randomBytes(32) })));
     },
   },
 ];

@@ -1,7 +1,7 @@
 /**
  * `npm run attacker -- <kind>`: one attacker node in the foreground against the running devnet.
  *
- * The attacker is a real trustmesh node (`src/node/main.ts --misbehaviour <kind>`) with its own
+ * The attacker (`src/attacks/main.ts`: the honest node composed with its misbehaviour) has its own
  * data dir (`<dataRoot>/attacker-<kind>`, so it keeps its peer id and a repeat run meets its
  * escalated ban), any free P2P port, no RPC, dev account 9, and every running devnet node as a
  * static peer. It prints what it does, its peer id, how to watch the honest nodes judge it, its
@@ -12,7 +12,7 @@ import { MISBEHAVIOURS, misbehaviourOf } from '../attacks/kinds.js';
 import { formatScore } from '../cli/format.js';
 import { RpcClient } from '../cli/rpc-client.js';
 import type { ReputationEntry } from '../node/api.js';
-import { ATTACKER_DEV_ACCOUNT } from '../node/attack-runner.js';
+import { ATTACKER_DEV_ACCOUNT } from '../attacks/runner.js';
 import {
   ConfigError,
   cookiePathOf,
@@ -25,6 +25,8 @@ import { clock, formatRecord, shortEvidence } from './node-log.js';
 import { NodeProcess } from './node-process.js';
 import { DevnetSetupError, resolveDevnet, runningNodes } from './prepare.js';
 
+/** The attacker's entry point (relative to the repository root). */
+const ATTACKER_ENTRY = 'src/attacks/main.ts';
 /** How often the honest nodes' verdicts on the attacker are checked (unit: ms). */
 const VERDICT_POLL_MS = 2_000;
 /** Characters of the peer id suggested for `why` (unique in any devnet; the REPL completes it). */
@@ -90,8 +92,9 @@ export async function runAttacker(
   const dataDir = join(devnet.dataRoot, `attacker-${misbehaviour.kind}`);
   const attacker = new NodeProcess({
     label: `attacker ${misbehaviour.kind}`,
+    entry: ATTACKER_ENTRY,
     args: [
-      '--misbehaviour',
+      '--kind',
       misbehaviour.kind,
       '--data-dir',
       dataDir,

@@ -44,7 +44,9 @@ export class NodeStartError extends Error {
 export interface NodeProcessOptions {
   /** How messages name the node (its devnet name, or e.g. `attacker`). */
   readonly label: string;
-  /** Arguments after `src/node/main.ts`. */
+  /** Entry point, relative to the repository root; default the honest node, `src/node/main.ts`. */
+  readonly entry?: string;
+  /** Arguments after the entry point. */
   readonly args: readonly string[];
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
@@ -99,7 +101,8 @@ export class NodeProcess {
   async start(timeoutMs = START_TIMEOUT_MS): Promise<StartedLine> {
     if (this.child !== undefined) throw new Error(`${this.label} was already started`);
     this.stateValue = 'starting';
-    const child = spawn(process.execPath, [...PRELOADS, NODE_ENTRY, ...this.options.args], {
+    const entry = this.options.entry ?? NODE_ENTRY;
+    const child = spawn(process.execPath, [...PRELOADS, entry, ...this.options.args], {
       cwd: this.options.cwd ?? REPO_ROOT,
       env: this.options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,33 +1,24 @@
 /**
  * Adapters from the node's real services to the narrow ports the relay and sync are written
- * against (src/p2p/relay/ports.ts), and to the InventorySource the getdata and sync servers serve
- * from. Only type conversions and lookups live here; no decisions.
+ * against (src/p2p/relay/ports.ts, src/p2p/sync/block-sync.ts), and to the InventorySource the
+ * getdata and sync servers serve from. Each takes the concrete services it adapts, never the node.
+ * Only type conversions and lookups live here; no decisions.
  */
 
+import type { ChainParams } from '../chain/params.js';
 import type { Chain } from '../chain/state/index.js';
 import { toHex } from '../crypto/hash.js';
 import type { GetDataClient } from '../p2p/getdata/client.js';
 import type { P2PNode } from '../p2p/node/create-node.js';
-import type { SyncChain, SyncTransport } from '../p2p/relay/block-sync.js';
 import type { TxPushServer } from '../p2p/push/server.js';
-import type {
-  AnnouncementChannel,
-  InvItem,
-  ObjectFetcher,
-  RelayChain,
-  TxPushChannel,
-} from '../p2p/relay/ports.js';
+import type { AnnouncementChannel, ObjectFetcher, RelayChain, TxPushChannel } from '../p2p/relay/ports.js';
 import { REQUEST_TIMEOUT_MS } from '../p2p/relay/request-tracker.js';
+import type { SyncChain, SyncTransport } from '../p2p/sync/block-sync.js';
 import type { SyncClient } from '../p2p/sync/client.js';
-import {
-  encodeInv,
-  invTypeFromName,
-  invTypeName,
-  PushMode,
-  type InvItem as WireInvItem,
-} from '../p2p/wire/codec.js';
+import { encodeInv, invTypeName, PushMode } from '../p2p/wire/codec.js';
 import type { InventorySource } from '../p2p/wire/inventory-source.js';
-import type { TrustmeshNode } from './trustmesh-node.js';
+import type { AcceptRate } from './accept-rate.js';
+import type { NodeMetrics } from './metrics.js';
 
 /**
  * Margin (ms) kept from the relay window when serving our mempool to a new peer: transactions
@@ -42,16 +33,14 @@ const MEMPOOL_OFFER_MARGIN_MS = 30_000;
  */
 const FETCH_TIMEOUT_MS = 2 * REQUEST_TIMEOUT_MS;
 
-export function toRelayItem(item: WireInvItem): InvItem {
-  return { type: invTypeName(item.type), hash: item.hash };
+export interface RelayChainModules {
+  readonly chain: Chain;
+  readonly acceptRate: AcceptRate;
+  readonly metrics: NodeMetrics;
+  readonly now: () => number;
 }
 
-function toWireItem(item: InvItem): WireInvItem {
-  return { type: invTypeFromName(item.type), hash: item.hash };
-}
-
-export function relayChain(node: TrustmeshNode): RelayChain {
-  const { chain } = node;
+export function relayChain({ chain, acceptRate, metrics, now }: RelayChainModules): RelayChain {
   return {
     hasObject: (type, idHex) =>
       type === 'tx'
@@ -59,12 +48,10 @@ export function relayChain(node: TrustmeshNode): RelayChain {
         : chain.hasBlock(idHex) || chain.isInvalid(idHex),
     acceptTransaction: (bytes) => {
       const accepted = chain.acceptTransaction(bytes);
-      node.noteAccepted();
+      acceptRate.note();
       const entry = chain.mempool.entry(accepted.txidHex);
-      if (entry !== undefined) {
-        node.metrics.relayLatency.observe(Math.max(0, node.now() - entry.tx.timestamp) / 1_000);
-      }
-      return { txidHex: accepted.txidHex, timestamp: entry?.tx.timestamp ?? node.now() };
+      if (entry !== undefined) metrics.relayLatency.observe(Math.max(0, now() - entry.tx.timestamp) / 1_000);
+      return { txidHex: accepted.txidHex, timestamp: entry?.tx.timestamp ?? now() };
     },
     processBlock: (bytes) => chain.processBlock(bytes),
   };
@@ -73,16 +60,14 @@ export function relayChain(node: TrustmeshNode): RelayChain {
 export function objectFetcher(client: GetDataClient): ObjectFetcher {
   return {
     async fetch(peer, items) {
-      const response = await client.requestObjects(peer, items.map(toWireItem), {
-        timeoutMs: FETCH_TIMEOUT_MS,
-      });
+      const response = await client.requestObjects(peer, items, { timeoutMs: FETCH_TIMEOUT_MS });
       return {
         objects: response.objects.map((object) => ({
           type: invTypeName(object.type),
           payload: object.payload,
         })),
-        notFound: response.notFound.map(toRelayItem),
-        deferred: response.deferred.map(toRelayItem),
+        notFound: response.notFound,
+        deferred: response.deferred,
       };
     },
   };
@@ -91,7 +76,7 @@ export function objectFetcher(client: GetDataClient): ObjectFetcher {
 export function announcementChannel(p2p: P2PNode): AnnouncementChannel {
   return {
     async publish(items) {
-      await p2p.gossipsub.publish(p2p.invTopic, encodeInv(items.map(toWireItem)));
+      await p2p.gossipsub.publish(p2p.invTopic, encodeInv(items));
     },
   };
 }
@@ -105,13 +90,11 @@ export function txPushChannel(server: TxPushServer): TxPushChannel {
   };
 }
 
-export function inventorySource(node: TrustmeshNode): InventorySource {
-  const { chain } = node;
+/** What the node serves: its mempool and block store, the chain status, and fresh mempool txids. */
+export function inventorySource(chain: Chain, params: ChainParams, now: () => number): InventorySource {
   return {
     async getObject(type, hash) {
       const idHex = toHex(hash);
-      const override = node.servedOverride(invTypeName(type), idHex);
-      if (override !== undefined) return override;
       return invTypeName(type) === 'tx' ? chain.mempool.get(idHex) : chain.getBlockBytes(idHex);
     },
     status() {
@@ -127,7 +110,7 @@ export function inventorySource(node: TrustmeshNode): InventorySource {
       return chain.blocksAfter(chain.findForkPoint(locator).idHex, max);
     },
     mempoolTxids(max) {
-      const freshAfter = node.now() - node.params.txMaxAgeMs + MEMPOOL_OFFER_MARGIN_MS;
+      const freshAfter = now() - params.txMaxAgeMs + MEMPOOL_OFFER_MARGIN_MS;
       const ids: Uint8Array[] = [];
       for (const entry of chain.mempool.entries()) {
         if (ids.length >= max) break;

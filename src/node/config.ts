@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { NETWORKS } from '../chain/params.js';
-import { ConfigError } from './devnet-definitions.js';
+import { BASE_BAN_MS } from '../p2p/reputation/constants.js';
+import { ConfigError } from './config-error.js';
 
 export { ConfigError };
 
@@ -45,8 +46,11 @@ export interface NodeConfig {
   logLevel: string;
   /** Also write NDJSON logs to stdout. Default false. */
   logStdout: boolean;
-  /** Attack kind to plug in (see `npm run attacker -- --list`); honest nodes leave it null. */
-  misbehaviour: string | null;
+  /**
+   * Graceful-stop budget in ms: services are stopped in reverse order of start, each within what is
+   * left of it (a stuck one is abandoned so the rest still close). Default 5000.
+   */
+  stopTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: Omit<NodeConfig, 'dataDir'> = {
@@ -61,11 +65,11 @@ export const DEFAULT_CONFIG: Omit<NodeConfig, 'dataDir'> = {
   devAccount: null,
   allowList: [],
   devnetLoopback: false,
-  banBaseMs: 10 * 60_000,
+  banBaseMs: BASE_BAN_MS,
   clockSkewMs: 0,
   logLevel: 'info',
   logStdout: false,
-  misbehaviour: null,
+  stopTimeoutMs: 5_000,
 };
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -108,6 +112,8 @@ export function validateConfig(input: Partial<NodeConfig>): NodeConfig {
   }
   if (!Number.isFinite(config.clockSkewMs))
     throw new ConfigError(SOURCE, 'clockSkewMs', 'must be a number of ms');
+  if (!Number.isInteger(config.stopTimeoutMs) || config.stopTimeoutMs < 0)
+    throw new ConfigError(SOURCE, 'stopTimeoutMs', 'must be a non-negative integer of ms');
   if (!LOG_LEVELS.includes(config.logLevel))
     throw new ConfigError(SOURCE, 'logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
   return config;

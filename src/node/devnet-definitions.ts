@@ -20,6 +20,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from './config-error.js';
+
+export { ConfigError };
 
 /** The repository root (two levels above this file), against which relative paths resolve. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,18 +54,6 @@ const RESERVED_NAMES = new Set(['nodes', 'help']);
 
 /** A node name: lowercase, starts with a letter; it becomes a directory name, so nothing else. */
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
-
-/** A devnet definition is invalid. `field` is the JSON path of the offending value. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    readonly source: string,
-    readonly field: string,
-    readonly detail: string,
-  ) {
-    super(`${source}: ${field}: ${detail}`);
-  }
-}
 
 /** One node of a devnet, as written in the definitions file plus where its data lives. */
 export interface NodeDefinition {

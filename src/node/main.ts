@@ -9,8 +9,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
  *   npm run node -- --data-dir ./mynode --host 0.0.0.0 --port 7200 --peer /ip4/…/tcp/7101/p2p/12D3…
  * Ctrl-C (SIGINT) or SIGTERM stops it cleanly; state persists to the next start.
  */
-import { Command, Option } from 'commander';
-import { MISBEHAVIOURS } from '../attacks/kinds.js';
+import { Command } from 'commander';
 import { loadOrCreatePrivateKey } from '../p2p/node/identity.js';
 import { ConfigError, type NodeConfig, readConfigFile, validateConfig } from './config.js';
 import {
@@ -71,7 +70,7 @@ interface Flags {
   clockSkewMs?: string;
   logLevel?: string;
   logStdout?: boolean;
-  misbehaviour?: string;
+  stopTimeoutMs?: string;
 }
 
 function integer(field: string, value: string | undefined): number | undefined {
@@ -103,7 +102,7 @@ export async function resolveConfig(name: string | undefined, flags: Flags): Pro
     clockSkewMs: integer('--clock-skew-ms', flags.clockSkewMs),
     logLevel: flags.logLevel,
     logStdout: flags.logStdout,
-    misbehaviour: flags.misbehaviour,
+    stopTimeoutMs: integer('--stop-timeout-ms', flags.stopTimeoutMs),
   };
   const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined));
   return validateConfig({ ...base, ...fromFile, ...defined });
@@ -140,25 +139,28 @@ export function nodeProgram(): Command {
     .option('--allow <peerId...>', 'allow-listed peers: never quarantined (noban)')
     .option('--ban-base-ms <ms>', 'first quarantine length, doubling per repeat')
     .option('--clock-skew-ms <ms>', 'shift this node clock (testing)')
+    .option('--stop-timeout-ms <ms>', 'graceful-stop budget (default 5000)')
     .option('--log-level <level>', 'trace, debug, info, warn, error')
-    .option('--log-stdout', 'also write NDJSON logs to stdout')
-    .addOption(
-      new Option('--misbehaviour <kind>', 'run as an attacker of this kind').choices(
-        MISBEHAVIOURS.map((m) => m.kind),
-      ),
-    );
+    .option('--log-stdout', 'also write NDJSON logs to stdout');
 }
 
-async function main(): Promise<void> {
+/**
+ * Runs a node process: parses `program`, starts the node with `start`, prints the `started` line the
+ * devnet launcher reads, and stops it cleanly on SIGINT or SIGTERM. Shared with the attacker entry
+ * point (src/attacks/main.ts), which starts a differently composed node.
+ */
+export async function runNodeProcess(
+  program: Command,
+  start: (config: NodeConfig) => Promise<TrustmeshNode>,
+): Promise<void> {
   // A closed stdout (e.g. piped into `head`) must not crash the node.
   process.stdout.on('error', () => undefined);
-  const program = nodeProgram();
   program.parse();
   let config: NodeConfig | undefined;
   let node: TrustmeshNode;
   try {
     config = await resolveConfig(program.args[0], program.opts<Flags>());
-    node = await TrustmeshNode.start(config);
+    node = await start(config);
   } catch (err) {
     console.error(`trustmesh node: ${describeStartError(err, config)}`);
     process.exit(1);
@@ -184,4 +186,6 @@ async function main(): Promise<void> {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runNodeProcess(nodeProgram(), (config) => TrustmeshNode.start(config));
+}

@@ -1,7 +1,8 @@
 /**
  * The operator API of a running node (see api.ts): what the RPC server serves and the CLI and
- * REPL show. Reads state from the node's services and converts it to JSON-friendly values; the
- * only actions are ban/unban, send and mine.
+ * REPL show. Reads state from a narrow view of the node's services and converts it to JSON-friendly
+ * values; the only actions are ban/unban, send and mine. Arguments arrive checked and normalised by
+ * the RPC parameter layer (src/node/rpc/params.ts), the one place they are validated.
  */
 
 import { decodeBlock, decodeTransaction } from '../chain/encoding/codec.js';
@@ -23,12 +24,27 @@ import type {
   ReputationEntry,
   TxJson,
 } from './api.js';
-import type { TrustmeshNode } from './trustmesh-node.js';
+import type { NodeServices } from './services.js';
+import { submitLocalTransaction } from './submit.js';
 
-/** Default length of a manual ban from the RPC (ms): 24 h, like bitcoind's setban. */
-const MANUAL_BAN_MS = 24 * 60 * 60_000;
-/** Most blocks one `mine` call may mine. */
-const MAX_MINE_COUNT = 100;
+/** What the API reads: a narrow view of the node's services. */
+export type NodeApiServices = Pick<
+  NodeServices,
+  | 'config'
+  | 'params'
+  | 'now'
+  | 'startedAt'
+  | 'chain'
+  | 'wallet'
+  | 'miner'
+  | 'reputation'
+  | 'p2p'
+  | 'peers'
+  | 'pushServer'
+  | 'pushClient'
+  | 'acceptRate'
+  | 'relay'
+>;
 
 function offenceRecord(entry: TrustReport['offences'][number]): OffenceRecord {
   return {
@@ -40,13 +56,8 @@ function offenceRecord(entry: TrustReport['offences'][number]): OffenceRecord {
   };
 }
 
-function parseHash(hex: string, what: string): Uint8Array {
-  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`${what} must be 64 hex characters`);
-  return fromHex(hex.toLowerCase());
-}
-
 export class TrustmeshNodeApi implements NodeApi {
-  constructor(private readonly node: TrustmeshNode) {}
+  constructor(private readonly node: NodeApiServices) {}
 
   async status(): Promise<NodeStatus> {
     const { node } = this;
@@ -54,24 +65,24 @@ export class TrustmeshNodeApi implements NodeApi {
     return {
       name: node.config.name,
       network: node.params.network,
-      peerId: node.peerIdString,
+      peerId: node.p2p.peerId.toString(),
       listen: node.p2p.multiaddrs().map(String),
       height: tip.height,
       tip: tip.idHex,
       tipTimestamp: tip.timestamp,
-      peers: node.p2p.libp2p.getPeers().length,
+      peers: node.peers.size,
       mempool: node.chain.mempool.size,
       mempoolBytes: node.chain.mempool.bytes,
       quarantined: node.reputation.list().filter((r) => r.state === 'quarantined').length,
       mining: node.miner.running,
-      txPerSec: Math.round(node.txPerSec() * 100) / 100,
+      txPerSec: Math.round(node.acceptRate.perSecond() * 100) / 100,
       uptimeMs: node.now() - node.startedAt,
     };
   }
 
   async peers(): Promise<PeerInfo[]> {
     const { node } = this;
-    const subscribers = new Map(node.pushSubscribers().map((s) => [s.peer, s.mode]));
+    const subscribers = new Map([...node.pushServer.subscribers()].map((s) => [s.peer, s.mode]));
     return node.p2p.libp2p.getConnections().map((connection) => {
       const peerId = connection.remotePeer.toString();
       const report = node.reputation.report(peerId);
@@ -83,16 +94,14 @@ export class TrustmeshNodeApi implements NodeApi {
         direction: connection.direction,
         addresses: [connection.remoteAddr.toString()],
         allowListed: report.allowListed,
-        pushesUs: pushScope(node.pushModeFrom(peerId)),
+        pushesUs: pushScope(node.pushClient.modeOf(peerId)),
         wePush: pushScope(subscribers.get(peerId)),
       };
     });
   }
 
   private entry(report: TrustReport): ReputationEntry {
-    const connected = this.node.p2p.libp2p
-      .getConnections()
-      .some((c) => c.remotePeer.toString() === report.peerId);
+    const connected = this.node.peers.has(report.peerId);
     return {
       peerId: report.peerId,
       state: report.state,
@@ -106,8 +115,7 @@ export class TrustmeshNodeApi implements NodeApi {
 
   async reputation(): Promise<ReputationEntry[]> {
     const known = new Map(this.node.reputation.list().map((r) => [r.peerId, r]));
-    for (const peer of this.node.p2p.libp2p.getPeers()) {
-      const id = peer.toString();
+    for (const id of this.node.peers.list()) {
       if (!known.has(id)) known.set(id, this.node.reputation.report(id));
     }
     return [...known.values()].map((r) => this.entry(r)).sort((a, b) => a.score - b.score);
@@ -143,7 +151,7 @@ export class TrustmeshNodeApi implements NodeApi {
 
   async ban(
     peerId: string,
-    durationMs = MANUAL_BAN_MS,
+    durationMs?: number,
     reason = 'manual ban',
   ): Promise<{ peerId: string; bannedUntil: number }> {
     const entry = this.node.reputation.manualBan(peerId, { reason, durationMs });
@@ -180,17 +188,17 @@ export class TrustmeshNodeApi implements NodeApi {
 
   async block(idOrHeight: string | number): Promise<BlockJson> {
     const { chain } = this.node;
-    if (typeof idOrHeight === 'number' || /^\d{1,10}$/.test(idOrHeight)) {
-      const entry = chain.getBlockByHeight(Number(idOrHeight));
+    if (typeof idOrHeight === 'number') {
+      const entry = chain.getBlockByHeight(idOrHeight);
       if (entry === undefined) throw new Error(`no block at height ${idOrHeight} on the active chain`);
       return this.summary(entry.idHex);
     }
-    return this.summary(toHex(parseHash(idOrHeight, 'block id')));
+    return this.summary(idOrHeight);
   }
 
   async tx(txid: string): Promise<TxJson> {
     const { chain } = this.node;
-    const txidHex = toHex(parseHash(txid, 'txid'));
+    const txidHex = txid;
     const pooled = chain.mempool.get(txidHex);
     const bytes = pooled;
     let status: TxJson['status'] = { mempool: true };
@@ -242,32 +250,24 @@ export class TrustmeshNodeApi implements NodeApi {
         utxos: wallet.spendableCoins().length,
       };
     }
-    if (!/^[0-9a-f]{40}$/i.test(address)) throw new Error('address must be 40 hex characters');
-    const bytes = fromHex(address.toLowerCase());
+    const bytes = fromHex(address);
     return {
-      address: address.toLowerCase(),
+      address,
       balance: chain.balanceOf(bytes).toString(),
       utxos: chain.utxosOf(bytes).length,
     };
   }
 
   async send(address: string, amount: string, fee?: string): Promise<{ txid: string }> {
-    if (!/^[0-9a-f]{40}$/i.test(address)) throw new Error('address must be 40 hex characters');
-    if (!/^\d{1,20}$/.test(amount) || BigInt(amount) === 0n)
-      throw new Error('amount must be a positive integer of base units');
-    if (fee !== undefined && !/^\d{1,20}$/.test(fee)) throw new Error('fee must be an integer of base units');
     const payment = this.node.wallet.createPayment(
-      fromHex(address.toLowerCase()),
+      fromHex(address),
       BigInt(amount),
       fee === undefined ? undefined : BigInt(fee),
     );
-    return { txid: this.node.submitTransaction(payment.bytes) };
+    return { txid: submitLocalTransaction(this.node, payment.bytes) };
   }
 
   async mine(count = 1): Promise<{ blocks: string[] }> {
-    if (!Number.isInteger(count) || count < 1 || count > MAX_MINE_COUNT) {
-      throw new Error(`count must be an integer from 1 to ${MAX_MINE_COUNT}`);
-    }
     const blocks: string[] = [];
     for (let i = 0; i < count; i++) {
       blocks.push(toHex(await this.node.miner.mineOne()));

@@ -30,6 +30,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NodeConfig, validateConfig } from '../../src/node/config.js';
+import { startAttackerNode } from '../../src/attacks/node.js';
+import type { NodeHooks } from '../../src/node/compose.js';
 import { TrustmeshNode } from '../../src/node/trustmesh-node.js';
 import { INV_MESH } from '../../src/p2p/node/gossip-config.js';
 import { sleep, waitFor } from './wait.js';
@@ -53,8 +55,15 @@ export function line(count: number): Edge[] {
   return Array.from({ length: count - 1 }, (_, i) => [i, i + 1] as const);
 }
 
-/** Options of one node: any NodeConfig field except the ones the harness owns. */
-export type TestNodeOptions = Partial<Omit<NodeConfig, 'dataDir' | 'port' | 'peers'>>;
+/**
+ * Options of one node: any NodeConfig field except the ones the harness owns, and `misbehaviour`:
+ * an attack kind, to start it as an attacker node (src/attacks/node.ts) instead of an honest one.
+ */
+export type TestNodeOptions = Partial<Omit<NodeConfig, 'dataDir' | 'port' | 'peers'>> & {
+  misbehaviour?: string;
+  /** Composition hooks (src/node/compose.ts): a node with wrapped ports, e.g. one that withholds. */
+  hooks?: NodeHooks;
+};
 
 export interface TestNetworkOptions {
   /** Number of nodes to start. */
@@ -72,9 +81,18 @@ interface Slot {
   readonly index: number;
   readonly dataDir: string;
   config: NodeConfig;
+  /** Attack kind of an attacker node; undefined for honest ones. */
+  readonly misbehaviour: string | undefined;
+  readonly hooks: NodeHooks | undefined;
   node: TrustmeshNode | undefined;
   /** Manual bans this node holds because of `partition()`. */
   manualBans: number;
+}
+
+function startNode(slot: Slot): Promise<TrustmeshNode> {
+  return slot.misbehaviour === undefined
+    ? TrustmeshNode.start(slot.config, slot.hooks)
+    : startAttackerNode(slot.config, slot.misbehaviour);
 }
 
 /** Time (ms) allowed for a set of connections to open (generous: CI machines may be loaded). */
@@ -138,7 +156,7 @@ export class TestNetwork {
   async addNode(
     options: TestNodeOptions & { connectTo?: readonly number[]; waitForConnections?: boolean } = {},
   ): Promise<TrustmeshNode> {
-    const { connectTo = [], waitForConnections = true, ...nodeOptions } = options;
+    const { connectTo = [], waitForConnections = true, misbehaviour, hooks, ...nodeOptions } = options;
     const index = this.slots.length;
     const dataDir = await mkdtemp(join(tmpdir(), `trustmesh-net-${index}-`));
     const config = validateConfig({
@@ -155,9 +173,9 @@ export class TestNetwork {
       port: 0,
       peers: connectTo.map((i) => this.addressOf(i)),
     });
-    const slot: Slot = { index, dataDir, config, node: undefined, manualBans: 0 };
+    const slot: Slot = { index, dataDir, config, misbehaviour, hooks, node: undefined, manualBans: 0 };
     this.slots.push(slot);
-    slot.node = await TrustmeshNode.start(config);
+    slot.node = await startNode(slot);
     // Restarts reuse the port, so peers that have the node in their static list find it again.
     slot.config = { ...config, port: portOf(slot.node) };
     const edges = connectTo.map((i) => [i, index] as const);
@@ -188,7 +206,7 @@ export class TestNetwork {
   async restartNode(index: number): Promise<TrustmeshNode> {
     const slot = this.slot(index);
     if (slot.node !== undefined) await this.stopNode(index);
-    slot.node = await TrustmeshNode.start(slot.config);
+    slot.node = await startNode(slot);
     const edges = this.edges.filter(
       ([a, b]) => (a === index || b === index) && this.slots[a]?.node && this.slots[b]?.node,
     );

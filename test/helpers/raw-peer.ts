@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import type { Stream } from '@libp2p/interface';
 import type { TrustmeshNode } from '../../src/node/trustmesh-node.js';
 import { createP2PNode, type P2PNode } from '../../src/p2p/node/index.js';
-import type { InvItem as RelayInvItem } from '../../src/p2p/relay/ports.js';
-import { encodeInv, invTypeFromName } from '../../src/p2p/wire/codec.js';
+import { encodeInv, type InvItem } from '../../src/p2p/wire/codec.js';
 import { getDataProtocol } from '../../src/p2p/wire/constants.js';
 import { waitFor } from './wait.js';
 
@@ -77,9 +76,8 @@ export class WithholdingPeer {
   }
 
   /** Publishes one Inv listing `items` to our mesh. */
-  async announce(items: readonly RelayInvItem[]): Promise<void> {
-    const wire = items.map((item) => ({ type: invTypeFromName(item.type), hash: item.hash }));
-    await this.p2p.gossipsub.publish(this.p2p.invTopic, encodeInv(wire));
+  async announce(items: readonly InvItem[]): Promise<void> {
+    await this.p2p.gossipsub.publish(this.p2p.invTopic, encodeInv([...items]));
   }
 
   async stop(): Promise<void> {

@@ -275,13 +275,13 @@ export class GetDataClient {
     return this.sessions.size;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.libp2p.addEventListener('peer:disconnect', this.onDisconnect);
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect);

@@ -163,7 +163,10 @@ export class TxPushClient {
     this.subscriptions.get(peer)?.close();
   }
 
-  stop(): void {
+  /** Nothing to start: subscriptions are opened on demand. */
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {
     this.running = false;
     for (const subscription of [...this.subscriptions.values()]) subscription.close();
   }

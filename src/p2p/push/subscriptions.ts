@@ -88,7 +88,10 @@ export class PushSubscriptions {
     this.reselect();
   }
 
-  stop(): void {
+  /** Nothing to start: peers are added as they connect. */
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const peer of [...this.retrying.keys()]) this.cancelRetry(peer);
   }

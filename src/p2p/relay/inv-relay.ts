@@ -16,8 +16,11 @@
  *   like fetched ones. A fresh transaction we accepted is pushed at once to the subscribers that
  *   want it and are not known to have it (KnownInventory), then announced: transaction Invs are
  *   batched over TX_ANNOUNCE_INTERVAL_MS, block Invs go out at once.
- * - Blame goes to the neighbour that served or pushed the bytes, through `offenceFor`, and only when
- *   it could have known (a REJECT verdict, or a judgement call such as a stale timestamp).
+ * - Blame goes to the neighbour that served or pushed the bytes: the relay hands the typed error to
+ *   the blame module (src/p2p/reputation/blame.ts), which alone decides whether it is an offence.
+ * - Announcements are requested from preferred announcers first: peers we dialed and allow-listed
+ *   peers, as in Bitcoin Core's txrequest. An inbound peer never becomes preferred by earning trust,
+ *   so an attacker that delivers once cannot make us wait on its withheld announcements.
  *
  * Costs an attacker can impose: announcements are rate limited and capped per peer (tracker);
  * pushes are rate limited per peer before they reach us (objects and bytes); every fetched object is
@@ -26,35 +29,34 @@
  */
 
 import { headerBytesOfBlock } from '../../chain/encoding/codec.js';
+import { MAX_BLOCK_BYTES, MAX_TX_BYTES } from '../../chain/encoding/limits.js';
 import { ValidationError } from '../../chain/errors.js';
 import { blockIdOfBytes } from '../../chain/objects/block.js';
 import { txidOfBytes } from '../../chain/objects/transaction.js';
-import type { ChainParams } from '../../chain/params.js';
 import { isBodyTampering } from '../../chain/rules/block.js';
 import { toHex } from '../../crypto/hash.js';
 import type { Logger } from '../../node/logger.js';
 import type { NodeMetrics } from '../../node/metrics.js';
+import type { Verdict } from '../reputation/blame.js';
+import { PeerFault } from '../reputation/faults.js';
+import { type InvItem, invTypeFromName, invTypeName } from '../wire/codec.js';
+import { MAX_DATA_BYTES, MAX_INV_ITEMS } from '../wire/constants.js';
 import { BoundedSet } from './bounded-set.js';
 import { KnownInventory } from './known-inventory.js';
-import { offenceFor } from './offence-for.js';
 import type {
   AnnouncementChannel,
-  GossipVerdict,
-  InvItem,
   ObjectFetcher,
   ObjectType,
+  RelayBlame,
   RelayChain,
-  RelayReputation,
   TxPushChannel,
 } from './ports.js';
 import { RequestTracker, type RequestTrackerOptions } from './request-tracker.js';
 
-/** Transactions per getdata: 40 x 100 KB (max tx) fits one 4 MiB Data response, so nothing is deferred. */
-export const MAX_TXS_PER_GETDATA = 40;
-/** Blocks per getdata: 4 x 1 MB (max block) fits one 4 MiB Data response. */
-export const MAX_BLOCKS_PER_GETDATA = 4;
-/** Items per announcement message (the Inv limit of the wire protocol). */
-export const MAX_ANNOUNCE_ITEMS = 1_000;
+/** Transactions per getdata: as many largest transactions as fit one Data response (41), so nothing is deferred. */
+export const MAX_TXS_PER_GETDATA = Math.floor(MAX_DATA_BYTES / MAX_TX_BYTES);
+/** Blocks per getdata: as many largest blocks as fit one Data response (4). */
+export const MAX_BLOCKS_PER_GETDATA = Math.floor(MAX_DATA_BYTES / MAX_BLOCK_BYTES);
 /**
  * How long (ms) an Inv's validation result may wait for its objects. Gossipsub forgets unvalidated
  * messages after its mcache window (5 heartbeats of 1 s): a later Reject would no longer count.
@@ -93,15 +95,14 @@ interface PendingReport {
 
 export interface InvRelayDeps {
   chain: RelayChain;
-  reputation: RelayReputation;
+  blame: RelayBlame;
   fetcher: ObjectFetcher;
   channel: AnnouncementChannel;
   push: TxPushChannel;
-  /** Reports an Inv message's gossipsub validation result. */
-  reportValidation(msgId: string, peer: string, verdict: GossipVerdict): void;
+  /** Whether `peer`'s announcements are preferred: we dialed it, or it is allow-listed (noban). */
+  isPreferred(peer: string): boolean;
   /** A peer served a block whose parent we lack: it has a chain we do not; sync from it. */
   onUnknownParent(peer: string): void;
-  params: ChainParams;
   now?: () => number;
   logger?: Logger;
   metrics?: NodeMetrics | null;
@@ -112,9 +113,14 @@ export function invKeyOf(type: ObjectType, hash: Uint8Array): string {
   return `${type}:${toHex(hash)}`;
 }
 
+/** The tracker's key of a wire inventory item. */
+export function keyOfItem(item: InvItem): string {
+  return invKeyOf(invTypeName(item.type), item.hash);
+}
+
 function itemOfKey(key: string): InvItem {
   const [type, hex] = key.split(':') as [ObjectType, string];
-  return { type, hash: new Uint8Array(Buffer.from(hex, 'hex')) };
+  return { type: invTypeFromName(type), hash: new Uint8Array(Buffer.from(hex, 'hex')) };
 }
 
 /** The key a delivered payload really has, computed from its bytes; undefined if it has no header. */
@@ -150,7 +156,7 @@ export class InvRelay {
     this.tracker = new RequestTracker(trackerOptions);
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.timer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.timer.unref();
   }
@@ -168,26 +174,22 @@ export class InvRelay {
    * source), or, without msgId, mempool inventory learned at connect time.
    */
   handleInv(peer: string, items: readonly InvItem[], msgId?: string): void {
-    const { reputation, chain } = this.deps;
-    if (reputation.isQuarantined(peer)) {
-      this.report(msgId, peer, 'ignore');
-      return;
-    }
-    if (!reputation.allow(peer, 'inv', items.length)) {
-      reputation.offence(peer, 'RATE_LIMIT_EXCEEDED', `${items.length} inv items over the announcement rate`);
+    const { blame, chain } = this.deps;
+    if (blame.isQuarantined(peer) || !blame.admit(peer, 'inv', items.length)) {
       this.report(msgId, peer, 'ignore');
       return;
     }
     const now = this.now();
-    const preferred = reputation.isPreferred(peer);
+    const preferred = this.deps.isPreferred(peer);
     const keys = new Set<string>();
     for (const item of items) {
-      const key = invKeyOf(item.type, item.hash);
+      const type = invTypeName(item.type);
+      const key = invKeyOf(type, item.hash);
       if (this.rejected.has(key) || this.unacceptable.has(key)) continue;
-      if (chain.hasObject(item.type, key.slice(item.type.length + 1))) continue;
+      if (chain.hasObject(type, key.slice(type.length + 1))) continue;
       const result = this.tracker.receivedInv(peer, key, { outbound: preferred, now });
       if (result === 'capped') {
-        reputation.offence(peer, 'RATE_LIMIT_EXCEEDED', 'too many outstanding announcements');
+        blame.punish(peer, new PeerFault('TOO_MANY_ANNOUNCEMENTS', `${key} and later items`));
         break;
       }
       if (result === 'complete') continue;
@@ -224,17 +226,17 @@ export class InvRelay {
    * push of a transaction already found invalid is the pusher's fault, as an invalid one would be.
    */
   async handlePushed(peer: string, payloads: readonly Uint8Array[]): Promise<void> {
-    const { reputation, chain, metrics } = this.deps;
+    const { blame, chain } = this.deps;
     for (const payload of payloads) {
-      if (reputation.isQuarantined(peer)) return;
+      if (blame.isQuarantined(peer)) return;
       const key = invKeyOf('tx', txidOfBytes(payload));
       this.known.add(key, peer);
       if (this.rejected.has(key)) {
-        reputation.offence(peer, 'INVALID_OBJECT', `${key}: pushed a transaction already found invalid`);
+        blame.punish(peer, new PeerFault('PUSHED_KNOWN_INVALID', key));
         continue;
       }
       if (this.unacceptable.has(key) || chain.hasObject('tx', key.slice(3))) {
-        metrics?.messages.inc({ type: 'tx', verdict: 'ignore' });
+        blame.judged('tx', 'ignore');
         continue;
       }
       await this.validate(peer, key, 'tx', payload, 'push');
@@ -246,7 +248,7 @@ export class InvRelay {
    * transaction within TX_ANNOUNCE_INTERVAL_MS.
    */
   announce(type: ObjectType, hash: Uint8Array): void {
-    this.announceQueue.push({ type, hash });
+    this.announceQueue.push({ type: invTypeFromName(type), hash });
     if (type === 'block') {
       if (this.announceNow) return;
       this.announceNow = true;
@@ -263,8 +265,8 @@ export class InvRelay {
     this.announceNow = false;
     const queue = this.announceQueue;
     this.announceQueue = [];
-    for (let i = 0; i < queue.length; i += MAX_ANNOUNCE_ITEMS) {
-      this.deps.channel.publish(queue.slice(i, i + MAX_ANNOUNCE_ITEMS)).catch((err: Error) => {
+    for (let i = 0; i < queue.length; i += MAX_INV_ITEMS) {
+      this.deps.channel.publish(queue.slice(i, i + MAX_INV_ITEMS)).catch((err: Error) => {
         this.deps.logger?.debug({ err: err.message }, 'announcement not published');
       });
     }
@@ -299,9 +301,9 @@ export class InvRelay {
    * eager ones otherwise) and are not known to have it.
    */
   private pushTransaction(key: string, payload: Uint8Array, own: boolean): void {
-    const { push, reputation } = this.deps;
+    const { push, blame } = this.deps;
     for (const { peer, all } of push.subscribers()) {
-      if (!(own || all) || this.known.has(key, peer) || reputation.isQuarantined(peer)) continue;
+      if (!(own || all) || this.known.has(key, peer) || blame.isQuarantined(peer)) continue;
       if (!push.push(peer, payload)) continue;
       this.known.add(key, peer);
       this.deps.metrics?.pushesSent.inc();
@@ -338,7 +340,7 @@ export class InvRelay {
   }
 
   private async fetchFrom(peer: string, keys: string[]): Promise<void> {
-    const { reputation } = this.deps;
+    const { blame } = this.deps;
     let response: Awaited<ReturnType<ObjectFetcher['fetch']>>;
     try {
       response = await this.deps.fetcher.fetch(peer, keys.map(itemOfKey));
@@ -350,29 +352,32 @@ export class InvRelay {
     }
     const requested = new Set(keys);
     for (const object of response.objects) {
-      if (reputation.isQuarantined(peer)) return;
+      if (blame.isQuarantined(peer)) return;
       const key = deliveredKey(object.type, object.payload);
       if (key === undefined || !requested.has(key)) {
-        reputation.offence(peer, 'INVALID_HASH', `served a ${object.type} that is not any object requested`);
-        this.deps.metrics?.messages.inc({ type: object.type, verdict: 'reject' });
+        blame.punish(
+          peer,
+          new PeerFault('UNREQUESTED_OBJECT', `served a ${object.type} that is not any object requested`),
+        );
+        blame.judged(object.type, 'reject');
         continue;
       }
       requested.delete(key);
       await this.validate(peer, key, object.type, object.payload, 'getdata');
     }
-    const notFound = new Set(response.notFound.map((item) => invKeyOf(item.type, item.hash)));
+    const notFound = new Set(response.notFound.map((item) => keyOfItem(item)));
     for (const item of [...response.notFound, ...response.deferred]) {
-      const key = invKeyOf(item.type, item.hash);
+      const key = keyOfItem(item);
       if (!requested.delete(key)) continue;
       this.tracker.receivedResponse(peer, key, { found: false });
       this.resolveKey(key, peer);
       // Deferred items (the response was full) are never an offence.
-      if (notFound.has(key)) reputation.offence(peer, 'NOTFOUND_AFTER_ANNOUNCE', key);
+      if (notFound.has(key)) blame.punish(peer, new PeerFault('NOT_FOUND_AFTER_ANNOUNCE', key));
     }
     for (const key of requested) {
       this.tracker.receivedResponse(peer, key, { found: false });
       this.resolveKey(key, peer);
-      reputation.offence(peer, 'NOTFOUND_AFTER_ANNOUNCE', `${key} (left out of the response)`);
+      blame.punish(peer, new PeerFault('LEFT_OUT_OF_RESPONSE', key));
     }
     this.scheduleFetch();
   }
@@ -384,7 +389,7 @@ export class InvRelay {
     payload: Uint8Array,
     path: 'push' | 'getdata',
   ): Promise<void> {
-    const { chain, reputation, metrics } = this.deps;
+    const { chain, blame, metrics } = this.deps;
     try {
       let status = 'accepted';
       let pushable = false;
@@ -398,15 +403,15 @@ export class InvRelay {
         // Valid so far, but its parent is unknown: the announcer has a chain we lack, so sync from
         // it. Not announced (we could not serve it from the orphan pool); its Inv is reported when
         // the block connects (`objectsArrived`) or at the report deadline.
-        metrics?.messages.inc({ type, verdict: 'ignore' });
+        blame.judged(type, 'ignore');
         this.deps.onUnknownParent(peer);
         return;
       }
       this.resolveKey(key, undefined);
-      metrics?.messages.inc({ type, verdict: status === 'duplicate' ? 'ignore' : 'accept' });
+      blame.judged(type, status === 'duplicate' ? 'ignore' : 'accept');
       // A duplicate arrived by another path first (sync, another announcer) and was announced then.
       if (status === 'duplicate') return;
-      reputation.goodDelivery(peer);
+      blame.goodDelivery(peer);
       metrics?.deliveries.inc({ type, path });
       if (pushable) this.pushTransaction(key, payload, false);
       this.announce(type, itemOfKey(key).hash);
@@ -417,7 +422,7 @@ export class InvRelay {
         this.resolveKey(key, peer);
         return;
       }
-      metrics?.messages.inc({ type, verdict: err.verdict === 'REJECT' ? 'reject' : 'ignore' });
+      blame.judged(type, err.verdict === 'REJECT' ? 'reject' : 'ignore');
       if (err.verdict === 'REJECT') {
         if (type === 'block' && isBodyTampering(err.code)) {
           // The body does not match the header: this peer lied, the block may be fine elsewhere.
@@ -433,15 +438,14 @@ export class InvRelay {
         this.unacceptable.add(key);
         this.resolveKey(key, undefined);
       }
-      const offence = offenceFor(err, this.deps.params);
-      if (offence !== null) reputation.offence(peer, offence, `${key}: ${err.message}`);
+      blame.punish(peer, err, key);
     } finally {
       this.scheduleFetch();
     }
   }
 
-  private report(msgId: string | undefined, peer: string, verdict: GossipVerdict): void {
-    if (msgId !== undefined) this.deps.reportValidation(msgId, peer, verdict);
+  private report(msgId: string | undefined, peer: string, verdict: Verdict): void {
+    if (msgId !== undefined) this.deps.blame.gossipVerdict(msgId, peer, verdict);
   }
 
   private markReject(key: string, peer: string): void {
@@ -493,7 +497,10 @@ export class InvRelay {
     // response is one judgement call, not dozens.
     for (const [peer, keys] of expiredByPeer) {
       const more = keys.length > 1 ? ` and ${keys.length - 1} more` : '';
-      this.deps.reputation.offence(peer, 'REQUEST_TIMEOUT', `${keys[0]}${more} not served in time`);
+      this.deps.blame.punish(
+        peer,
+        new PeerFault('REQUEST_TIMED_OUT', `${keys[0]}${more} not served in time`),
+      );
     }
     for (const [msgId, report] of this.pending) {
       if (report.deadline <= now) this.finishReport(msgId, report);

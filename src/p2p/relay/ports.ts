@@ -1,17 +1,17 @@
 /**
  * What the relay needs from the rest of the node, as narrow interfaces: the chain (validate and
- * store objects), the reputation layer (blame and rate limits), the getdata transport, and the
- * gossipsub announcement channel. The node composition adapts the real services to these, and the
- * relay stays testable and free of libp2p and LevelDB details.
+ * store objects), blame (offences, rate limits, verdicts), the getdata transport, the gossipsub
+ * announcement channel and the push channel. The node composition adapts the real services to
+ * these, and the relay stays testable and free of libp2p and LevelDB details.
  */
-import type { OffenceKind } from '../reputation/offences.js';
+import type { PeerError, Verdict } from '../reputation/blame.js';
+import type { RateClass } from '../reputation/rate-limiter.js';
+import type { InvItem } from '../wire/codec.js';
 
+export type { InvItem } from '../wire/codec.js';
+
+/** The relay's name of an inventory type; also the prefix of its keys (`tx:<hex>`, `block:<hex>`). */
 export type ObjectType = 'tx' | 'block';
-
-export interface InvItem {
-  readonly type: ObjectType;
-  readonly hash: Uint8Array;
-}
 
 export interface RelayChain {
   /** True when the object is held (mempool, active or side chain, orphan pool) or known invalid. */
@@ -22,19 +22,19 @@ export interface RelayChain {
   processBlock(bytes: Uint8Array): Promise<{ status: string; idHex: string }>;
 }
 
-/** Rate-limited resources a peer makes us spend, counted per peer. */
-export type RateClass = 'inv' | 'getdata' | 'objects' | 'bytes' | 'sync';
-
-export interface RelayReputation {
-  /** Records an offence; the implementation quarantines (and disconnects) when warranted. */
-  offence(peer: string, kind: OffenceKind, evidence: string): void;
+/** Blame, as the relay and sync see it (implemented by `Blame`). */
+export interface RelayBlame {
+  /** `peer` sent what failed with `error`; the blame tables choose the offence, if any. */
+  punish(peer: string, error: PeerError, subject?: string): void;
   /** The peer delivered a new, valid object first. */
   goodDelivery(peer: string): void;
   isQuarantined(peer: string): boolean;
-  /** Whether the peer may spend `cost` units of `cls` now (token bucket). */
-  allow(peer: string, cls: RateClass, cost: number): boolean;
-  /** True for peers whose announcements are preferred (we dialed them, or they earned trust). */
-  isPreferred(peer: string): boolean;
+  /** Charges `cost` units of `cls` to the peer; false (with an offence) when over its rate limit. */
+  admit(peer: string, cls: RateClass, cost: number): boolean;
+  /** Counts one received object of `type` with its verdict. */
+  judged(type: ObjectType, verdict: Verdict): void;
+  /** Reports an announcement's gossipsub validation result. */
+  gossipVerdict(msgId: string, peer: string, verdict: Verdict): void;
 }
 
 export interface FetchedObjects {
@@ -59,5 +59,3 @@ export interface TxPushChannel {
   /** Queues a transaction's bytes for subscriber `peer`; false when it was dropped. */
   push(peer: string, payload: Uint8Array): boolean;
 }
-
-export type GossipVerdict = 'accept' | 'ignore' | 'reject';

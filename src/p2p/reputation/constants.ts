@@ -7,7 +7,6 @@
  * below `THROTTLE_THRESHOLD` the peer is throttled; at or below `QUARANTINE_THRESHOLD`, or on any
  * flagrant offence, it is quarantined (banned) for an escalating duration.
  */
-import type { RateClass, RateLimit } from './rate-limiter.js';
 
 // ---------------------------------------------------------------------------------------------
 // Score range and thresholds (unit: score points, dimensionless)
@@ -71,12 +70,6 @@ export const SCORE_HALF_LIFE_MS = 10 * 60_000;
  * message for the same reason: such data never comes from an honest, correctly working node.
  */
 export const PENALTY_FLAGRANT = SCORE_MAX - SCORE_MIN;
-
-/**
- * Penalty for offences honest peers commit routinely under load (duplicates, late responses):
- * 50 in a burst to quarantine, and sustained only faster than one per ~17.5 s.
- */
-export const PENALTY_MINOR = 1;
 
 /**
  * Penalty for offences honest peers commit occasionally (clock skew, evicted-before-served, policy
@@ -224,6 +217,20 @@ export const QUARANTINED_APP_SCORE = -1000;
  * it the least recently used peer is forgotten (which only gives it a fresh, full burst).
  */
 export const MAX_RATE_LIMITED_PEERS = 1_024;
+
+/** The metered classes of traffic. */
+export const RATE_CLASSES = ['inv', 'getdata', 'objects', 'bytes', 'sync'] as const;
+
+/** One metered class: `inv` items, `getdata` items, `objects`, payload `bytes`, `sync` requests. */
+export type RateClass = (typeof RATE_CLASSES)[number];
+
+/** A token bucket's shape, in the class's unit. */
+export interface RateLimit {
+  /** Sustained rate (units per second). */
+  readonly ratePerSecond: number;
+  /** Bucket size: the most that can pass at once after a quiet period (units). */
+  readonly burst: number;
+}
 
 /**
  * Default per-peer limits, per class (unit of `ratePerSecond` and `burst`: the class's unit, per

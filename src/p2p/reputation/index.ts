@@ -19,13 +19,7 @@ export { assertPeerId, type BanEntry, BanList, type BanListOptions, type BanOpti
 export * from './constants.js';
 export * from './errors.js';
 export * from './offences.js';
-export {
-  RATE_CLASSES,
-  type RateClass,
-  type RateLimit,
-  RateLimiter,
-  type RateLimiterOptions,
-} from './rate-limiter.js';
+export { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 export {
   type OffenceVerdict,
   type PeerReport,

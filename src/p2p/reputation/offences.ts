@@ -18,13 +18,7 @@
  * at most `MAX_JUDGEMENT_PENALTY` (6.47), so an honest peer offending at most once per 2 minutes,
  * with any mix of kinds, is never quarantined.
  */
-import {
-  PENALTY_FLAGRANT,
-  PENALTY_LOW,
-  PENALTY_MINOR,
-  PENALTY_MODERATE,
-  QUARANTINE_THRESHOLD,
-} from './constants.js';
+import { PENALTY_FLAGRANT, PENALTY_LOW, PENALTY_MODERATE, QUARANTINE_THRESHOLD } from './constants.js';
 import { UnknownOffenceError } from './errors.js';
 
 /** `flagrant`: quarantine on the first offence. `judgement`: graduated penalty that decays. */
@@ -42,13 +36,10 @@ export const OFFENCE_KINDS = [
   'PROTOCOL_VIOLATION',
   'TIMESTAMP_OUT_OF_WINDOW',
   'STALE_REPLAY',
-  'DUPLICATE_DELIVERY',
   'UNSOLICITED_RESPONSE',
-  'LATE_RESPONSE',
   'NOTFOUND_AFTER_ANNOUNCE',
   'REQUEST_TIMEOUT',
   'RATE_LIMIT_EXCEEDED',
-  'INVALID_FOR_POLICY',
 ] as const;
 
 /** The name of an offence, e.g. `'INVALID_SIGNATURE'`. */
@@ -136,16 +127,6 @@ export const OFFENCES: Readonly<Record<OffenceKind, OffenceSpec>> = Object.freez
     'object far older than the relay window (a replay)',
   ),
   /**
-   * Honest cause: retries and announce/request races make this routine under load, and detecting a
-   * duplicate costs us one hash lookup. Only a flood (50 in a burst, or one every 17.5 s for good)
-   * quarantines; the rate limiter bounds the bandwidth before that.
-   */
-  DUPLICATE_DELIVERY: judgement(
-    'DUPLICATE_DELIVERY',
-    PENALTY_MINOR,
-    'same peer delivered the same object again',
-  ),
-  /**
    * Honest cause: only lost request state (we restarted, or cancelled just as it answered). Pushing
    * unrequested data bypasses inv/getdata's de-duplication to burn our bandwidth and CPU, so
    * 10 in a burst (or one every 91 s for good) quarantines.
@@ -155,11 +136,6 @@ export const OFFENCES: Readonly<Record<OffenceKind, OffenceSpec>> = Object.freez
     PENALTY_MODERATE,
     'object or response we never requested from this peer',
   ),
-  /**
-   * Honest cause: a slow link or a busy CPU; common under load, and the object was already requested
-   * elsewhere. 50 in a burst (or one every 17.5 s for good) is a peer that is useless to us anyway.
-   */
-  LATE_RESPONSE: judgement('LATE_RESPONSE', PENALTY_MINOR, 'response arrived after the request timed out'),
   /**
    * Honest cause: the object left the peer's mempool between its announcement and our request
    * (mined, replaced, evicted), typically around a new block. Announce-and-withhold is a stalling
@@ -189,16 +165,6 @@ export const OFFENCES: Readonly<Record<OffenceKind, OffenceSpec>> = Object.freez
     'RATE_LIMIT_EXCEEDED',
     PENALTY_MODERATE,
     'peer exceeded a per-peer rate limit',
-  ),
-  /**
-   * Honest cause: a different relay policy (other version or settings) or a mempool minimum fee that
-   * rose after the peer checked. Bitcoin Core does not punish this at all; we charge a little because
-   * each rejection costs us a full validation. 25 in a burst (or one every 35 s for good) quarantines.
-   */
-  INVALID_FOR_POLICY: judgement(
-    'INVALID_FOR_POLICY',
-    PENALTY_LOW,
-    'valid by consensus but rejected by relay policy (e.g. fee too low)',
   ),
 });
 

@@ -26,22 +26,17 @@
  * }
  * ```
  */
-import { DEFAULT_RATE_LIMITS, MAX_RATE_LIMITED_PEERS } from './constants.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  MAX_RATE_LIMITED_PEERS,
+  RATE_CLASSES,
+  type RateClass,
+  type RateLimit,
+} from './constants.js';
+
 import { InvalidCostError, InvalidRateLimitError } from './errors.js';
 
-/** The metered classes of traffic. */
-export const RATE_CLASSES = ['inv', 'getdata', 'objects', 'bytes', 'sync'] as const;
-
-/** One metered class: `inv` items, `getdata` items, `objects`, payload `bytes`, `sync` requests. */
-export type RateClass = (typeof RATE_CLASSES)[number];
-
-/** A token bucket's shape, in the class's unit. */
-export interface RateLimit {
-  /** Sustained rate (units per second). */
-  readonly ratePerSecond: number;
-  /** Bucket size: the most that can pass at once after a quiet period (units). */
-  readonly burst: number;
-}
+export { RATE_CLASSES, type RateClass, type RateLimit };
 
 /** Options of `RateLimiter`; every field has a documented default. */
 export interface RateLimiterOptions {

@@ -265,6 +265,11 @@ export class Reputation {
     this.trust.allow(peerId);
   }
 
+  /** Whether the peer is allow-listed (Bitcoin Core's noban): its offences never quarantine it. */
+  isAllowListed(peerId: string): boolean {
+    return this.trust.isAllowListed(peerId);
+  }
+
   /** Removes a peer from the allow-list. */
   disallow(peerId: string): void {
     this.trust.disallow(peerId);

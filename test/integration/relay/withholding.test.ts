@@ -7,6 +7,7 @@
  * Topology: honest H1 (node 0) - honest H2 (node 1) - withholder W. H2 dialed both H1 and W, so
  * both are outbound peers for H2 (equally preferred); W announces first, so H2 asks W first.
  */
+import { InvType } from '../../../src/p2p/wire/codec.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '../../../src/p2p/relay/request-tracker.js';
 import { offencesAgainst, TestNetwork, WithholdingPeer, waitFor } from '../../helpers/index.js';
@@ -33,7 +34,7 @@ describe('announce, then withhold: the object comes from another announcer', { t
     const payment = h1.wallet.createPayment(h2.wallet.address, AMOUNT);
     const key = `tx:${payment.txidHex}`;
 
-    await withholder.announce([{ type: 'tx', hash: payment.txid }]);
+    await withholder.announce([{ type: InvType.TX, hash: payment.txid }]);
     await waitFor(() => h2.relay.tracker.inFlightCount(withholder.peerId) === 1, 10_000, 'H2 asking W');
     const askedAt = performance.now();
     await waitFor(() => withholder.requestChunks > 0, 10_000, 'the getdata request to reach W');
@@ -89,7 +90,7 @@ describe('announce, then withhold: the object comes from another announcer', { t
     };
     h2.p2p.gossipsub.addEventListener('gossipsub:message', listener);
     try {
-      await withholder.announce([{ type: 'tx', hash: payment.txid }]);
+      await withholder.announce([{ type: InvType.TX, hash: payment.txid }]);
       await waitFor(() => h2.relay.tracker.inFlightCount(withholder.peerId) === 1, 10_000, 'H2 asking W');
       // Announced alone, and not pushed (H1 did not create it as far as its relay knows).
       h1.chain.acceptTransaction(payment.bytes);

@@ -9,8 +9,9 @@ import { decodeTransaction } from '../../../src/chain/encoding/codec.js';
 import { txidOf } from '../../../src/chain/objects/transaction.js';
 import { REGTEST } from '../../../src/chain/params.js';
 import { checkTransactionSignatures } from '../../../src/chain/rules/transaction.js';
-import { toHex } from '../../../src/crypto/hash.js';
+import { fromHex, toHex } from '../../../src/crypto/hash.js';
 import type { TrustmeshNode } from '../../../src/node/trustmesh-node.js';
+import { InvType } from '../../../src/p2p/wire/codec.js';
 import { line, sleep, TestNetwork, waitFor } from '../../helpers/index.js';
 import { hasOpenConnection, quarantineLines, readLog, timeToQuarantine, waitForLog } from './observe.js';
 
@@ -90,7 +91,7 @@ describe('a peer that sends one transaction with an invalid signature', () => {
 
     // The evidence names the transaction the attacker really served, and its signature is bad.
     for (const txidHex of txids) {
-      const served = attacker.servedOverride('tx', txidHex);
+      const served = await attacker.services.inventory.getObject(InvType.TX, fromHex(txidHex));
       expect(served).toBeInstanceOf(Uint8Array);
       const tx = decodeTransaction(served as Uint8Array);
       expect(toHex(txidOf(tx))).toBe(txidHex);
@@ -140,7 +141,7 @@ describe('a peer that sends one transaction with an invalid signature', () => {
       banUntil - 4_000,
     );
     h1 = await net.restartNode(0); // same data dir, port and identity
-    expect(h1.now()).toBeLessThan(banUntil);
+    expect(h1.services.now()).toBeLessThan(banUntil);
     const restored = h1.reputation.report(attackerId);
     expect(restored.state).toBe('quarantined');
     expect(restored.ban?.until).toBe(banUntil);
@@ -149,7 +150,7 @@ describe('a peer that sends one transaction with an invalid signature', () => {
 
     // After expiry the attacker may connect again (and is judged afresh: its next forgery bans it
     // again, for twice as long).
-    await waitFor(() => h1.now() >= banUntil, BAN_BASE_MS + 1_000, 'the ban to expire');
+    await waitFor(() => h1.services.now() >= banUntil, BAN_BASE_MS + 1_000, 'the ban to expire');
     expect(h1.reputation.isQuarantined(attackerId)).toBe(false);
     await attacker.p2p.libp2p.dial(h1.p2p.multiaddrs()[0]!);
     await waitFor(

@@ -73,8 +73,8 @@ describe('why', () => {
     expect(text).toMatch(
       /INVALID_SIGNATURE\s+110\s+-100\s+tx 9f2c7d01 TX_BAD_SIGNATURE: input 0 signature does not verify/,
     );
-    expect(text).toMatch(/LATE_RESPONSE\s+1\s+-1\s+getdata for tx/);
-    expect(text.indexOf('LATE_RESPONSE  ')).toBeLessThan(text.indexOf('INVALID_SIGNATURE  '));
+    expect(text).toMatch(/REQUEST_TIMEOUT\s+2\s+-2\s+getdata for tx/);
+    expect(text.indexOf('REQUEST_TIMEOUT  ')).toBeLessThan(text.indexOf('INVALID_SIGNATURE  '));
     expect(text).toContain('Gossipsub score: not connected');
   });
 

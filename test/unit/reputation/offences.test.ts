@@ -34,13 +34,10 @@ const OFFENCES_TO_QUARANTINE: Record<OffenceKind, number> = {
   PROTOCOL_VIOLATION: 1,
   TIMESTAMP_OUT_OF_WINDOW: 25,
   STALE_REPLAY: 10,
-  DUPLICATE_DELIVERY: 50,
   UNSOLICITED_RESPONSE: 10,
-  LATE_RESPONSE: 50,
   NOTFOUND_AFTER_ANNOUNCE: 25,
   REQUEST_TIMEOUT: 25,
   RATE_LIMIT_EXCEEDED: 10,
-  INVALID_FOR_POLICY: 25,
 };
 
 /** Commits `kind` until the table quarantines the peer; returns how many offences that took. */

@@ -109,13 +109,14 @@ describe('Reputation', () => {
 
   it('explains judgement calls that do not quarantine', async () => {
     const reputation = await open();
-    const verdict = reputation.recordOffence('bob', 'LATE_RESPONSE', 'tx-9');
+    const verdict = reputation.recordOffence('bob', 'REQUEST_TIMEOUT', 'tx-9');
     expect(verdict).toEqual({
       quarantined: false,
       newlyQuarantined: false,
-      reason: 'LATE_RESPONSE: response arrived after the request timed out; penalty 1, score -1.0 (healthy)',
-      kind: 'LATE_RESPONSE',
-      score: -1,
+      reason:
+        'REQUEST_TIMEOUT: peer announced an object but did not serve it in time; penalty 2, score -2.0 (healthy)',
+      kind: 'REQUEST_TIMEOUT',
+      score: -2,
       state: 'healthy',
     });
   });
@@ -125,7 +126,7 @@ describe('Reputation', () => {
     expect(reputation.applicationScore('stranger')).toBe(0);
     for (let i = 0; i < 40; i++) reputation.recordGoodDelivery('alice');
     expect(reputation.applicationScore('alice')).toBe(10);
-    reputation.recordOffence('alice', 'DUPLICATE_DELIVERY', 'h');
+    reputation.recordOffence('alice', 'REQUEST_TIMEOUT', 'h');
     expect(reputation.applicationScore('alice')).toBe(0);
     for (let i = 0; i < 5; i++) reputation.recordOffence('carol', 'STALE_REPLAY', 'old');
     expect(reputation.state('carol')).toBe('throttled');

@@ -79,9 +79,9 @@ describe('PeerTrustTable: rewards and credit', () => {
   it('forfeits all credit on the first offence', () => {
     const { table } = setup();
     for (let i = 0; i < 1000; i++) table.reward('peer');
-    const outcome = table.penalize('peer', 'DUPLICATE_DELIVERY', 'h1');
+    const outcome = table.penalize('peer', 'REQUEST_TIMEOUT', 'h1');
     expect(outcome.scoreBefore).toBe(SCORE_MAX);
-    expect(outcome.score).toBe(-1);
+    expect(outcome.score).toBe(-2);
   });
 
   it('never lets rewards repair a negative score: only time does', () => {
@@ -127,12 +127,12 @@ describe('PeerTrustTable: quarantine', () => {
   it('explains a judgement-call quarantine with the score and the recent kinds', () => {
     const { table } = setup();
     for (let i = 0; i < 5; i++) table.penalize('peer', 'RATE_LIMIT_EXCEEDED', 'inv');
-    let outcome = table.penalize('peer', 'LATE_RESPONSE', 'x');
+    let outcome = table.penalize('peer', 'REQUEST_TIMEOUT', 'x');
     for (let i = 0; i < 10 && outcome.quarantine === null; i++)
       outcome = table.penalize('peer', 'STALE_REPLAY', 'y');
     expect(outcome.quarantine?.reason).toBe(
-      'STALE_REPLAY: object far older than the relay window (a replay) [y]; score -51.0 reached the ' +
-        'quarantine threshold -50 (last 11 offences: RATE_LIMIT_EXCEEDED x5, LATE_RESPONSE x1, STALE_REPLAY x5)',
+      'STALE_REPLAY: object far older than the relay window (a replay) [y]; score -52.0 reached the ' +
+        'quarantine threshold -50 (last 11 offences: RATE_LIMIT_EXCEEDED x5, REQUEST_TIMEOUT x1, STALE_REPLAY x5)',
     );
   });
 
@@ -153,7 +153,7 @@ describe('PeerTrustTable: quarantine', () => {
     expect(table.state('peer')).toBe('healthy');
     expect(table.score('peer')).toBe(0);
     expect(table.snapshot('peer').offences).toHaveLength(1); // history kept
-    expect(table.penalize('peer', 'DUPLICATE_DELIVERY').quarantine).toBeNull();
+    expect(table.penalize('peer', 'REQUEST_TIMEOUT').quarantine).toBeNull();
     expect(table.penalize('peer', 'INVALID_HASH').quarantine).not.toBeNull();
   });
 
@@ -200,7 +200,7 @@ describe('PeerTrustTable: history and snapshots', () => {
     const { clock, table } = setup({ allowList: ['peer'] });
     for (let i = 0; i < 120; i++) {
       clock.advance(1000);
-      table.penalize('peer', i < 100 ? 'LATE_RESPONSE' : 'REQUEST_TIMEOUT', `obj-${i}`);
+      table.penalize('peer', i < 100 ? 'NOTFOUND_AFTER_ANNOUNCE' : 'REQUEST_TIMEOUT', `obj-${i}`);
     }
     const snapshot = table.snapshot('peer');
     expect(snapshot.offences).toHaveLength(MAX_OFFENCE_HISTORY);
@@ -211,13 +211,13 @@ describe('PeerTrustTable: history and snapshots', () => {
       at: clock.t,
       penalty: 2,
     });
-    expect(snapshot.offenceCounts).toEqual({ LATE_RESPONSE: 100, REQUEST_TIMEOUT: 20 });
+    expect(snapshot.offenceCounts).toEqual({ NOTFOUND_AFTER_ANNOUNCE: 100, REQUEST_TIMEOUT: 20 });
     expect(snapshot.totalOffences).toBe(120);
   });
 
   it('truncates long evidence', () => {
     const { table } = setup();
-    table.penalize('peer', 'LATE_RESPONSE', 'x'.repeat(10_000));
+    table.penalize('peer', 'REQUEST_TIMEOUT', 'x'.repeat(10_000));
     expect(table.snapshot('peer').lastOffence?.evidence).toHaveLength(MAX_EVIDENCE_LENGTH);
   });
 
@@ -251,7 +251,7 @@ describe('PeerTrustTable: bounded size', () => {
     const { clock, table } = setup();
     const batch = Math.ceil(MAX_TRACKED_PEERS * EVICTION_BATCH_FRACTION);
     for (let i = 0; i < 100_000; i++) {
-      if (i % 3 === 0) table.penalize(`peer-${i}`, 'LATE_RESPONSE');
+      if (i % 3 === 0) table.penalize(`peer-${i}`, 'REQUEST_TIMEOUT');
       else table.reward(`peer-${i}`);
       if (i % 1000 === 0) clock.advance(1000);
       expect(table.size).toBeLessThanOrEqual(MAX_TRACKED_PEERS);

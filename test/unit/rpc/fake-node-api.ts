@@ -41,10 +41,10 @@ export class FakeNodeApi implements NodeApi {
     this.history = [
       {
         time: t - 300_000,
-        kind: 'LATE_RESPONSE',
-        evidence: 'getdata for tx 4f1e… answered after 5000 ms',
-        penalty: 1,
-        scoreAfter: -1,
+        kind: 'REQUEST_TIMEOUT',
+        evidence: 'getdata for tx 4f1e… not served in time',
+        penalty: 2,
+        scoreAfter: -2,
       },
       {
         time: t - 120_000,

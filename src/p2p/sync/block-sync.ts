@@ -3,41 +3,32 @@
  * most-work chain of its peers, and learns their mempools (anti-entropy, like BIP 35).
  *
  * On connect we ask the peer's status; when it claims more cumulative work than our tip we sync
- * from it: locator → block ids after the fork point (at most MAX_IDS_PER_ROUND) → getdata of the
+ * from it: locator → block ids after the fork point (at most MAX_BLOCKS_PER_REQUEST) → getdata of the
  * blocks we lack, in order, each validated before the next is requested. One sync runs at a time.
  *
  * Resistance: we sync only from a peer that claims more work; every block is fully validated
  * (proof of work at the retargeted difficulty) before it is stored; a round that brings no block
  * with more cumulative work than the last ends the session (no endless low-work chain); rounds per
- * session are capped; invalid blocks are blamed on the peer that served them, and end the session.
+ * session are capped; invalid blocks are blamed on the peer that served them (through the blame
+ * module), and end the session.
  */
 
 import { ValidationError } from '../../chain/errors.js';
-import type { ChainParams } from '../../chain/params.js';
 import { toHex } from '../../crypto/hash.js';
 import type { Logger } from '../../node/logger.js';
-import { deliveredKey, invKeyOf, MAX_BLOCKS_PER_GETDATA } from './inv-relay.js';
-import { offenceFor } from './offence-for.js';
-import type { InvItem, ObjectFetcher, RelayReputation } from './ports.js';
+import { PeerFault } from '../reputation/faults.js';
+import { deliveredKey, invKeyOf, MAX_BLOCKS_PER_GETDATA } from '../relay/inv-relay.js';
+import type { InvItem, ObjectFetcher, RelayBlame } from '../relay/ports.js';
+import { type ChainStatus, InvType } from '../wire/codec.js';
+import { MAX_BLOCKS_PER_REQUEST, MAX_MEMPOOL_INV_ITEMS } from '../wire/constants.js';
 
-/** Block ids asked for per sync round (the sync protocol's limit). */
-export const MAX_IDS_PER_ROUND = 500;
 /** Rounds per sync session: 200 x 500 = 100k blocks, then the next trigger continues. */
 export const MAX_ROUNDS_PER_SESSION = 200;
-/** Mempool txids asked for on connect (the sync protocol's limit). */
-export const MAX_MEMPOOL_IDS = 5_000;
 /** Interval (ms) between status checks of a random peer, to catch up when nothing is announced. */
 export const STATUS_POLL_INTERVAL_MS = 15_000;
 
-export interface PeerStatus {
-  genesis: Uint8Array;
-  tip: Uint8Array;
-  height: number;
-  cumulativeWork: bigint;
-}
-
 export interface SyncTransport {
-  status(peer: string): Promise<PeerStatus>;
+  status(peer: string): Promise<ChainStatus>;
   blocksAfter(peer: string, locator: Uint8Array[], max: number): Promise<Uint8Array[]>;
   mempool(peer: string): Promise<Uint8Array[]>;
 }
@@ -56,8 +47,7 @@ export interface BlockSyncDeps {
   chain: SyncChain;
   transport: SyncTransport;
   fetcher: ObjectFetcher;
-  reputation: RelayReputation;
-  params: ChainParams;
+  blame: RelayBlame;
   /** Mempool txids learned from a peer: handed to the relay as announcements by that peer. */
   onMempoolInventory(peer: string, items: InvItem[]): void;
   /** A sync session advanced our tip: the relay announces the new tip once. */
@@ -77,7 +67,7 @@ export class BlockSync {
     this.deps = deps;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.stopped = false;
     this.timer = setInterval(() => {
       const peers = this.deps.connectedPeers();
@@ -98,7 +88,7 @@ export class BlockSync {
     this.requestSync(peer);
     this.deps.transport.mempool(peer).then(
       (txids) => {
-        const items = txids.slice(0, MAX_MEMPOOL_IDS).map((hash) => ({ type: 'tx' as const, hash }));
+        const items = txids.slice(0, MAX_MEMPOOL_INV_ITEMS).map((hash) => ({ type: InvType.TX, hash }));
         if (items.length > 0) this.deps.onMempoolInventory(peer, items);
       },
       (err: Error) => this.deps.logger?.debug({ peer, err: err.message }, 'mempool request failed'),
@@ -111,7 +101,7 @@ export class BlockSync {
     this.queued.add(peer);
     this.queue = this.queue.then(async () => {
       this.queued.delete(peer);
-      if (this.stopped || this.deps.reputation.isQuarantined(peer)) return;
+      if (this.stopped || this.deps.blame.isQuarantined(peer)) return;
       const workBefore = this.deps.chain.tipWork();
       try {
         await this.syncFrom(peer);
@@ -133,8 +123,8 @@ export class BlockSync {
     this.deps.logger?.info({ peer, height: status.height }, 'syncing from peer with more work');
     let bestWork = chain.tipWork();
     for (let round = 0; round < MAX_ROUNDS_PER_SESSION && !this.stopped; round++) {
-      const ids = await transport.blocksAfter(peer, chain.locator(), MAX_IDS_PER_ROUND);
-      const missing = ids.slice(0, MAX_IDS_PER_ROUND).filter((id) => !chain.hasBlock(toHex(id)));
+      const ids = await transport.blocksAfter(peer, chain.locator(), MAX_BLOCKS_PER_REQUEST);
+      const missing = ids.slice(0, MAX_BLOCKS_PER_REQUEST).filter((id) => !chain.hasBlock(toHex(id)));
       if (missing.length === 0) return;
       const roundBest = await this.downloadBlocks(peer, missing);
       if (roundBest === undefined || roundBest <= bestWork) return; // no progress: stop
@@ -145,20 +135,23 @@ export class BlockSync {
 
   /** Fetches and processes `ids` in order; returns the most cumulative work seen, or undefined on failure. */
   private async downloadBlocks(peer: string, ids: Uint8Array[]): Promise<bigint | undefined> {
-    const { chain, fetcher, reputation } = this.deps;
+    const { chain, fetcher, blame } = this.deps;
     let best: bigint | undefined;
     for (let i = 0; i < ids.length; i += MAX_BLOCKS_PER_GETDATA) {
       const batch = ids.slice(i, i + MAX_BLOCKS_PER_GETDATA);
       const wanted = new Map(batch.map((hash) => [invKeyOf('block', hash), hash]));
       const response = await fetcher.fetch(
         peer,
-        batch.map((hash) => ({ type: 'block' as const, hash })),
+        batch.map((hash) => ({ type: InvType.BLOCK, hash })),
       );
       if (response.objects.length === 0) return best;
       for (const object of response.objects) {
         const key = object.type === 'block' ? deliveredKey('block', object.payload) : undefined;
         if (key === undefined || !wanted.has(key)) {
-          reputation.offence(peer, 'INVALID_HASH', 'sync: served a block that was not requested');
+          blame.punish(
+            peer,
+            new PeerFault('UNREQUESTED_OBJECT', 'sync: served a block that was not requested'),
+          );
           return undefined;
         }
         try {
@@ -168,8 +161,7 @@ export class BlockSync {
         } catch (err) {
           if (!(err instanceof ValidationError)) throw err;
           if (err.code === 'BLOCK_DUPLICATE') continue;
-          const offence = offenceFor(err, this.deps.params);
-          if (offence !== null) reputation.offence(peer, offence, `sync ${key}: ${err.message}`);
+          blame.punish(peer, err, `sync ${key}`);
           return undefined;
         }
       }

@@ -1,0 +1,111 @@
+/**
+ * Runs a misbehaviour plug-in (src/attacks/kinds.ts) in a node composed for attacking: gives it the
+ * attacker's funded keys, its view of the chain, direct handles on the announcement and push
+ * channels, and a table of bytes to serve instead of the honest store (a decorator around the
+ * node's inventory source). The honest node knows none of this: the runner plugs in through the
+ * composition hooks (src/node/compose.ts).
+ */
+import { decodeBlock, type Transaction } from '../chain/encoding/codec.js';
+import { devAccount } from '../chain/genesis.js';
+import { fromHex, toHex } from '../crypto/hash.js';
+import { LruMap } from '../crypto/lru-map.js';
+import type { NodeServices } from '../node/services.js';
+import type { Startable } from '../node/lifecycle.js';
+import { invTypeName } from '../p2p/wire/codec.js';
+import type { InventorySource } from '../p2p/wire/inventory-source.js';
+import type { AttackContext, Misbehaviour, OwnOutput } from './attack.js';
+
+/** Dev account an attacker spends from when none is configured (the last funded one). */
+export const ATTACKER_DEV_ACCOUNT = 9;
+/** Bytes registered for serving that are remembered (least recently used forgotten first). */
+const MAX_SERVED = 10_000;
+
+export class AttackRunner implements Startable {
+  private readonly served = new LruMap<string, Uint8Array>(MAX_SERVED);
+  private readonly usedOutputs = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private acting = false;
+  private ctx: AttackContext | undefined;
+
+  constructor(readonly misbehaviour: Misbehaviour) {}
+
+  /** The node's inventory source, serving the attack's bytes (or nothing at all) instead of the truth. */
+  decorateInventory(honest: InventorySource): InventorySource {
+    return {
+      getObject: (type, hash) => {
+        if (this.misbehaviour.withholdAll === true) return new Promise<never>(() => undefined);
+        const lie = this.served.get(`${invTypeName(type)}:${toHex(hash)}`);
+        return lie === undefined ? honest.getObject(type, hash) : Promise.resolve(lie);
+      },
+      status: () => honest.status(),
+      blocksAfter: (locator, max) => honest.blocksAfter(locator, max),
+      mempoolTxids: (max) => honest.mempoolTxids(max),
+    };
+  }
+
+  /** Gives the runner the node it attacks from; call before `start`. */
+  attach(services: NodeServices): this {
+    const { config, params, logger, now, announcements, pushServer } = services;
+    const account = devAccount(config.devAccount ?? ATTACKER_DEV_ACCOUNT);
+    this.ctx = {
+      params,
+      account,
+      logger: logger.child({ component: 'attack', kind: this.misbehaviour.kind }),
+      now,
+      takeOutputs: (count) => this.takeOutputs(services, account.address, count),
+      confirmedTransactions: (max) => confirmedTransactions(services, max),
+      announce: (items) => announcements.publish(items),
+      push: (payloads) => {
+        for (const { peer } of pushServer.subscribers()) {
+          for (const payload of payloads) pushServer.push(peer, payload);
+        }
+      },
+      serve: (type, hash, bytes) => this.served.set(`${type}:${toHex(hash)}`, bytes),
+    };
+    return this;
+  }
+
+  async start(): Promise<void> {
+    const ctx = this.ctx;
+    if (ctx === undefined) throw new Error('AttackRunner.attach(services) must be called before start()');
+    ctx.logger.warn({ kind: this.misbehaviour.kind }, `ATTACKER: ${this.misbehaviour.description}`);
+    this.timer = setInterval(() => {
+      if (this.acting) return;
+      this.acting = true;
+      this.misbehaviour
+        .act(ctx)
+        .catch((err: Error) => ctx.logger.debug({ err: err.message }, 'attack round failed'))
+        .finally(() => {
+          this.acting = false;
+        });
+    }, this.misbehaviour.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+  }
+
+  private takeOutputs({ chain }: NodeServices, address: Uint8Array, count: number): OwnOutput[] {
+    const outputs: OwnOutput[] = [];
+    for (const owned of chain.utxosOf(address)) {
+      if (outputs.length >= count) break;
+      if (this.usedOutputs.has(owned.key) || chain.mempool.spenderOf(owned.key) !== undefined) continue;
+      if (owned.utxo.coinbase && owned.utxo.height > 0) continue;
+      this.usedOutputs.add(owned.key);
+      outputs.push({ txid: fromHex(owned.txidHex), index: owned.outputIndex, amount: owned.utxo.amount });
+    }
+    return outputs;
+  }
+}
+
+/** Transactions of the active chain, oldest first (for replays). */
+async function confirmedTransactions({ chain }: NodeServices, max: number): Promise<Transaction[]> {
+  const txs: Transaction[] = [];
+  const tip = chain.tip().height;
+  for (let height = 1; height <= tip && txs.length < max; height++) {
+    const entry = chain.getBlockByHeight(height);
+    const bytes = entry === undefined ? undefined : await chain.getBlockBytes(entry.idHex);
+    if (bytes !== undefined) txs.push(...decodeBlock(bytes).transactions.slice(1));
+  }
+  return txs.slice(0, max);
+}

@@ -1,0 +1,271 @@
+/**
+ * The composition root of a trustmesh node: builds every service in dependency order from the
+ * configuration, hands each the concrete services it uses (never the node), and registers each on
+ * the lifecycle so start and stop follow one ordered list. The result, `NodeServices`, is fully
+ * built: no field is ever undefined.
+ *
+ * Order: storage and identity first (chain, wallet, miner, reputation), then the libp2p node (its
+ * gater asks the reputation layer), blame, the protocol services, the relay and sync, the event
+ * wiring, housekeeping, then the operator surfaces (RPC, metrics) and mining last. Hooks let
+ * another entry point compose a variant of the same node (the attacker, `src/attacks/main.ts`)
+ * without the honest node knowing of it.
+ */
+import { TopicValidatorResult } from '@libp2p/interface';
+import { devAccount } from '../chain/genesis.js';
+import { Miner } from '../chain/mining/miner.js';
+import { NETWORKS } from '../chain/params.js';
+import { Chain } from '../chain/state/index.js';
+import { Wallet } from '../chain/wallet/wallet.js';
+import { GetDataClient } from '../p2p/getdata/client.js';
+import { GetDataServer } from '../p2p/getdata/server.js';
+import { createP2PNode } from '../p2p/node/create-node.js';
+import { ConnectedPeers } from '../p2p/peers/connected-peers.js';
+import { PushSubscriptions, TxPushClient, TxPushServer } from '../p2p/push/index.js';
+import { InvRelay } from '../p2p/relay/inv-relay.js';
+import { InvTopicListener } from '../p2p/relay/inv-topic.js';
+import { Blame } from '../p2p/reputation/blame.js';
+import { RateLimiter, Reputation } from '../p2p/reputation/index.js';
+import { BlockSync } from '../p2p/sync/block-sync.js';
+import { SyncClient } from '../p2p/sync/client.js';
+import { SyncServer } from '../p2p/sync/server.js';
+import type { InventorySource } from '../p2p/wire/inventory-source.js';
+import { AcceptRate } from './accept-rate.js';
+import {
+  announcementChannel,
+  inventorySource,
+  objectFetcher,
+  relayChain,
+  syncChain,
+  syncTransport,
+  txPushChannel,
+} from './adapters.js';
+import type { NodeConfig } from './config.js';
+import { wireEvents } from './events.js';
+import type { Lifecycle, Startable } from './lifecycle.js';
+import type { Logger } from './logger.js';
+import { NodeMetrics } from './metrics.js';
+import { quarantineEnforcer } from './quarantine.js';
+import type { NodeServices } from './services.js';
+
+/** Interval (ms) of housekeeping: mempool expiry, rate-limiter sweep, gauges. */
+const HOUSEKEEPING_INTERVAL_MS = 5_000;
+
+const GOSSIP_RESULTS = {
+  accept: TopicValidatorResult.Accept,
+  ignore: TopicValidatorResult.Ignore,
+  reject: TopicValidatorResult.Reject,
+} as const;
+
+/** Ways another entry point composes a variant of the node. The honest node passes none. */
+export interface NodeHooks {
+  /** Wraps the store the getdata and sync servers serve from. */
+  decorateInventory?(honest: InventorySource): InventorySource;
+  /** Services started after the node's own (stopped before them), built from its services. */
+  extensions?(services: NodeServices): Array<{ name: string; service: Startable }>;
+}
+
+/** Builds and starts every service on `lifecycle`; on failure, `lifecycle.stopAll` undoes it. */
+export async function composeNode(
+  config: NodeConfig,
+  logger: Logger,
+  lifecycle: Lifecycle,
+  hooks: NodeHooks = {},
+): Promise<NodeServices> {
+  const params = NETWORKS[config.network]!;
+  const now = () => Date.now() + config.clockSkewMs;
+  const startedAt = now();
+  const metrics = new NodeMetrics();
+  const acceptRate = new AcceptRate(now, startedAt);
+
+  const chain = lifecycle.opened(
+    'chain',
+    await Chain.open({ dataDir: config.dataDir, params, now, logger: logger.child({ component: 'chain' }) }),
+    (c) => c.close(),
+  );
+  const wallet =
+    config.devAccount !== null
+      ? Wallet.fromSecretKey(devAccount(config.devAccount).secretKey, chain)
+      : await Wallet.open(config.dataDir, chain);
+  const miner = lifecycle.opened(
+    'miner',
+    new Miner({
+      chain,
+      secretKey: devAccount(config.devAccount ?? 0).secretKey,
+      payoutAddress: wallet.address,
+      logger: logger.child({ component: 'miner' }),
+    }),
+    (m) => m.close(),
+  );
+  const enforcer = quarantineEnforcer(metrics, logger);
+  const reputation = lifecycle.opened(
+    'reputation',
+    await Reputation.open({
+      dataDir: config.dataDir,
+      now,
+      allowList: config.allowList,
+      baseBanMs: config.banBaseMs,
+      onQuarantine: enforcer.onQuarantine,
+    }),
+    (r) => r.close(),
+  );
+  const limiter = new RateLimiter({ now });
+
+  const p2p = lifecycle.opened(
+    'p2p',
+    await createP2PNode({
+      network: params.network,
+      dataDir: config.dataDir,
+      host: config.host,
+      port: config.port,
+      bootstrap: config.peers,
+      peerGate: { isBlocked: (peer) => reputation.isQuarantined(peer) },
+      appSpecificScore: (peer) => reputation.applicationScore(peer),
+      allowLoopbackColocation: config.devnetLoopback,
+      devnetLoopback: config.devnetLoopback,
+    }),
+    (p) => p.stop(),
+  );
+  const { libp2p } = p2p;
+  const peers = await lifecycle.start('peers', new ConnectedPeers(libp2p));
+  enforcer.hangUpWith((peer) => peers.hangUp(peer));
+  const blame = new Blame({
+    reputation,
+    limiter,
+    params,
+    metrics,
+    logger,
+    gossipVerdicts: (msgId, peer, verdict) =>
+      p2p.gossipsub.reportMessageValidationResult(msgId, peer, GOSSIP_RESULTS[verdict]),
+  });
+
+  const network = params.network;
+  const onProtocolViolation = blame.onViolation;
+  const honestSource = inventorySource(chain, params, now);
+  const source = hooks.decorateInventory?.(honestSource) ?? honestSource;
+  const getdataClient = await lifecycle.start(
+    'getdata-client',
+    new GetDataClient(libp2p, { network, onProtocolViolation }),
+  );
+  await lifecycle.start(
+    'getdata-server',
+    new GetDataServer(libp2p, {
+      network,
+      source,
+      onProtocolViolation,
+      admit: (peer, items) => blame.admit(peer, 'getdata', items),
+    }),
+  );
+  await lifecycle.start(
+    'sync-server',
+    new SyncServer(libp2p, {
+      network,
+      source,
+      onProtocolViolation,
+      admit: (peer) => blame.admit(peer, 'sync', 1),
+    }),
+  );
+  const pushServer = await lifecycle.start(
+    'push-server',
+    new TxPushServer(libp2p, { network, onProtocolViolation }),
+  );
+  // The push client hands pushed transactions to the relay, built below with the client's channel.
+  let onPushed: (peer: string, txs: Uint8Array[]) => Promise<void> = async () => undefined;
+  const pushClient = await lifecycle.start(
+    'push-client',
+    new TxPushClient(libp2p, {
+      network,
+      onTransactions: (peer, txs) => onPushed(peer, txs),
+      admit: (peer, cls, cost) => blame.admit(peer, cls, cost),
+      onProtocolViolation,
+      onClosed: (peer) => pushSubscriptions.subscriptionClosed(peer),
+    }),
+  );
+  const pushSubscriptions = await lifecycle.start('push-subscriptions', new PushSubscriptions(pushClient));
+  const syncClient = new SyncClient(libp2p, { network, onProtocolViolation });
+  const fetcher = objectFetcher(getdataClient);
+  const announcements = announcementChannel(p2p);
+
+  // Requested first from the peers we dialed and the allow-listed (Bitcoin Core's preferred peers).
+  const isPreferred = (peer: string) => peers.isOutbound(peer) || reputation.isAllowListed(peer);
+  // Relay and sync call each other through these two callbacks (orphan block → sync; sync → announce).
+  const relay: InvRelay = new InvRelay({
+    chain: relayChain({ chain, acceptRate, metrics, now }),
+    blame,
+    fetcher,
+    channel: announcements,
+    push: txPushChannel(pushServer),
+    isPreferred,
+    onUnknownParent: (peer) => sync.requestSync(peer),
+    now,
+    logger: logger.child({ component: 'relay' }),
+    metrics,
+  });
+  const sync: BlockSync = new BlockSync({
+    chain: syncChain(chain),
+    transport: syncTransport(syncClient),
+    fetcher,
+    blame,
+    onMempoolInventory: (peer, items) => relay.handleInv(peer, items),
+    onTipAdvanced: () => relay.announce('block', chain.tip().id),
+    connectedPeers: () => peers.list(),
+    logger: logger.child({ component: 'sync' }),
+  });
+  onPushed = (peer, txs) => relay.handlePushed(peer, txs);
+  await lifecycle.start('relay', relay);
+  await lifecycle.start(
+    'inv-topic',
+    new InvTopicListener({ gossipsub: p2p.gossipsub, topic: p2p.invTopic, relay, blame }),
+  );
+  await lifecycle.start('block-sync', sync);
+
+  const services: NodeServices = {
+    config,
+    params,
+    logger,
+    metrics,
+    now,
+    startedAt,
+    chain,
+    wallet,
+    miner,
+    reputation,
+    limiter,
+    p2p,
+    peers,
+    blame,
+    getdataClient,
+    pushServer,
+    pushClient,
+    pushSubscriptions,
+    announcements,
+    inventory: source,
+    relay,
+    sync,
+    acceptRate,
+  };
+  await lifecycle.start('events', wireEvents(services));
+  await lifecycle.start('housekeeping', housekeeping(services));
+  for (const { name, service } of hooks.extensions?.(services) ?? []) await lifecycle.start(name, service);
+  return services;
+}
+
+/** Every HOUSEKEEPING_INTERVAL_MS: expires old mempool entries, sweeps rate limits, refreshes gauges. */
+function housekeeping({ chain, limiter, metrics, reputation, now }: NodeServices): Startable {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    async start() {
+      timer = setInterval(() => {
+        chain.mempool.expire(now());
+        limiter.sweep();
+        metrics.mempoolSize.set(chain.mempool.size);
+        const counts = { healthy: 0, throttled: 0, quarantined: 0 };
+        for (const report of reputation.list()) counts[report.state]++;
+        for (const [state, count] of Object.entries(counts)) metrics.peersByState.set({ state }, count);
+      }, HOUSEKEEPING_INTERVAL_MS);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+    },
+  };
+}

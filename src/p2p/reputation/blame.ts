@@ -1,0 +1,157 @@
+/**
+ * Blame: the one place where what a peer sent becomes an offence, a gossipsub verdict and a metric.
+ *
+ * Raise sites (relay, sync, push, the getdata/sync servers, the announcement topic) hand over the
+ * peer and a typed error: the chain's `ValidationError`, the wire layer's `ProtocolViolationError`
+ * or `WireError`, or a relay-level `PeerFault`. The three tables below choose the offence; the
+ * reputation layer then applies its fixed penalty and decides on quarantine (its `onQuarantine`
+ * hangs up). Like Bitcoin Core's `Misbehaving` and `MaybePunishNodeForTx/Block`, nothing else maps
+ * a verdict to a punishment, reports a gossipsub validation result, or counts received messages.
+ */
+import { type ErrorCode, ValidationError } from '../../chain/errors.js';
+import type { ChainParams } from '../../chain/params.js';
+import type { Logger } from '../../node/logger.js';
+import type { NodeMetrics } from '../../node/metrics.js';
+import { WireError } from '../wire/errors.js';
+import { ProtocolViolationError, type ViolationKind } from '../wire/violations.js';
+import { PeerFault, type PeerFaultKind } from './faults.js';
+import type { OffenceKind } from './offences.js';
+import type { RateClass, RateLimiter } from './rate-limiter.js';
+import type { Reputation } from './reputation.js';
+
+/**
+ * Beyond the relay window plus this grace (ms), a stale transaction counts as a deliberate replay
+ * (STALE_REPLAY) rather than a copy that went stale in transit or a skewed clock.
+ */
+export const REPLAY_GRACE_MS = 5 * 60_000;
+
+/** REJECT verdicts with their own offence kind; every other REJECT is INVALID_OBJECT. */
+const REJECT_OFFENCES: Partial<Record<ErrorCode, OffenceKind>> = {
+  TX_BAD_SIGNATURE: 'INVALID_SIGNATURE',
+  BLOCK_BAD_SIGNATURE: 'INVALID_SIGNATURE',
+  HASH_MISMATCH: 'INVALID_HASH',
+  BLOCK_BAD_MERKLE_ROOT: 'INVALID_MERKLE_ROOT',
+  BLOCK_BAD_POW: 'INVALID_POW',
+  MALFORMED_ENCODING: 'MALFORMED_MESSAGE',
+  NON_CANONICAL_ENCODING: 'MALFORMED_MESSAGE',
+  UNSUPPORTED_VERSION: 'MALFORMED_MESSAGE',
+  OVERSIZE: 'OVERSIZE_MESSAGE',
+};
+
+/** Transport-level violations are flagrant: no correct implementation sends them. */
+const VIOLATION_OFFENCES: Record<ViolationKind, OffenceKind> = {
+  OVERSIZE: 'OVERSIZE_MESSAGE',
+  MALFORMED: 'MALFORMED_MESSAGE',
+  NON_CANONICAL: 'MALFORMED_MESSAGE',
+  UNSOLICITED: 'UNSOLICITED_RESPONSE',
+  UNKNOWN_REQUEST_ID: 'PROTOCOL_VIOLATION',
+  TOO_MANY_PENDING: 'PROTOCOL_VIOLATION',
+  INCOMPLETE: 'PROTOCOL_VIOLATION',
+};
+
+/** Relay-level faults. Timeouts and notfound are judgement calls: honest peers hit them under load. */
+const FAULT_OFFENCES: Record<PeerFaultKind, OffenceKind> = {
+  RATE_LIMITED: 'RATE_LIMIT_EXCEEDED',
+  TOO_MANY_ANNOUNCEMENTS: 'RATE_LIMIT_EXCEEDED',
+  PUSHED_KNOWN_INVALID: 'INVALID_OBJECT',
+  UNREQUESTED_OBJECT: 'INVALID_HASH',
+  NOT_FOUND_AFTER_ANNOUNCE: 'NOTFOUND_AFTER_ANNOUNCE',
+  LEFT_OUT_OF_RESPONSE: 'NOTFOUND_AFTER_ANNOUNCE',
+  REQUEST_TIMED_OUT: 'REQUEST_TIMEOUT',
+};
+
+/** The offence for delivering an object that failed with `error`, or null when the sender is blameless. */
+export function offenceForValidation(error: ValidationError, params: ChainParams): OffenceKind | null {
+  if (error.verdict === 'REJECT') return REJECT_OFFENCES[error.code] ?? 'INVALID_OBJECT';
+  switch (error.code) {
+    case 'TX_TIME_TOO_NEW':
+    case 'BLOCK_TIME_TOO_NEW':
+      return 'TIMESTAMP_OUT_OF_WINDOW';
+    case 'TX_TOO_OLD':
+      return (error.detail.ageMs ?? 0) > params.txMaxAgeMs + REPLAY_GRACE_MS
+        ? 'STALE_REPLAY'
+        : 'TIMESTAMP_OUT_OF_WINDOW';
+    default:
+      // Duplicates, missing inputs, conflicts, fees, unknown parents: honest peers hit these in
+      // races and reorgs. They cost the attacker nothing to us beyond the rate limits.
+      return null;
+  }
+}
+
+/** Everything a peer can be blamed for. */
+export type PeerError = ValidationError | ProtocolViolationError | WireError | PeerFault;
+
+/** The offence for `error`, or null when the sender is blameless. */
+export function offenceFor(error: PeerError, params: ChainParams): OffenceKind | null {
+  if (error instanceof ValidationError) return offenceForValidation(error, params);
+  if (error instanceof ProtocolViolationError) return VIOLATION_OFFENCES[error.kind];
+  if (error instanceof WireError) return VIOLATION_OFFENCES[error.kind];
+  return FAULT_OFFENCES[error.kind];
+}
+
+/** What a received object or message was found to be; `reject` blames its sender. */
+export type Verdict = 'accept' | 'ignore' | 'reject';
+
+/** Where gossipsub validation results go (the gossipsub router's `reportMessageValidationResult`). */
+export type GossipVerdictSink = (msgId: string, peer: string, verdict: Verdict) => void;
+
+export interface BlameModules {
+  readonly reputation: Reputation;
+  readonly limiter: RateLimiter;
+  readonly params: ChainParams;
+  readonly metrics: NodeMetrics | null;
+  readonly logger: Logger;
+  /** Where announcement verdicts go: the gossipsub router. */
+  readonly gossipVerdicts: GossipVerdictSink;
+}
+
+export class Blame {
+  constructor(private readonly modules: BlameModules) {}
+
+  /**
+   * `peer` sent what failed with `error`; `subject` names the object or message (e.g. `tx:<id>`).
+   * Records the offence the tables choose (none for a blameless failure) and logs it.
+   */
+  punish(peer: string, error: PeerError, subject?: string): void {
+    const kind = offenceFor(error, this.modules.params);
+    if (kind === null) return;
+    const evidence = subject === undefined ? error.message : `${subject}: ${error.message}`;
+    this.modules.metrics?.offences.inc({ kind });
+    const verdict = this.modules.reputation.recordOffence(peer, kind, evidence);
+    this.modules.logger.info({ peer, kind, evidence, score: verdict.score, state: verdict.state }, 'offence');
+  }
+
+  /** The transport's violation callback (`ProtocolViolationHandler`), as a punishment. */
+  readonly onViolation = (peer: string, kind: ViolationKind, detail: string): void =>
+    this.punish(peer, new ProtocolViolationError(kind, detail));
+
+  /**
+   * Charges `cost` units of `cls` to `peer`'s rate limit. False (and an offence) when it is over the
+   * limit; false without one when the peer is quarantined already.
+   */
+  admit(peer: string, cls: RateClass, cost: number): boolean {
+    if (this.modules.reputation.isQuarantined(peer)) return false;
+    if (this.modules.limiter.take(peer, cls, cost)) return true;
+    this.punish(peer, new PeerFault('RATE_LIMITED', `${cls}: ${cost} over the rate limit`));
+    return false;
+  }
+
+  /** `peer` delivered a new, valid object first: it earns credit. */
+  goodDelivery(peer: string): void {
+    this.modules.reputation.recordGoodDelivery(peer);
+  }
+
+  isQuarantined(peer: string): boolean {
+    return this.modules.reputation.isQuarantined(peer);
+  }
+
+  /** Counts one received object or message of `type` with its verdict. */
+  judged(type: string, verdict: Verdict): void {
+    this.modules.metrics?.messages.inc({ type, verdict });
+  }
+
+  /** Reports an announcement's gossipsub validation result (Reject lowers its sender's P4 score). */
+  gossipVerdict(msgId: string, peer: string, verdict: Verdict): void {
+    this.modules.gossipVerdicts(msgId, peer, verdict);
+  }
+}

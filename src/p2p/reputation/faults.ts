@@ -1,0 +1,34 @@
+/**
+ * Faults: what a peer did wrong at the relay level, as a typed error. Relay, sync and push code raise
+ * a `PeerFault` (or pass on the chain's `ValidationError` / the wire's `ProtocolViolationError`) to
+ * the blame module with the peer; none of them chooses a penalty. `src/p2p/reputation/blame.ts`
+ * maps each fault kind to its offence in one table.
+ */
+
+export type PeerFaultKind =
+  /** More units of a rate class (announcements, requests, objects, bytes) than the per-peer limit. */
+  | 'RATE_LIMITED'
+  /** More outstanding announcements than the request tracker keeps per peer. */
+  | 'TOO_MANY_ANNOUNCEMENTS'
+  /** Pushed us a transaction we had already found invalid. */
+  | 'PUSHED_KNOWN_INVALID'
+  /** Served an object that is not any object we requested (its id does not match). */
+  | 'UNREQUESTED_OBJECT'
+  /** Answered notfound for an object it announced to us and still holds as far as we can tell. */
+  | 'NOT_FOUND_AFTER_ANNOUNCE'
+  /** Left a requested item out of its answer (neither object, notFound nor deferred). */
+  | 'LEFT_OUT_OF_RESPONSE'
+  /** Announced an object and did not serve it before the request timed out. */
+  | 'REQUEST_TIMED_OUT';
+
+/** A peer's relay-level misbehaviour, with the evidence that explains it in `why`. */
+export class PeerFault extends Error {
+  override readonly name = 'PeerFault';
+
+  constructor(
+    readonly kind: PeerFaultKind,
+    readonly evidence: string,
+  ) {
+    super(`${kind}: ${evidence}`);
+  }
+}
