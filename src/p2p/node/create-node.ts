@@ -126,7 +126,7 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
         maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
         allow: options.devnetLoopback === true ? ['/ip4/127.0.0.1'] : [],
       },
-      // Under CPU load, ping timeouts made the monitor abort every connection (STACK-NOTES).
+      // Under CPU load, ping timeouts made the monitor abort every connection (docs/libp2p-notes.md).
       connectionMonitor: { abortConnectionOnPingFailure: false },
       services: {
         identify: identify(),

@@ -1,6 +1,6 @@
 /**
  * Gossipsub configuration of the inventory topic: message ids, peer-score parameters and
- * thresholds. Every number has its unit and reason; STACK-NOTES.md has the measurements behind them.
+ * thresholds. Every number has its unit and reason; docs/libp2p-notes.md has the measurements behind them.
  *
  * Score model (gossipsub v1.1): score = topicWeight x (P1 + P2 + P3 + P3b + P4), positive part capped
  * at `topicScoreCap`, + P5 x appSpecificWeight + P6 (IP colocation) + P7 (behaviour). Here:
@@ -8,7 +8,7 @@
  * - P2 first deliveries: off (weight 0): receivers never Accept an Inv (they Ignore it and announce
  *   the objects themselves once validated), and gossipsub only counts Accepted messages;
  * - P3/P3b mesh delivery rate: off (weight 0): the topic is quiet, and the default penalty drove
- *   quiet honest peers to -197 within 6 s (STACK-NOTES);
+ *   quiet honest peers to -197 within 6 s (docs/libp2p-notes.md);
  * - P4 invalid messages: counter^2 x -20: two Rejects make -80, three (-180) graylist a peer even
  *   with full P1 credit. The counter halves every 10 minutes;
  * - P5 application score: the reputation layer's verdict, weight 1;

@@ -202,7 +202,7 @@ export const BAN_FILE_VERSION = 1;
 /**
  * `appSpecificScore` of a quarantined peer. gossipsub multiplies it by `appSpecificWeight`; with
  * weight 1 this puts the peer at about -1000, far below any sensible `graylistThreshold` (e.g. -80),
- * and no positive topic score (capped in the tens) can lift it back. STACK-NOTES.md measured an
+ * and no positive topic score (capped in the tens) can lift it back. docs/libp2p-notes.md records an
  * application score of -100 showing up as -1000 and graylisting the peer at once; the peer stayed
  * connected until hung up, so the caller must still hang up on a quarantine decision.
  */

@@ -12,7 +12,7 @@
  * A quarantine is announced exactly once, both in `recordOffence`'s verdict (`newlyQuarantined`) and
  * through the `onQuarantine` callback, with who, why and until, so the wiring hangs up
  * (`node.hangUp(peer)`) and logs one line. gossipsub alone would only graylist the peer: it stays
- * connected until hung up (STACK-NOTES.md).
+ * connected until hung up (docs/libp2p-notes.md).
  *
  * Bans survive restarts (the `BanList` file) and are restored into the trust table at `open()`;
  * scores and histories are in memory only, since a restart is not something an attacker can trigger
