@@ -3,12 +3,7 @@
  * malformed encodings on purpose), deterministic keys and objects, mining at a target, and the
  * expected-failure record every invalid vector carries.
  */
-import {
-  encodeHeader,
-  type BlockHeader,
-  type Transaction,
-  type TxOutput,
-} from '../../src/chain/encoding/codec.js';
+import { encodeHeader, type BlockHeader, type TxOutput } from '../../src/chain/encoding/codec.js';
 import { ERROR_VERDICTS, type ErrorCode, ValidationError } from '../../src/chain/errors.js';
 import { devAccount } from '../../src/chain/genesis.js';
 import { searchNonce } from '../../src/chain/mining/nonce-search.js';
@@ -57,7 +52,7 @@ export const lenField = (field: number, body: Uint8Array): Bytes =>
 export const varintField = (field: number, value: number | bigint): Bytes =>
   concat(key(field, 0), varint(value));
 
-/** Deterministic pseudo-random bytes: sha256(label || counter)... */
+/** Deterministic pseudo-random bytes: SHA-256 of `label/0`, `label/1`, ... concatenated. */
 export function filler(label: string, length: number): Bytes {
   const out = new Uint8Array(length);
   for (let i = 0, block = 0; i < length; block++) {
@@ -91,7 +86,7 @@ export function expectedFailure(code: ErrorCode, params: ChainParams, detail: Re
   } satisfies ExpectedFailure;
 }
 
-/** Runs `fn` and returns the ValidationError code it throws; throws if it succeeds or throws something else. */
+/** Runs `fn` and returns the ValidationError it throws; throws if it succeeds or throws something else. */
 export function failureOf(fn: () => unknown): ValidationError {
   try {
     fn();
@@ -135,5 +130,3 @@ export function withFailingNonce(header: BlockHeader): BlockHeader {
     if (id === undefined) return candidate;
   }
 }
-
-export type { Transaction };
