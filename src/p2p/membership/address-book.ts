@@ -118,7 +118,8 @@ export function addrKey(addr: string): string | undefined {
 }
 
 export class AddressBook {
-  private readonly secret: Uint8Array;
+  /** The key of every bucket position; persisted with the book, never sent. */
+  readonly secret: Uint8Array;
   private readonly group: NetgroupFn;
   private readonly entries = new Map<string, AddrEntry>();
   /** addrKey -> peer id. */
@@ -175,6 +176,11 @@ export class AddressBook {
 
   slotOf(table: AddrTable, bucket: number, key: string): number {
     return this.hash(BUCKET_SIZE, 'slot', table, bucket, key);
+  }
+
+  /** A keyed hash of a netgroup (inbound eviction protects the highest: nobody can aim at them). */
+  keyedNetgroup(group: string): number {
+    return this.hash(0x1_0000_0000, 'netgroup', group);
   }
 
   /** Core's IsTerrible: an entry that may be replaced. */

@@ -10,7 +10,8 @@
  *   answer, a reconnection); one lost ping never kills a peer.
  * - `dead`: suspect for the whole timeout. The monitor disconnects it and the connection manager
  *   replaces it; it stays listed (bounded) so operators can see what happened, until it reconnects.
- * A connection we closed on purpose (eviction, feeler, quarantine) just forgets the peer.
+ * A connection we closed on purpose (eviction, feeler, quarantine) just forgets the peer (a dead
+ * peer we hung up on stays listed as dead).
  *
  * RTT: the last sample, the minimum (used by inbound eviction), and a smoothed value (TCP's SRTT,
  * weight 1/8).
@@ -127,7 +128,7 @@ export class LivenessTable {
     const peer = this.peers.get(peerId);
     if (peer === undefined) return;
     if (byUs) {
-      this.peers.delete(peerId);
+      if (peer.state !== 'dead') this.peers.delete(peerId);
       return;
     }
     if (peer.state === 'alive') this.suspect(peer, now);

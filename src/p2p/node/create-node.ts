@@ -24,7 +24,7 @@ import type { Multiaddr } from '@multiformats/multiaddr';
 import { LevelDatastore } from 'datastore-level';
 import { createLibp2p } from 'libp2p';
 import { INV_VERDICT_WINDOW_HEARTBEATS, invTopic, MAX_GOSSIP_RPC_BYTES } from '../wire/constants.js';
-import { createConnectionGater, OPEN_GATE, type PeerGate } from './gater.js';
+import { createConnectionGater, type InboundAddressGate, OPEN_GATE, type PeerGate } from './gater.js';
 import {
   contentMsgId,
   fastContentMsgId,
@@ -59,13 +59,16 @@ export interface P2PNodeOptions {
   bootstrap?: string[];
   /** Refuses blocked peers (the reputation layer's ban list). Default: nobody is blocked. */
   peerGate?: PeerGate;
+  /** Refuses inbound connections by remote address before the handshake (membership's netgroup cap). */
+  inboundGate?: InboundAddressGate;
   /** Gossipsub P5: the reputation layer's score of a peer id (weight 1). Default: 0 for everyone. */
   appSpecificScore?: (peerId: string) => number;
   /** Exempt 127.0.0.1 from gossipsub's IP-colocation penalty (devnet: all nodes on loopback). Default false. */
   allowLoopbackColocation?: boolean;
   /**
-   * Put `/ip4/127.0.0.1` on the connection manager's allow list, lifting its per-IP inbound rate
-   * limit (~5 connections/s) for loopback (devnet only). Default false.
+   * Put loopback (`127.0.0.0/8`) on the connection manager's allow list, lifting its per-IP inbound
+   * rate limit (~5 connections/s) and its connection cap for loopback (devnet only: membership's
+   * connection manager enforces the inbound limits there). Default false.
    */
   devnetLoopback?: boolean;
   /** Connections kept before libp2p prunes the least valuable. Default 100. */
@@ -84,6 +87,8 @@ export interface P2PNode {
   readonly invTopic: string;
   /** Listen addresses with `/p2p/<peer id>`, ready to give to other nodes as bootstrap addresses. */
   multiaddrs(): Multiaddr[];
+  /** Peer ids of the static peers the dialer keeps connected (manual, `addnode` peers). */
+  readonly staticPeers: ReadonlySet<string>;
   /** Stops the dialer and libp2p, then closes the peer store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -98,11 +103,22 @@ function listenAddr(host: string, port: number): string {
   return host.includes(':') ? `/ip6/${host}/tcp/${port}` : `/ip4/${host}/tcp/${port}`;
 }
 
+/**
+ * Source address of outbound TCP connections. A node listening on a loopback address other than
+ * 127.0.0.1 (the devnet gives node N 127.N.0.1) dials from it too, so its peers see it in its own
+ * netgroup; otherwise the kernel would pick 127.0.0.1 for every node and they would all share one.
+ * Any other host keeps the kernel's choice (binding a public address could break routing).
+ */
+export function dialSourceAddress(host: string): string | undefined {
+  return /^127\.\d+\.\d+\.\d+$/.test(host) && host !== '127.0.0.1' ? host : undefined;
+}
+
 /** Creates, starts and returns the node; on failure nothing is left running or open. */
 export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
   const topic = invTopic(options.network);
   const bootstrap = parseBootstrapAddrs(options.bootstrap ?? []);
   const gate = options.peerGate ?? OPEN_GATE;
+  const localAddress = dialSourceAddress(options.host ?? '0.0.0.0');
   await mkdir(options.dataDir, { recursive: true });
   const privateKey = await loadOrCreatePrivateKey(options.dataDir);
   const datastore = new LevelDatastore(join(options.dataDir, 'peerstore'));
@@ -118,13 +134,14 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
         listen: [listenAddr(options.host ?? '0.0.0.0', options.port ?? 0)],
         announce: options.announce ?? [],
       },
-      transports: [tcp()],
+      // `localAddress` is passed through to net.connect (tcp's dialOpts type lists only a subset).
+      transports: [tcp(localAddress === undefined ? {} : { dialOpts: { localAddress } as object })],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
-      connectionGater: createConnectionGater(gate),
+      connectionGater: createConnectionGater(gate, options.inboundGate),
       connectionManager: {
         maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-        allow: options.devnetLoopback === true ? ['/ip4/127.0.0.1'] : [],
+        allow: options.devnetLoopback === true ? ['/ip4/127.0.0.0/ipcidr/8'] : [],
       },
       // Under CPU load, ping timeouts made the monitor abort every connection (docs/libp2p-notes.md).
       connectionMonitor: { abortConnectionOnPingFailure: false },
@@ -190,6 +207,7 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
     network: options.network,
     invTopic: topic,
     multiaddrs: () => libp2p.getMultiaddrs(),
+    staticPeers: new Set(dialer.peerIds),
     stop: () => {
       stopping ??= (async () => {
         dialer.stop();

@@ -107,7 +107,7 @@ describe('LivenessTable (model)', () => {
                 break;
               case 'dropByUs':
                 t.disconnected(peer, true, now);
-                model.delete(op.peer);
+                if (m?.dead !== true) model.delete(op.peer);
                 break;
               case 'dropByPeer':
                 t.disconnected(peer, false, now);

@@ -1,0 +1,98 @@
+/**
+ * Pings every connected peer each `PING_INTERVAL_MS` (libp2p's `/ipfs/ping/1.0.0`, at most one ping
+ * in flight per peer, each bounded by `PING_TIMEOUT_MS`), feeds the outcomes to the LivenessTable,
+ * and hands every peer the table declares dead to `onDead` (the connection manager hangs up and
+ * replaces it). Feelers are not pinged: they live two seconds.
+ */
+import type { PeerId } from '@libp2p/interface';
+import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from './constants.js';
+import type { LivenessTable } from './liveness.js';
+import type { EventPort, LogPort, MembershipHost } from './ports.js';
+
+export interface LivenessMonitorModules {
+  host: MembershipHost;
+  liveness: LivenessTable;
+  /** Whether `peer` should be pinged (connected and not a feeler). */
+  shouldPing: (peer: string) => boolean;
+  onDead: (peer: string) => void;
+  onEvent: EventPort;
+  log: LogPort;
+  now: () => number;
+}
+
+export interface LivenessTimings {
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+}
+
+export const DEFAULT_LIVENESS_TIMINGS: LivenessTimings = {
+  pingIntervalMs: PING_INTERVAL_MS,
+  pingTimeoutMs: PING_TIMEOUT_MS,
+};
+
+export class LivenessMonitor {
+  private readonly inFlight = new Set<string>();
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private tickTimer: ReturnType<typeof setInterval> | undefined;
+  private running = false;
+
+  constructor(
+    private readonly m: LivenessMonitorModules,
+    private readonly timings: LivenessTimings = DEFAULT_LIVENESS_TIMINGS,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.pingTimer = setInterval(() => this.pingAll(), this.timings.pingIntervalMs);
+    // Suspicion deadlines are checked more often than pings are sent, so "dead" is on time.
+    this.tickTimer = setInterval(() => this.tick(), Math.min(1_000, this.timings.pingIntervalMs));
+    this.pingTimer.unref?.();
+    this.tickTimer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.pingTimer);
+    clearInterval(this.tickTimer);
+  }
+
+  private pingAll(): void {
+    const peers = new Map<string, PeerId>();
+    for (const c of this.m.host.getConnections()) {
+      if (c.status === 'open') peers.set(c.remotePeer.toString(), c.remotePeer);
+    }
+    for (const [peer, peerId] of peers) {
+      if (!this.inFlight.has(peer) && this.m.shouldPing(peer)) void this.ping(peer, peerId);
+    }
+  }
+
+  private async ping(peer: string, peerId: PeerId): Promise<void> {
+    this.inFlight.add(peer);
+    const before = this.m.liveness.get(peer)?.state;
+    try {
+      const rtt = await this.m.host.services.ping.ping(peerId, {
+        signal: AbortSignal.timeout(this.timings.pingTimeoutMs),
+      });
+      this.m.liveness.pingSucceeded(peer, rtt, this.m.now());
+    } catch (err) {
+      this.m.liveness.pingFailed(peer, this.m.now());
+      const after = this.m.liveness.get(peer)?.state;
+      if (before === 'alive' && after === 'suspect') {
+        this.m.onEvent({ kind: 'liveness', peer, state: 'suspect', at: this.m.now() });
+        this.m.log('peer %s suspect: ping failed (%s)', peer, (err as Error).message);
+      }
+    } finally {
+      this.inFlight.delete(peer);
+    }
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    for (const peer of this.m.liveness.tick(this.m.now())) {
+      this.m.onEvent({ kind: 'liveness', peer, state: 'dead', at: this.m.now() });
+      this.m.log('peer %s dead: no sign of life for %d ms', peer, this.m.liveness.suspectTimeoutMs);
+      this.m.onDead(peer);
+    }
+  }
+}
