@@ -8,7 +8,7 @@
 import { decodeBlock, type Transaction } from '../chain/encoding/codec.js';
 import { devAccount } from '../chain/genesis.js';
 import { fromHex, toHex } from '../crypto/hash.js';
-import { LruMap } from '../crypto/lru-map.js';
+import { LruMap } from '../collections/lru-map.js';
 import type { NodeServices } from '../node/services.js';
 import type { Startable } from '../node/lifecycle.js';
 import { invTypeName } from '../p2p/wire/codec.js';

@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, getRandomValues, type KeyObject } from 'node:crypto';
 import { ADDRESS_LENGTH, SECRET_KEY_LENGTH } from './constants.js';
 import { sha256 } from './hash.js';
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../collections/lru-map.js';
 
 /**
  * Imported private keys kept (count). A node signs with a handful of keys (its miner key, its

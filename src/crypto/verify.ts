@@ -26,7 +26,7 @@
  */
 import { createPublicKey, type KeyObject, verify as nodeVerify } from 'node:crypto';
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from './constants.js';
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../collections/lru-map.js';
 import { verifyReference } from './reference.js';
 import { isScalarBelowGroupOrder, isSmallOrderEncoding, isStrictPointEncoding } from './strict-encoding.js';
 

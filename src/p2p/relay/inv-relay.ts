@@ -41,7 +41,7 @@ import type { Verdict } from '../reputation/blame.js';
 import { PeerFault } from '../reputation/faults.js';
 import { type InvItem, invTypeFromName, invTypeName } from '../wire/codec.js';
 import { MAX_DATA_BYTES, MAX_INV_ITEMS } from '../wire/constants.js';
-import { BoundedSet } from './bounded-set.js';
+import { BoundedSet } from '../../collections/bounded-set.js';
 import { KnownInventory } from './known-inventory.js';
 import type {
   AnnouncementChannel,

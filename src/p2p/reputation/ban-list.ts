@@ -34,6 +34,7 @@
  */
 import { mkdir, open as openFile, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BoundedMap } from '../../collections/bounded-map.js';
 import {
   BAN_ESCALATION_FACTOR,
   BAN_FILE_NAME,
@@ -134,11 +135,10 @@ export class BanList {
   private readonly maxBanMs: number;
   private readonly banMemoryMs: number;
   private readonly maxBans: number;
-  private readonly maxHistory: number;
   private readonly onPersistError: ((error: BanListPersistError) => void) | undefined;
   private readonly bans = new Map<string, BanEntry>();
-  /** Insertion order = least recently banned first (re-inserted on every ban). */
-  private readonly offenders = new Map<string, OffenderRecord>();
+  /** Prior-ban counters, least recently banned first (every ban re-sets); capped at `maxHistory`. */
+  private readonly offenders: BoundedMap<string, OffenderRecord>;
   private state: 'new' | 'open' | 'closed' = 'new';
   private writing: Promise<void> | null = null;
   private dirty = false;
@@ -151,7 +151,9 @@ export class BanList {
     this.maxBanMs = positive('maxBanMs', options.maxBanMs ?? MAX_BAN_MS);
     this.banMemoryMs = positive('banMemoryMs', options.banMemoryMs ?? BAN_MEMORY_MS);
     this.maxBans = positive('maxBans', options.maxBans ?? MAX_BANS);
-    this.maxHistory = positive('maxHistory', options.maxHistory ?? MAX_BAN_HISTORY);
+    const maxHistory = positive('maxHistory', options.maxHistory ?? MAX_BAN_HISTORY);
+    // A fractional cap keeps its integer part, and always at least the counter just written.
+    this.offenders = new BoundedMap(Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, Math.floor(maxHistory))));
     this.onPersistError = options.onPersistError;
   }
 
@@ -235,7 +237,7 @@ export class BanList {
       if (this.bans.size >= this.maxBans) this.evictBan(now);
     }
     this.bans.set(peerId, Object.freeze(entry));
-    this.remember(peerId, { banCount: entry.banCount, lastUntil: entry.until });
+    this.offenders.set(peerId, { banCount: entry.banCount, lastUntil: entry.until });
     this.schedulePersist();
     return entry;
   }
@@ -337,27 +339,17 @@ export class BanList {
     if (victim !== null) this.bans.delete(victim.peerId);
   }
 
-  private remember(peerId: string, record: OffenderRecord): void {
-    this.offenders.delete(peerId);
-    this.offenders.set(peerId, record);
-    while (this.offenders.size > this.maxHistory) {
-      const oldest = this.offenders.keys().next().value;
-      if (oldest === undefined || oldest === peerId) break;
-      this.offenders.delete(oldest);
-    }
-  }
-
   private load(file: BanFile, now: number): void {
     const offenders = [...file.offenders].sort((a, b) => a.lastUntil - b.lastUntil);
     for (const { peerId, banCount, lastUntil } of offenders) {
-      if (now < lastUntil + this.banMemoryMs) this.remember(peerId, { banCount, lastUntil });
+      if (now < lastUntil + this.banMemoryMs) this.offenders.set(peerId, { banCount, lastUntil });
     }
     for (const entry of file.bans) {
       if (entry.until <= now) continue;
       this.bans.set(entry.peerId, Object.freeze({ ...entry }));
       const record = this.offenders.get(entry.peerId);
       if (record === undefined || record.banCount < entry.banCount) {
-        this.remember(entry.peerId, { banCount: entry.banCount, lastUntil: entry.until });
+        this.offenders.set(entry.peerId, { banCount: entry.banCount, lastUntil: entry.until });
       }
     }
   }

@@ -2,7 +2,7 @@
  * LruMap: bounded, evicts the least recently used entry.
  */
 import { describe, expect, it } from 'vitest';
-import { LruMap } from '../../../src/crypto/lru-map.js';
+import { LruMap } from '../../../src/collections/lru-map.js';
 
 describe('LruMap', () => {
   it('evicts the least recently used entry when full', () => {
