@@ -6,7 +6,8 @@ import '../src/polyfill.js';
  *   npm run devnet -- --nodes 8 --miners 3 --tx-rate 5
  *   npm run devnet -- --reset          # start over from genesis
  *
- * Ctrl-C (or q) stops every node cleanly; state persists in .devnet/ to the next run.
+ * Ctrl-C (or q) stops every node cleanly; state persists in .devnet/ to the next run. While it
+ * runs, .devnet/devnet-manifest.json records every node, so `npm run cli -- node7 status` works.
  * See src/devnet/launch-devnet.ts.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -45,13 +46,16 @@ const program = new Command('devnet')
   )
   .option(
     '--nodes <n>',
-    `generate a devnet of n nodes (default: the nodes of ${DEFAULT_DEVNET_FILE})`,
+    `generate a devnet of n nodes: alice..erin, node6, ... (default: the nodes of ${DEFAULT_DEVNET_FILE})`,
     integer(1, MAX_GENERATED_NODES),
   )
   .option('--miners <n>', 'miners of a generated devnet (default 2)', integer(0, MAX_GENERATED_NODES))
   .option('--tx-rate <per-second>', "steady load: payments per second between the nodes' wallets", rate, 0)
   .option('--reset', "delete the devnet's data first (refused while its nodes run)")
-  .option('--devnet <file>', `node definitions file (default: ${DEFAULT_DEVNET_FILE})`)
+  .option(
+    '--devnet <file>',
+    `node definitions file (default: ${DEFAULT_DEVNET_FILE}); with --nodes, the template giving the data root and first ports`,
+  )
   .option('--no-ui', 'plain output: one line per node every few seconds, even on a terminal')
   .addHelpText(
     'after',

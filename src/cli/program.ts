@@ -7,8 +7,8 @@ import { Command, CommanderError, type Help } from 'commander';
 import { commandsHelp, findCommand, prepareCommand } from './commands.js';
 import { UsageError } from './errors.js';
 import { colorEnabled, createStyle, type Style } from './format.js';
-import { formatNodes, probeNodes } from './nodes.js';
-import { type ConnectionOptions, clientFor, exitCodeOf, loadDevnetFile, resolveTarget } from './target.js';
+import { describeDevnet, formatNodes, probeNodes } from './nodes.js';
+import { type ConnectionOptions, clientFor, exitCodeOf, knownNodesOf, resolveTarget } from './target.js';
 
 export interface Output {
   write(text: string): unknown;
@@ -61,11 +61,12 @@ function helpText(cmd: Command, helper: Help, style: Style): string {
     '       npm run cli -- --rpc <url> --cookie <file> <command> [args...]',
     '',
     'Ask a trustmesh node about its chain and its peers, and why it quarantined one.',
-    '<node> is a name from nodes/devnet.json; <command> defaults to status.',
+    '<node> is a node of the running devnet (see `nodes`) or of nodes/devnet.json;',
+    '<command> defaults to status.',
     '',
     commandsHelp(style, {
       repl: false,
-      extra: [['nodes', 'the devnet’s nodes and which are running (no <node>)']],
+      extra: [['nodes', 'the running devnet’s nodes and which run (no <node>)']],
     }),
     '',
     'Options:',
@@ -115,13 +116,22 @@ async function execute(
   if (!byUrl && first === 'help' && rest.length === 0) return program.helpInformation().trimEnd();
   if (!byUrl && first === 'nodes') {
     if (rest.length > 0) throw new UsageError('nodes takes no arguments');
-    const probes = await probeNodes(loadDevnetFile(options.devnet));
-    return json ? JSON.stringify(probes, null, 2) : formatNodes(probes, style);
+    const known = knownNodesOf(options.devnet);
+    const reports = await probeNodes(known.nodes);
+    const summary = describeDevnet(known, reports);
+    if (!json) return `${formatNodes(reports, style)}\n${summary}`;
+    // stdout stays pure JSON; the verdict a script may miss goes to stderr.
+    if (!reports.some((r) => r.probe.running)) io.stderr.write(`${summary}\n`);
+    return JSON.stringify(
+      reports.map((r) => r.probe),
+      null,
+      2,
+    );
   }
   const node = byUrl ? undefined : first;
   const tokens = byUrl ? [...words] : rest;
   if (node !== undefined && findCommand(node) !== undefined) {
-    const names = loadDevnetFile(options.devnet).nodes.map((n) => n.name);
+    const names = knownNodesOf(options.devnet).nodes.map((n) => n.name);
     if (!names.includes(node)) {
       throw new UsageError(
         `'${node}' is a command; name the node first: npm run cli -- <node> ${words.join(' ')}`,

@@ -1,17 +1,19 @@
 /**
- * Which node a CLI or REPL invocation talks to: a devnet node by name (its RPC port and cookie
- * come from the definitions file) or any node given by `--rpc <url> --cookie <file>`.
+ * Which node a CLI or REPL invocation talks to: a devnet node by name or any node given by
+ * `--rpc <url> --cookie <file>`. A name resolves from the manifest of the devnet running in the
+ * definitions' data root first (so node6, node7 of `npm run devnet -- --nodes 7` are found), then
+ * from the definitions file (`nodes/devnet.json` or `--devnet <file>`); see
+ * src/devnet/known-nodes.ts.
  */
 import { dirname, join, resolve } from 'node:path';
 import {
   ConfigError,
-  cookiePathOf,
   DEFAULT_DEVNET_FILE,
   type DevnetDefinition,
   loadDevnet,
   REPO_ROOT,
-  rpcUrlOf,
 } from '../node/devnet-definitions.js';
+import { type KnownNodes, loadKnownNodes } from '../devnet/known-nodes.js';
 import { UsageError } from './errors.js';
 import { RpcClient, type RpcClientOptions } from './rpc-client.js';
 
@@ -38,6 +40,12 @@ export function loadDevnetFile(devnet: string | undefined): DevnetDefinition {
     : loadDevnet(resolve(devnet), REPO_ROOT);
 }
 
+/** The nodes reachable by name: the running devnet's manifest, then the definitions file. */
+export function knownNodesOf(devnet: string | undefined): KnownNodes & { readonly dataRoot: string } {
+  const definitions = loadDevnetFile(devnet);
+  return { ...loadKnownNodes(definitions), dataRoot: definitions.dataRoot };
+}
+
 /** Resolves `node` (a devnet name) or `--rpc`/`--cookie` into a target; `UsageError` when neither works. */
 export function resolveTarget(node: string | undefined, options: ConnectionOptions): Target {
   if (options.rpc !== undefined) {
@@ -51,16 +59,19 @@ export function resolveTarget(node: string | undefined, options: ConnectionOptio
   }
   if (node === undefined)
     throw new UsageError('missing node name (see `nodes`), or use --rpc <url> --cookie <file>');
-  const devnet = loadDevnetFile(options.devnet);
-  const def = devnet.nodes.find((n) => n.name === node);
-  if (def === undefined) {
-    throw new UsageError(`unknown node '${node}' (nodes: ${devnet.nodes.map((n) => n.name).join(', ')})`);
+  const known = knownNodesOf(options.devnet);
+  const found = known.nodes.find((n) => n.name === node);
+  if (found === undefined) {
+    const ignored = known.problem === undefined ? '' : `; ignored the manifest: ${known.problem}`;
+    throw new UsageError(
+      `unknown node '${node}' (nodes: ${known.nodes.map((n) => n.name).join(', ')}${ignored})`,
+    );
   }
   return {
-    name: def.name,
-    url: rpcUrlOf(def),
-    cookiePath: options.cookie === undefined ? cookiePathOf(def) : resolve(options.cookie),
-    historyFile: join(devnet.dataRoot, '.repl_history'),
+    name: found.name,
+    url: found.rpc,
+    cookiePath: options.cookie === undefined ? found.cookiePath : resolve(options.cookie),
+    historyFile: join(known.dataRoot, '.repl_history'),
   };
 }
 

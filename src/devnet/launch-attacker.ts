@@ -23,7 +23,7 @@ import {
 } from '../node/devnet-definitions.js';
 import { clock, formatRecord, shortEvidence } from './node-log.js';
 import { NodeProcess } from './node-process.js';
-import { DevnetSetupError, resolveDevnet, runningNodes } from './prepare.js';
+import { DevnetSetupError, resolveRunningDevnet, runningNodes } from './prepare.js';
 
 /** The attacker's entry point (relative to the repository root). */
 const ATTACKER_ENTRY = 'src/attacks/main.ts';
@@ -68,7 +68,8 @@ export async function runAttacker(
   let file: string;
   let targets: NodeDefinition[];
   try {
-    ({ devnet, isDefault, file } = resolveDevnet({ file: options.devnet }));
+    // The running devnet's manifest first (a generated devnet's node6, node7, ...), then the file.
+    ({ devnet, isDefault, file } = resolveRunningDevnet(options.devnet));
     const running = new Set(await runningNodes(devnet));
     targets = devnet.nodes.filter((def) => running.has(def.name));
   } catch (err) {

@@ -5,12 +5,17 @@
  * Order: pick the devnet (file or generated), `--reset` its data root, refuse if a node of it
  * already runs or a port is taken, create the identities, spawn all nodes, wait for each
  * `started` line, then poll RPC once per second for the view and (with `--tx-rate`) send load.
+ * Meanwhile the data root's manifest (manifest.ts) records the launch: `starting`, each node's pid
+ * and peer id as it comes up, `running`, and `stopped` once every node is gone, so the CLI, the
+ * REPL and the attacker reach every node by name.
  * On a terminal the view is redrawn in place; otherwise one plain line per node every few
  * seconds, with notable events as they happen.
  */
 import { createStyle } from '../cli/format.js';
 import { ConfigError, displayPath } from '../node/devnet-definitions.js';
 import { LoadGenerator } from './load-generator.js';
+import { buildManifest, type LaunchState } from './manifest.js';
+import { manifestPathOf, writeManifest } from './manifest-file.js';
 import { EventFeed, formatFeedEvent, notableEvent } from './node-log.js';
 import {
   checkPortsFree,
@@ -56,7 +61,7 @@ const PROCESS_IO: LauncherIo = { stdin: process.stdin, stdout: process.stdout, s
 /** The commands that reach this devnet, with `--devnet` when it is not the default file. */
 export function devnetHints(resolved: ResolvedDevnet): Array<[string, string]> {
   const first = resolved.devnet.nodes[0]?.name ?? 'alice';
-  const flag = resolved.isDefault ? '' : `--devnet ${displayPath(resolved.file)} `;
+  const flag = resolved.isDefault ? '' : `--devnet ${displayPath(resolved.cliFile)} `;
   return [
     ['REPL', `npm run repl -- ${flag}${first}`],
     ['CLI', `npm run cli -- ${flag}${first} status`],
@@ -140,6 +145,29 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
   });
   const redraw = () => screen?.draw(renderDashboard(model(), createStyle(true), screen.size));
 
+  // The manifest: a failed write is reported once and never stops the devnet.
+  let manifestFailed = false;
+  const record = (state: LaunchState) => {
+    const nodes = supervisor.nodes.map(({ def, process }) => ({
+      def,
+      ...(process.pid === undefined ? {} : { pid: process.pid }),
+      ...(process.started === undefined ? {} : { peerId: process.started.peerId }),
+    }));
+    const launcher = { pid: process.pid, startedAt };
+    try {
+      writeManifest(
+        devnet.dataRoot,
+        buildManifest({ state, devnet, definitions: resolved.file, launcher, nodes, now: Date.now() }),
+      );
+    } catch (err) {
+      if (manifestFailed) return;
+      manifestFailed = true;
+      const text = `cannot write ${displayPath(manifestPathOf(devnet.dataRoot))} (${(err as Error).message}); the CLI may not find every node by name`;
+      feed.push({ time: Date.now(), node: 'devnet', kind: 'problem', key: 'manifest', text, count: 1 });
+      if (screen === undefined) say(text);
+    }
+  };
+
   // Stop on the first signal (or q); a second one kills the nodes at once.
   let exitCode = 0;
   let stopping = false;
@@ -167,6 +195,7 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
   redraw();
 
   const onStarted = (node: SupervisedNode) => {
+    record('starting');
     if (screen === undefined) {
       say(
         `${node.def.name.padEnd(nameWidth)}  started: pid ${node.process.pid}, peer ${node.process.started?.peerId}, ` +
@@ -176,9 +205,11 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
     redraw();
   };
 
+  record('starting');
   try {
     await Promise.race([supervisor.start(onStarted), stopRequested]);
     if (!stopping) {
+      record('running');
       notice = undefined;
       poller.start();
       const miners = devnet.nodes.filter((n) => n.roles.includes('miner')).map((n) => n.name);
@@ -217,6 +248,7 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
   poller.stop();
   await load?.stop();
   await supervisor.stop();
+  record('stopped');
   for (const timer of timers) clearInterval(timer);
   for (const signal of signals) process.off(signal, requestStop);
   screen?.close();

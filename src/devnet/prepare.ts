@@ -3,6 +3,11 @@
  * or a generated one), whether any of its nodes already runs, whether its ports are free, and
  * the `--reset` of its data root. Every refusal is a `DevnetSetupError` with one line saying what
  * to do.
+ *
+ * A generated devnet (`--nodes`, `--miners`) takes its network, data root and first ports from a
+ * template definitions file (`--devnet <file>`, default nodes/devnet.json), so it shares the data
+ * root, and thus the manifest, that the CLI finds through that same file. "Already runs" counts
+ * every node the data root's manifest or the definitions name (src/devnet/known-nodes.ts).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -10,13 +15,19 @@ import { homedir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { probeNodes } from '../cli/nodes.js';
 import {
+  BASE_PORTS,
+  ConfigError,
   DEFAULT_DEVNET_FILE,
   type DevnetDefinition,
   displayPath,
   generateDevnet,
   loadDevnet,
+  parseDevnet,
   REPO_ROOT,
 } from '../node/devnet-definitions.js';
+import { loadKnownNodes } from './known-nodes.js';
+import { ManifestError } from './manifest.js';
+import { readManifest } from './manifest-file.js';
 
 /** How long a node has to answer `status` to count as running (unit: ms). */
 const PROBE_TIMEOUT_MS = 1_000;
@@ -33,7 +44,7 @@ export class DevnetSetupError extends Error {
 }
 
 export interface DevnetChoice {
-  /** `--devnet <file>`: definitions file (relative to the working directory). */
+  /** `--devnet <file>`: definitions file, or the template of a generated devnet (relative to the cwd). */
   readonly file?: string;
   /** `--nodes <n>`: generate a devnet of n nodes instead. */
   readonly nodes?: number;
@@ -45,27 +56,88 @@ export interface ResolvedDevnet {
   readonly devnet: DevnetDefinition;
   /** Absolute path of the definitions file the nodes read (written first when generated). */
   readonly file: string;
-  /** Whether it is the default file, so hints can leave `--devnet` out. */
+  /** The file to name with `--devnet` to reach it: the one given, or the generated devnet's template. */
+  readonly cliFile: string;
+  /** Whether `cliFile` is the default file, so hints can leave `--devnet` out. */
   readonly isDefault: boolean;
   /** Set when the devnet was generated: the file must be written before nodes start. */
   readonly generated: boolean;
 }
 
-/** The devnet the options describe: the file, or `generateDevnet(nodes, miners)` into `.devnet/`. */
+/**
+ * The devnet the options describe: the file, or `generateDevnet(nodes, miners)` laid out from the
+ * file as a template (its network and data root; node i on the template's first ports + i).
+ */
 export function resolveDevnet(choice: DevnetChoice): ResolvedDevnet {
-  const generate = choice.nodes !== undefined || choice.miners !== undefined;
-  if (generate && choice.file !== undefined) {
-    throw new DevnetSetupError('give --devnet <file> or --nodes/--miners, not both');
+  const cliFile = resolve(choice.file ?? join(REPO_ROOT, DEFAULT_DEVNET_FILE));
+  const isDefault = cliFile === resolve(REPO_ROOT, DEFAULT_DEVNET_FILE);
+  const template = loadDevnet(cliFile, REPO_ROOT);
+  if (choice.nodes === undefined && choice.miners === undefined) {
+    return { devnet: template, file: cliFile, cliFile, isDefault, generated: false };
   }
-  if (!generate) {
-    const file = resolve(choice.file ?? join(REPO_ROOT, DEFAULT_DEVNET_FILE));
-    const devnet = loadDevnet(file, REPO_ROOT);
-    return { devnet, file, isDefault: file === resolve(REPO_ROOT, DEFAULT_DEVNET_FILE), generated: false };
-  }
-  const count = choice.nodes ?? loadDevnet(DEFAULT_DEVNET_FILE, REPO_ROOT).nodes.length;
+  const count = choice.nodes ?? template.nodes.length;
   const miners = choice.miners ?? Math.min(DEFAULT_GENERATED_MINERS, count);
-  const devnet = generateDevnet(count, miners);
-  return { devnet, file: join(devnet.dataRoot, GENERATED_FILE_NAME), isDefault: false, generated: true };
+  const devnet = generateFromTemplate(template, count, miners, displayPath(cliFile));
+  const file = join(devnet.dataRoot, GENERATED_FILE_NAME);
+  return { devnet, file, cliFile, isDefault, generated: true };
+}
+
+/** `generateDevnet` with the template's network, data root and first node's ports as the bases. */
+function generateFromTemplate(
+  template: DevnetDefinition,
+  count: number,
+  miners: number,
+  templateName: string,
+): DevnetDefinition {
+  const generated = generateDevnet(count, miners, { network: template.network, dataRoot: template.dataRoot });
+  const first = template.nodes[0];
+  if (first === undefined) return generated;
+  const shift = {
+    p2p: first.p2pPort - BASE_PORTS.p2p,
+    rpc: first.rpcPort - BASE_PORTS.rpc,
+    metrics: first.metricsPort - BASE_PORTS.metrics,
+  };
+  if (shift.p2p === 0 && shift.rpc === 0 && shift.metrics === 0) return generated;
+  const json = {
+    network: generated.network,
+    dataRoot: generated.dataRoot,
+    nodes: generated.nodes.map(({ name, roles, p2pPort, rpcPort, metricsPort, peers, devAccount }) => ({
+      name,
+      roles,
+      p2pPort: p2pPort + shift.p2p,
+      rpcPort: rpcPort + shift.rpc,
+      metricsPort: metricsPort + shift.metrics,
+      peers,
+      devAccount,
+    })),
+  };
+  return parseDevnet(json, REPO_ROOT, `devnet generated from ${templateName}`);
+}
+
+/** What the attacker aims at: the devnet a live manifest records, else the definitions file. */
+export interface RunningDevnet {
+  readonly devnet: DevnetDefinition;
+  /** The file to name with `--devnet` to reach it (the one given). */
+  readonly file: string;
+  readonly isDefault: boolean;
+}
+
+/**
+ * The devnet running in the data root of `file` (default nodes/devnet.json): the definitions file
+ * its live manifest records (a generated devnet's node6, node7, ...), or `file` itself when no
+ * launch is live or the recorded file cannot be read.
+ */
+export function resolveRunningDevnet(file: string | undefined): RunningDevnet {
+  const { devnet: definitions, cliFile, isDefault } = resolveDevnet({ file });
+  let devnet = definitions;
+  try {
+    const manifest = readManifest(definitions.dataRoot);
+    if (manifest !== null && manifest.state !== 'stopped')
+      devnet = loadDevnet(manifest.definitions, REPO_ROOT);
+  } catch (err) {
+    if (!(err instanceof ConfigError || err instanceof ManifestError)) throw err;
+  }
+  return { devnet, file: cliFile, isDefault };
 }
 
 /** Writes a generated devnet where its nodes (and the CLI, with `--devnet`) can read it. */
@@ -94,10 +166,13 @@ function portablePath(path: string): string {
   return rel !== '' && !rel.startsWith('..') ? rel : path;
 }
 
-/** Names of the devnet's nodes that answer an authenticated RPC `status`. */
+/**
+ * Names of the nodes that run in the devnet's data root: those of its manifest and of `devnet`
+ * (the liveness rule of src/devnet/manifest.ts).
+ */
 export async function runningNodes(devnet: DevnetDefinition): Promise<string[]> {
-  const probes = await probeNodes(devnet, PROBE_TIMEOUT_MS);
-  return probes.filter((p) => p.running).map((p) => p.name);
+  const reports = await probeNodes(loadKnownNodes(devnet).nodes, PROBE_TIMEOUT_MS);
+  return reports.filter((r) => r.probe.running).map((r) => r.probe.name);
 }
 
 /** Refuses when a node of the devnet already runs (a second launcher, or nodes started by hand). */
