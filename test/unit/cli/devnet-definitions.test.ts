@@ -1,7 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_ACCOUNT_COUNT } from '../../../src/chain/genesis.js';
 import {
   ConfigError,
@@ -177,20 +175,6 @@ describe('validation', () => {
       expect((err as Error).message).toMatch(/^test\.json: /);
       expect((err as Error).message).not.toContain('\n');
     }
-  });
-
-  describe('files', () => {
-    let dir: string;
-    beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'trustmesh-devnet-'));
-    });
-    afterAll(() => rm(dir, { recursive: true, force: true }));
-
-    it('names a missing file and invalid JSON', async () => {
-      expect(() => loadDevnet(join(dir, 'none.json'))).toThrow(/none\.json: file: not found/);
-      await writeFile(join(dir, 'bad.json'), '{ nodes: ');
-      expect(() => loadDevnet(join(dir, 'bad.json'))).toThrow(/bad\.json: file: not valid JSON/);
-    });
   });
 });
 

@@ -116,8 +116,21 @@ describe('SignatureCache', () => {
   it('rejects a non-positive or fractional capacity', () => {
     expect(() => new SignatureCache(0)).toThrow(RangeError);
     expect(() => new SignatureCache(1.5)).toThrow(RangeError);
-    expect(new SignatureCache().maxEntries).toBe(DEFAULT_SIGNATURE_CACHE_ENTRIES);
-    expect(DEFAULT_SIGNATURE_CACHE_ENTRIES).toBe(100_000);
+  });
+
+  it('by default holds DEFAULT_SIGNATURE_CACHE_ENTRIES successes before evicting the oldest', () => {
+    // Any 64-byte signature and 32-byte key "verify" here: this checks the bound, not Ed25519.
+    const cache = new SignatureCache(undefined, () => true);
+    const signature = new Uint8Array(64);
+    const publicKey = new Uint8Array(32);
+    const message = (i: number) => new Uint8Array(new Uint32Array([i]).buffer);
+    for (let i = 0; i < DEFAULT_SIGNATURE_CACHE_ENTRIES; i++) cache.verify(signature, message(i), publicKey);
+    expect(cache.size).toBe(DEFAULT_SIGNATURE_CACHE_ENTRIES);
+    expect(cache.has(signature, message(0), publicKey)).toBe(true);
+    cache.verify(signature, message(DEFAULT_SIGNATURE_CACHE_ENTRIES), publicKey);
+    expect(cache.size).toBe(DEFAULT_SIGNATURE_CACHE_ENTRIES);
+    expect(cache.has(signature, message(0), publicKey)).toBe(false);
+    expect(cache.has(signature, message(1), publicKey)).toBe(true);
   });
 
   it('never throws, returning false, on malformed input', () => {

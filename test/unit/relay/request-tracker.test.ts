@@ -19,13 +19,46 @@ function tracker(options: RequestTrackerOptions = {}): RequestTracker {
 }
 
 describe('RequestTracker defaults', () => {
-  it('uses the documented constants', () => {
-    expect(INBOUND_DELAY_MS).toBe(50);
-    expect(REQUEST_TIMEOUT_MS).toBe(2_000);
-    expect(MAX_PEER_ANNOUNCEMENTS).toBe(5_000);
-    expect(MAX_PEER_IN_FLIGHT).toBe(500);
-    expect(MAX_REQUEST_BATCH).toBe(100);
-    expect(RECENT_COMPLETE_CAPACITY).toBe(10_000);
+  it('delays inbound announcements by INBOUND_DELAY_MS and expires requests after REQUEST_TIMEOUT_MS', () => {
+    const t = tracker();
+    t.receivedInv('in', 'k', { ...IN, now: 1_000 });
+    const ready = 1_000 + INBOUND_DELAY_MS;
+    expect(t.getRequestable('in', ready - 1)).toEqual([]);
+    expect(t.getRequestable('in', ready)).toEqual(['k']);
+    expect(t.expire(ready + REQUEST_TIMEOUT_MS - 1)).toEqual([]);
+    expect(t.expire(ready + REQUEST_TIMEOUT_MS)).toEqual([{ peer: 'in', key: 'k' }]);
+  });
+
+  it('tracks MAX_PEER_ANNOUNCEMENTS announcements per peer and caps the next', () => {
+    const t = tracker();
+    const results = new Set<string>();
+    for (let i = 0; i < MAX_PEER_ANNOUNCEMENTS; i++)
+      results.add(t.receivedInv('a', `k${i}`, { ...OUT, now: 0 }));
+    expect([...results]).toEqual(['added']);
+    expect(t.receivedInv('a', 'one-more', { ...OUT, now: 0 })).toBe('capped');
+    expect(t.receivedInv('b', 'one-more', { ...OUT, now: 0 })).toBe('added');
+  });
+
+  it('hands out MAX_REQUEST_BATCH keys per call, up to MAX_PEER_IN_FLIGHT in flight per peer', () => {
+    const t = tracker();
+    for (let i = 0; i <= MAX_PEER_IN_FLIGHT; i++) t.receivedInv('a', `k${i}`, { ...OUT, now: 0 });
+    const batches: number[] = [];
+    for (let keys = t.getRequestable('a', 0); keys.length > 0; keys = t.getRequestable('a', 0)) {
+      batches.push(keys.length);
+    }
+    expect(batches[0]).toBe(MAX_REQUEST_BATCH);
+    expect(Math.max(...batches)).toBe(MAX_REQUEST_BATCH);
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(MAX_PEER_IN_FLIGHT);
+    expect(t.inFlightCount('a')).toBe(MAX_PEER_IN_FLIGHT);
+    t.sanityCheck();
+  });
+
+  it('remembers the last RECENT_COMPLETE_CAPACITY completed keys', () => {
+    const t = tracker();
+    for (let i = 0; i <= RECENT_COMPLETE_CAPACITY; i++) t.forgetKey(`k${i}`);
+    expect(t.receivedInv('a', 'k0', { ...OUT, now: 0 })).toBe('added');
+    expect(t.receivedInv('a', 'k1', { ...OUT, now: 0 })).toBe('complete');
+    expect(t.receivedInv('a', `k${RECENT_COMPLETE_CAPACITY}`, { ...OUT, now: 0 })).toBe('complete');
   });
 
   it('rejects invalid options and times', () => {

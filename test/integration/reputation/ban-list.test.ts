@@ -17,7 +17,7 @@ import {
   InvalidBanError,
   InvalidPeerIdError,
 } from '../../../src/p2p/reputation/errors.js';
-import { type FakeClock, fakeClock, HOUR, MINUTE } from './fake-clock.js';
+import { type FakeClock, fakeClock, HOUR, MINUTE } from '../../unit/reputation/fake-clock.js';
 
 let dir: string;
 let clock: FakeClock;

@@ -19,7 +19,7 @@ import {
   Reputation,
   type ReputationOptions,
 } from '../../../src/p2p/reputation/reputation.js';
-import { type FakeClock, fakeClock, HOUR, MINUTE } from './fake-clock.js';
+import { type FakeClock, fakeClock, HOUR, MINUTE } from '../../unit/reputation/fake-clock.js';
 
 let dir: string;
 let clock: FakeClock;

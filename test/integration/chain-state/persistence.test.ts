@@ -29,7 +29,7 @@ import {
   TestClock,
   txBytes,
   utxoSnapshot,
-} from './helpers.js';
+} from '../../unit/chain-state/helpers.js';
 
 const opened: TestChain[] = [];
 

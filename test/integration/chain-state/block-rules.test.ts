@@ -29,7 +29,7 @@ import {
   type TestChain,
   txBytes,
   utxoSnapshot,
-} from './helpers.js';
+} from '../../unit/chain-state/helpers.js';
 
 let t: TestChain;
 let chain: Chain;

@@ -28,7 +28,7 @@ import {
   PARAMS,
   removeDir,
   type TestChain,
-} from './helpers.js';
+} from '../../unit/chain-state/helpers.js';
 
 let t: TestChain;
 

@@ -15,7 +15,7 @@ import {
   RpcStartError,
   startRpcServer,
 } from '../../../src/node/rpc/index.js';
-import { FakeNodeApi, PEER_BAD } from './fake-node-api.js';
+import { FakeNodeApi, PEER_BAD } from '../../unit/rpc/fake-node-api.js';
 
 let dir: string;
 let api: FakeNodeApi;

@@ -18,7 +18,7 @@ import {
   removeDir,
   type TestChain,
   txBytes,
-} from './helpers.js';
+} from '../../unit/chain-state/helpers.js';
 
 let t: TestChain;
 let miner: Miner;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/program.js';
 import { REPO_ROOT } from '../../../src/node/devnet-definitions.js';
 import { type RpcServer, startRpcServer } from '../../../src/node/rpc/index.js';
-import { FakeNodeApi, PEER_BAD, PEER_OK1 } from '../rpc/fake-node-api.js';
+import { FakeNodeApi, PEER_BAD, PEER_OK1 } from '../../unit/rpc/fake-node-api.js';
 
 interface Run {
   code: number | null;
