@@ -24,7 +24,7 @@ import { PushSubscriptions, TxPushClient, TxPushServer } from '../p2p/push/index
 import { InvRelay } from '../p2p/relay/inv-relay.js';
 import { InvTopicListener } from '../p2p/relay/inv-topic.js';
 import { Blame } from '../p2p/reputation/blame.js';
-import { RateLimiter, Reputation } from '../p2p/reputation/index.js';
+import { RateLimiter, Reputation, TOTAL_SERVED_LIMIT } from '../p2p/reputation/index.js';
 import { BlockSync } from '../p2p/sync/block-sync.js';
 import { SyncClient } from '../p2p/sync/client.js';
 import { SyncServer } from '../p2p/sync/server.js';
@@ -109,6 +109,7 @@ export async function composeNode(
     (r) => r.close(),
   );
   const limiter = new RateLimiter({ now });
+  const uploads = new RateLimiter({ now, limits: { served: TOTAL_SERVED_LIMIT }, maxPeers: 1 });
 
   const p2p = lifecycle.opened(
     'p2p',
@@ -131,6 +132,7 @@ export async function composeNode(
   const blame = new Blame({
     reputation,
     limiter,
+    uploads,
     params,
     metrics,
     logger,
@@ -153,6 +155,8 @@ export async function composeNode(
       source,
       onProtocolViolation,
       admit: (peer, items) => blame.admit(peer, 'getdata', items),
+      uploadBudget: (peer) => blame.uploadBudget(peer),
+      chargeUpload: (peer, bytes) => blame.chargeUpload(peer, bytes),
     }),
   );
   await lifecycle.start(

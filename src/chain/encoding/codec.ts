@@ -25,9 +25,12 @@ const BLOCK_LIMITS = { transactions: MAX_BLOCK_TXS, transactions$: TX_LIMITS };
 
 type Codec<T> = ProtobufCodec<T>;
 
-/** Chain decode failures: OVERSIZE stays OVERSIZE; everything else is a malformed or non-canonical encoding. */
+/**
+ * Chain decode failures: too many bytes or too many entries in a repeated field (inputs, outputs,
+ * transactions) are OVERSIZE; everything else is a malformed or non-canonical encoding.
+ */
 function chainError(kind: DecodeFailure, message: string): ValidationError {
-  if (kind === 'OVERSIZE') return new ValidationError('OVERSIZE', message);
+  if (kind === 'OVERSIZE' || kind === 'TOO_MANY') return new ValidationError('OVERSIZE', message);
   if (kind === 'NON_CANONICAL') return new ValidationError('NON_CANONICAL_ENCODING', message);
   return new ValidationError('MALFORMED_ENCODING', message);
 }

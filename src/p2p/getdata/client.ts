@@ -32,6 +32,7 @@ import {
 } from '../wire/codec.js';
 import {
   DEFAULT_GETDATA_TIMEOUT_MS,
+  GETDATA_CLIENT_IDLE_MS,
   getDataProtocol,
   MAX_DATA_FRAME_BYTES,
   MAX_GETDATA_ITEMS,
@@ -113,6 +114,7 @@ class Session {
   private nextRequestId = 1;
   private closed = false;
   private writes: Promise<void> = Promise.resolve();
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly peer: PeerId,
@@ -131,6 +133,7 @@ class Session {
       pending.reject(new GetDataStreamClosedError(`getdata stream to ${this.peer} is closed`));
       return;
     }
+    clearTimeout(this.idleTimer);
     this.waiting.push(pending);
     this.pump();
   }
@@ -152,6 +155,7 @@ class Session {
   close(reason: Error): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.idleTimer);
     this.onClosed(this);
     const pending = [...this.inFlight.values(), ...this.waiting];
     this.inFlight.clear();
@@ -182,7 +186,22 @@ class Session {
       return;
     }
     this.pump();
+    this.armIdleClose();
     await this.readLoop(this.frames);
+  }
+
+  /**
+   * With nothing in flight or waiting, closes the stream after GETDATA_CLIENT_IDLE_MS: before the
+   * server's own idle limit, so the server never closes a stream under a request we just sent.
+   */
+  private armIdleClose(): void {
+    clearTimeout(this.idleTimer);
+    if (this.closed || this.inFlight.size > 0 || this.waiting.length > 0) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.inFlight.size === 0 && this.waiting.length === 0)
+        this.close(new GetDataStreamClosedError(`getdata stream to ${this.peer} idle`));
+    }, GETDATA_CLIENT_IDLE_MS);
+    this.idleTimer.unref();
   }
 
   private pump(): void {
@@ -238,6 +257,7 @@ class Session {
           });
         }
         this.pump();
+        this.armIdleClose();
       }
     } catch (err) {
       if (err instanceof WireError || err instanceof ProtocolViolationError) {

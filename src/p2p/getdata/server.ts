@@ -14,6 +14,14 @@
  *   order: a missing item goes to `notFound`; the first object that does not fit ends the response,
  *   and it and every later item go to `deferred` without being looked up (so a request for 1,000
  *   large blocks costs us one response's worth of reads, not 1 GB). The first object always fits.
+ * - Upload is budgeted: a response carries at most what the peer's upload budget and the node's
+ *   total upload budget allow (`uploadBudget`); the rest is deferred, which costs us no reads. So a
+ *   peer that asks for the same large objects over and over (bandwidth amplification) gets little,
+ *   and many identities together cannot exceed the node's total. What was sent is charged after.
+ * - A request that names an item twice is malformed (an honest client de-duplicates).
+ * - A stream on which the client sends nothing for `idleTimeoutMs` (including a frame it started
+ *   and never finished) is closed: a peer cannot hold our stream state forever. Honest clients
+ *   close their own idle streams first (GETDATA_CLIENT_IDLE_MS) and reopen on demand.
  * - Any frame over MAX_GETDATA_BYTES, undecodable, non-canonical or breaking a field rule is a
  *   protocol violation: reported, then the stream is reset. The node keeps running.
  */
@@ -28,13 +36,14 @@ import {
 } from '../wire/codec.js';
 import {
   GETDATA_MAX_INBOUND_STREAMS,
+  GETDATA_SERVER_IDLE_MS,
   getDataProtocol,
   MAX_DATA_BYTES,
   MAX_GETDATA_BYTES,
   MAX_PENDING_GETDATA,
 } from '../wire/constants.js';
 import { WireError } from '../wire/errors.js';
-import { type FrameStream, frameStream } from '../wire/framing.js';
+import { type FrameStream, frameStream, readFrameWithin } from '../wire/framing.js';
 import type { InventorySource } from '../wire/inventory-source.js';
 import { ProtocolViolationError, type ProtocolViolationHandler } from '../wire/violations.js';
 
@@ -50,19 +59,30 @@ export interface GetDataServerInit {
    * dropped unanswered (the caller records the offence); default: admit everything.
    */
   admit?: (peer: string, items: number) => boolean;
+  /** Payload bytes `peer` may be sent now (its and the node's upload budgets); default: unlimited. */
+  uploadBudget?: (peer: string) => number;
+  /** Charges `bytes` of payload sent to `peer` to the upload budgets. */
+  chargeUpload?: (peer: string, bytes: number) => void;
+  /** Ms a client may stay silent on its stream before we close it; default GETDATA_SERVER_IDLE_MS. */
+  idleTimeoutMs?: number;
 }
 
-/** Builds the response to one request (exported for unit tests). */
+/**
+ * Builds the response to one request (exported for unit tests): objects up to `budget` payload
+ * bytes (at most `maxDataBytes`); an object larger than `maxDataBytes` is never served.
+ */
 export async function buildDataResponse(
   source: InventorySource,
   request: GetDataMessage,
   maxDataBytes: number,
   log?: Logger,
+  budgetBytes = maxDataBytes,
 ): Promise<DataMessage> {
   const objects: DataObject[] = [];
   const notFound: InvItem[] = [];
   const deferred: InvItem[] = [];
-  let budget = maxDataBytes;
+  let budget = Math.min(maxDataBytes, budgetBytes);
+  if (budget <= 0) return { requestId: request.requestId, objects, notFound, deferred: [...request.items] };
   for (const item of request.items) {
     if (deferred.length > 0) {
       deferred.push(item);
@@ -95,6 +115,9 @@ export class GetDataServer {
   private readonly onViolation: ProtocolViolationHandler;
   private readonly maxDataBytes: number;
   private readonly admit: (peer: string, items: number) => boolean;
+  private readonly uploadBudget: (peer: string) => number;
+  private readonly chargeUpload: (peer: string, bytes: number) => void;
+  private readonly idleTimeoutMs: number;
   private readonly log: Logger;
   /** The one served stream per peer id. */
   private readonly sessions = new Map<string, Stream>();
@@ -109,6 +132,9 @@ export class GetDataServer {
     this.onViolation = init.onProtocolViolation ?? (() => {});
     this.maxDataBytes = init.maxDataBytes ?? MAX_DATA_BYTES;
     this.admit = init.admit ?? (() => true);
+    this.uploadBudget = init.uploadBudget ?? (() => Number.POSITIVE_INFINITY);
+    this.chargeUpload = init.chargeUpload ?? (() => undefined);
+    this.idleTimeoutMs = init.idleTimeoutMs ?? GETDATA_SERVER_IDLE_MS;
     this.log = libp2p.logger.forComponent('trustmesh:getdata:server');
   }
 
@@ -156,7 +182,7 @@ export class GetDataServer {
     };
     try {
       while (true) {
-        const bytes = await frames.read();
+        const bytes = await readFrameWithin(frames, this.idleTimeoutMs);
         if (bytes === undefined) break;
         const request = decodeGetData(bytes);
         if (queue.length >= MAX_PENDING_GETDATA) {
@@ -167,7 +193,7 @@ export class GetDataServer {
         }
         if (!this.admit(peer, request.items.length)) continue;
         queue.push(request);
-        draining ??= this.drain(queue, frames, stream, onIdle);
+        draining ??= this.drain(peer, queue, frames, stream, onIdle);
       }
       // The client closed its side: answer what it asked, then close ours.
       await draining;
@@ -185,6 +211,7 @@ export class GetDataServer {
 
   /** Answers queued requests in order; the queue entry is removed only once its answer is written. */
   private async drain(
+    peer: string,
     queue: GetDataMessage[],
     frames: FrameStream,
     stream: Stream,
@@ -192,7 +219,10 @@ export class GetDataServer {
   ): Promise<void> {
     try {
       for (let request = queue[0]; request !== undefined; request = queue[0]) {
-        const response = await buildDataResponse(this.source, request, this.maxDataBytes, this.log);
+        const budget = this.uploadBudget(peer);
+        const response = await buildDataResponse(this.source, request, this.maxDataBytes, this.log, budget);
+        const sent = response.objects.reduce((sum, object) => sum + object.payload.length, 0);
+        if (sent > 0) this.chargeUpload(peer, sent);
         await frames.write(encodeData(response));
         queue.shift();
       }

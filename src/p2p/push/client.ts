@@ -110,6 +110,8 @@ class Subscription {
       while (!this.closed) {
         const bytes = await frames.read();
         if (bytes === undefined) break;
+        // An empty frame decodes to a TxPush without transactions: no honest pusher sends one.
+        if (bytes.length === 0) throw new WireError('MALFORMED', 'empty TxPush frame');
         if (init.admit?.(peer, 'bytes', bytes.length) === false) continue;
         const txs = decodeTxPush(bytes);
         if (init.admit?.(peer, 'objects', txs.length) === false) continue;

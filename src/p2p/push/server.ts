@@ -8,7 +8,8 @@
  * - One stream per peer at a time; another inbound txpush stream from that peer is reset (bounds
  *   per-peer state; a subscriber needs one). Not penalised, like getdata: a subscriber whose
  *   stream just died may open the next one before we notice.
- * - A peer is a subscriber once its first `PushSubscribe` arrived; later ones change the mode.
+ * - A peer is a subscriber once its first `PushSubscribe` arrived; later ones change the mode. A
+ *   stream without one within PUSH_SUBSCRIBE_TIMEOUT_MS is closed (a silent stream holds nothing).
  *   Frames from the subscriber are bounded (MAX_PUSH_SUBSCRIBE_BYTES) before they are read and
  *   decoded canonically; anything else is a protocol violation: reported, the stream is reset.
  * - Pushes queued in one event-loop turn go out as one frame per subscriber (up to MAX_PUSH_TXS
@@ -24,10 +25,11 @@ import {
   MAX_PUSH_SUBSCRIBE_BYTES,
   MAX_PUSH_TXS,
   PUSH_MAX_INBOUND_STREAMS,
+  PUSH_SUBSCRIBE_TIMEOUT_MS,
   txPushProtocol,
 } from '../wire/constants.js';
 import { WireError } from '../wire/errors.js';
-import { type FrameStream, frameStream } from '../wire/framing.js';
+import { type FrameStream, frameStream, readFrameWithin } from '../wire/framing.js';
 import type { ProtocolViolationHandler } from '../wire/violations.js';
 
 /** Transactions that may wait for one subscriber before further pushes to it are dropped. */
@@ -39,6 +41,8 @@ export interface TxPushServerInit {
   network: string;
   /** Called once per violation, before the stream is reset. */
   onProtocolViolation?: ProtocolViolationHandler;
+  /** Ms a new stream has to send its first `PushSubscribe`; default PUSH_SUBSCRIBE_TIMEOUT_MS. */
+  subscribeTimeoutMs?: number;
 }
 
 /** A peer subscribed to our pushes. */
@@ -118,6 +122,7 @@ export class TxPushServer {
   private readonly dirty = new Set<Subscription>();
   private flushScheduled = false;
   private readonly log: Logger;
+  private readonly subscribeTimeoutMs: number;
   private running = false;
 
   constructor(
@@ -125,6 +130,7 @@ export class TxPushServer {
     init: TxPushServerInit,
   ) {
     this.protocol = txPushProtocol(init.network);
+    this.subscribeTimeoutMs = init.subscribeTimeoutMs ?? PUSH_SUBSCRIBE_TIMEOUT_MS;
     this.onViolation = init.onProtocolViolation ?? (() => {});
     this.log = libp2p.logger.forComponent('trustmesh:txpush:server');
   }
@@ -196,6 +202,10 @@ export class TxPushServer {
 
   private async readSubscriptions(session: Subscription): Promise<void> {
     try {
+      // The subscriber opened the stream to subscribe: a silent one is closed, not kept.
+      const first = await readFrameWithin(session.frames, this.subscribeTimeoutMs);
+      if (first === undefined) return;
+      session.mode = decodePushSubscribe(first);
       while (true) {
         const bytes = await session.frames.read();
         if (bytes === undefined) return;

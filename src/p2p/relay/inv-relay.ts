@@ -84,6 +84,15 @@ export const PUSH_MAX_AGE_MS = 30_000;
 export const TX_ANNOUNCE_INTERVAL_MS = 500;
 /** Recent objects whose holders we remember, to push only to peers that lack them. */
 export const KNOWN_INVENTORY_CAPACITY = 8_192;
+/**
+ * How long (ms) a notfound waits before it may count against its sender. An honest peer answers
+ * notfound for a transaction that left its mempool since it announced it (confirmed, replaced,
+ * evicted), typically just as a block arrives; if within this time we hold the object (the block
+ * came), the notfound was a race and costs nothing. Several blocks' worth on a loaded devnet.
+ */
+export const NOTFOUND_GRACE_MS = 10_000;
+/** Notfound answers awaiting their grace period; beyond this the oldest are forgiven. */
+export const MAX_PENDING_NOTFOUND = 10_000;
 
 interface PendingReport {
   readonly peer: string;
@@ -149,6 +158,8 @@ export class InvRelay {
   private timer: NodeJS.Timeout | undefined;
   private lastSweep: number | undefined;
   private readonly running = new Set<Promise<void>>();
+  /** Notfound answers in their grace period, oldest first. */
+  private notFound: Array<{ readonly peer: string; readonly key: string; readonly at: number }> = [];
 
   constructor(deps: InvRelayDeps, trackerOptions: RequestTrackerOptions = {}) {
     this.deps = deps;
@@ -371,8 +382,8 @@ export class InvRelay {
       if (!requested.delete(key)) continue;
       this.tracker.receivedResponse(peer, key, { found: false });
       this.resolveKey(key, peer);
-      // Deferred items (the response was full) are never an offence.
-      if (notFound.has(key)) blame.punish(peer, new PeerFault('NOT_FOUND_AFTER_ANNOUNCE', key));
+      // Deferred items (the response was full) are never an offence; notfound only after its grace.
+      if (notFound.has(key)) this.judgeNotFoundLater(peer, key);
     }
     for (const key of requested) {
       this.tracker.receivedResponse(peer, key, { found: false });
@@ -444,6 +455,32 @@ export class InvRelay {
     }
   }
 
+  private judgeNotFoundLater(peer: string, key: string): void {
+    if (this.notFound.length >= MAX_PENDING_NOTFOUND) this.notFound.shift();
+    this.notFound.push({ peer, key, at: this.now() });
+  }
+
+  /**
+   * Notfounds past their grace: those we now hold were races (forgiven); the rest cost their
+   * sender one offence per peer per sweep, however many items one answer held.
+   */
+  private judgeNotFound(now: number): void {
+    let due = 0;
+    while (due < this.notFound.length && this.notFound[due]!.at + NOTFOUND_GRACE_MS <= now) due++;
+    if (due === 0) return;
+    const unexplained = new Map<string, string[]>();
+    for (const { peer, key } of this.notFound.slice(0, due)) {
+      const [type, idHex] = key.split(':') as [ObjectType, string];
+      if (this.deps.chain.hasObject(type, idHex)) continue;
+      unexplained.set(peer, [...(unexplained.get(peer) ?? []), key]);
+    }
+    this.notFound = this.notFound.slice(due);
+    for (const [peer, keys] of unexplained) {
+      const more = keys.length > 1 ? ` and ${keys.length - 1} more` : '';
+      this.deps.blame.punish(peer, new PeerFault('NOT_FOUND_AFTER_ANNOUNCE', `${keys[0]}${more}`));
+    }
+  }
+
   private report(msgId: string | undefined, peer: string, verdict: Verdict): void {
     if (msgId !== undefined) this.deps.blame.gossipVerdict(msgId, peer, verdict);
   }
@@ -505,6 +542,7 @@ export class InvRelay {
     for (const [msgId, report] of this.pending) {
       if (report.deadline <= now) this.finishReport(msgId, report);
     }
+    if (!stalled) this.judgeNotFound(now);
     // Inbound announcements become requestable only after their delay: fetch them once it elapsed.
     const wakeup = this.tracker.nextWakeup();
     if (expired.length > 0 || (wakeup !== undefined && wakeup <= now)) this.scheduleFetch();

@@ -89,6 +89,9 @@ export function offenceFor(error: PeerError, params: ChainParams): OffenceKind |
   return FAULT_OFFENCES[error.kind];
 }
 
+/** The key of the node-wide upload bucket. */
+const ALL_PEERS = '*';
+
 /** What a received object or message was found to be; `reject` blames its sender. */
 export type Verdict = 'accept' | 'ignore' | 'reject';
 
@@ -98,6 +101,8 @@ export type GossipVerdictSink = (msgId: string, peer: string, verdict: Verdict) 
 export interface BlameModules {
   readonly reputation: Reputation;
   readonly limiter: RateLimiter;
+  /** The node's total upload budget, one `served` bucket for all peers together (TOTAL_SERVED_LIMIT). */
+  readonly uploads: RateLimiter;
   readonly params: ChainParams;
   readonly metrics: NodeMetrics | null;
   readonly logger: Logger;
@@ -134,6 +139,22 @@ export class Blame {
     if (this.modules.limiter.take(peer, cls, cost)) return true;
     this.punish(peer, new PeerFault('RATE_LIMITED', `${cls}: ${cost} over the rate limit`));
     return false;
+  }
+
+  /**
+   * Payload bytes `peer` may be served now: the smaller of its own `served` budget and the node's
+   * total. Beyond it answers are deferred, which is never an offence: the request rate limit
+   * (`getdata` items) already bounds what asking costs us, and deferring costs no reads.
+   */
+  uploadBudget(peer: string): number {
+    const own = this.modules.limiter.available(peer, 'served');
+    return Math.floor(Math.min(own, this.modules.uploads.available(ALL_PEERS, 'served')));
+  }
+
+  /** Charges `bytes` served to `peer` to its budget and the node's. */
+  chargeUpload(peer: string, bytes: number): void {
+    this.modules.limiter.take(peer, 'served', bytes);
+    this.modules.uploads.take(ALL_PEERS, 'served', bytes);
   }
 
   /** `peer` delivered a new, valid object first: it earns credit. */

@@ -219,9 +219,12 @@ export const QUARANTINED_APP_SCORE = -1000;
 export const MAX_RATE_LIMITED_PEERS = 1_024;
 
 /** The metered classes of traffic. */
-export const RATE_CLASSES = ['inv', 'getdata', 'objects', 'bytes', 'sync'] as const;
+export const RATE_CLASSES = ['inv', 'getdata', 'objects', 'bytes', 'sync', 'served'] as const;
 
-/** One metered class: `inv` items, `getdata` items, `objects`, payload `bytes`, `sync` requests. */
+/**
+ * One metered class: `inv` items, `getdata` items, `objects` and payload `bytes` received, `sync`
+ * requests, and payload bytes `served` to the peer by getdata.
+ */
 export type RateClass = (typeof RATE_CLASSES)[number];
 
 /** A token bucket's shape, in the class's unit. */
@@ -255,4 +258,21 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateClass, RateLimit>> = Objec
    * sends a few per second (one per batch); 20/s leaves room for pipelining, 100 for a restart.
    */
   sync: Object.freeze({ ratePerSecond: 20, burst: 100 }),
+  /**
+   * Payload bytes we serve the peer by getdata (unit: bytes). An honest peer fetches each object
+   * once: relay is ~50 KB/s, and catching up after a restart fetches each missed block once (64 MiB
+   * of burst is 64 full blocks at once, then 8 per second). A peer that asks for the same large
+   * objects again and again (bandwidth amplification) gets its answers deferred once it is over.
+   */
+  served: Object.freeze({ ratePerSecond: 8 * 1024 * 1024, burst: 64 * 1024 * 1024 }),
+});
+
+/**
+ * Payload bytes the node serves by getdata to all peers together (unit: bytes): 4 peers at their
+ * full `served` rate. Beyond it, answers are deferred (never an offence), so many identities cannot
+ * add up to more upload than this (per second; the burst after a quiet period).
+ */
+export const TOTAL_SERVED_LIMIT: RateLimit = Object.freeze({
+  ratePerSecond: 32 * 1024 * 1024,
+  burst: 128 * 1024 * 1024,
 });

@@ -150,6 +150,19 @@ function checkItems(items: readonly { type: InvType; hash: Uint8Array }[], what:
   }
 }
 
+/**
+ * A request that names an item twice would make us read and send it twice: an amplification no
+ * honest client needs (it de-duplicates before asking).
+ */
+function checkDistinct(items: readonly { type: InvType; hash: Uint8Array }[], what: string): void {
+  const seen = new Set<string>();
+  for (const [i, item] of items.entries()) {
+    const key = invKey(item.type, item.hash);
+    if (seen.has(key)) throw new WireError('MALFORMED', `${what}[${i}] repeats an earlier item`);
+    seen.add(key);
+  }
+}
+
 function checkHashes(hashes: readonly Uint8Array[], what: string): void {
   for (const [i, hash] of hashes.entries()) {
     if (hash.length !== WIRE_HASH_BYTES) {
@@ -327,6 +340,7 @@ export function decodeGetData(bytes: Uint8Array): GetDataMessage {
   );
   if (message.items.length === 0) throw new WireError('MALFORMED', 'GetData has no items');
   checkItems(message.items, 'GetData.items');
+  checkDistinct(message.items, 'GetData.items');
   return { requestId: message.requestId, items: copyItems(message.items) };
 }
 

@@ -160,6 +160,21 @@ export const SYNC_TIMEOUT_MS = 5_000;
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * Ms a getdata client may send nothing on its stream (including a frame it started and never
+ * finished) before the server closes it: bounds the stream state a silent peer holds.
+ */
+export const GETDATA_SERVER_IDLE_MS = 120_000;
+
+/**
+ * Ms of quiet (nothing in flight, nothing queued) after which a client closes its own getdata
+ * stream; half the server's idle limit, so an honest client never meets the server's timeout.
+ */
+export const GETDATA_CLIENT_IDLE_MS = 60_000;
+
+/** Ms a txpush subscriber has to send its first `PushSubscribe` after opening the stream. */
+export const PUSH_SUBSCRIBE_TIMEOUT_MS = 5_000;
+
+/**
  * Inbound getdata streams libp2p lets a connection open at once. We serve one per peer and close
  * any other ourselves (logged, not penalised: a client whose stream just died may open its next one
  * before we notice); libp2p resets streams beyond this count before our handler runs.

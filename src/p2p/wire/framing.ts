@@ -69,3 +69,28 @@ export function frameStream(stream: Stream, maxFrameBytes: number): FrameStream 
     },
   };
 }
+
+/** A peer sent nothing (or not a whole frame) on a stream for longer than its idle limit. */
+export class StreamIdleError extends Error {
+  override readonly name = 'StreamIdleError';
+  constructor(readonly timeoutMs: number) {
+    super(`no complete frame within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * The next frame, as `frames.read`, but failing with `StreamIdleError` when no complete frame
+ * arrives within `timeoutMs` (the timer is cleared as soon as the read settles).
+ */
+export async function readFrameWithin(frames: FrameStream, timeoutMs: number): Promise<Uint8Array | undefined> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new StreamIdleError(timeoutMs)), timeoutMs);
+  try {
+    return await frames.read({ signal: controller.signal });
+  } catch (err) {
+    if (controller.signal.aborted) throw controller.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}

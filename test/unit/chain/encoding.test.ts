@@ -505,7 +505,7 @@ describe('size limits', () => {
     const tx = (n: number) => encodeTransaction(sampleTx({ inputs: Array.from({ length: n }, emptyInput) }));
     expect(decodeTransaction(tx(MAX_TX_INPUTS)).inputs).toHaveLength(MAX_TX_INPUTS);
     expect(tx(MAX_TX_INPUTS + 1).length).toBeLessThan(MAX_TX_BYTES);
-    expectValidationError(() => decodeTransaction(tx(MAX_TX_INPUTS + 1)), 'MALFORMED_ENCODING', 'REJECT');
+    expectValidationError(() => decodeTransaction(tx(MAX_TX_INPUTS + 1)), 'OVERSIZE', 'REJECT');
   });
 
   it('caps repeated outputs at MAX_TX_OUTPUTS', () => {
@@ -514,7 +514,7 @@ describe('size limits', () => {
       encodeTransaction(sampleTx({ outputs: Array.from({ length: n }, () => output) }));
     expect(decodeTransaction(tx(MAX_TX_OUTPUTS)).outputs).toHaveLength(MAX_TX_OUTPUTS);
     expect(tx(MAX_TX_OUTPUTS + 1).length).toBeLessThan(MAX_TX_BYTES);
-    expectValidationError(() => decodeTransaction(tx(MAX_TX_OUTPUTS + 1)), 'MALFORMED_ENCODING', 'REJECT');
+    expectValidationError(() => decodeTransaction(tx(MAX_TX_OUTPUTS + 1)), 'OVERSIZE', 'REJECT');
   });
 
   it('caps a block at MAX_BLOCK_TXS transactions, and its transactions at MAX_TX_INPUTS', () => {
@@ -522,11 +522,11 @@ describe('size limits', () => {
     const block = (n: number) =>
       encodeBlock({ header: GENESIS.header, transactions: Array.from({ length: n }, () => tiny) });
     expect(decodeBlock(block(MAX_BLOCK_TXS)).transactions).toHaveLength(MAX_BLOCK_TXS);
-    expectValidationError(() => decodeBlock(block(MAX_BLOCK_TXS + 1)), 'MALFORMED_ENCODING', 'REJECT');
+    expectValidationError(() => decodeBlock(block(MAX_BLOCK_TXS + 1)), 'OVERSIZE', 'REJECT');
 
     const wide = sampleTx({ inputs: Array.from({ length: MAX_TX_INPUTS + 1 }, emptyInput) });
     const encoded = encodeBlock({ header: GENESIS.header, transactions: [wide] });
-    expectValidationError(() => decodeBlock(encoded), 'MALFORMED_ENCODING', 'REJECT');
+    expectValidationError(() => decodeBlock(encoded), 'OVERSIZE', 'REJECT');
   });
 });
 
