@@ -228,9 +228,6 @@ export class ConnectionManager {
     if (!this.slots.delete(peer)) return;
     const byUs = this.closing.delete(peer) || this.m.isBanned(peer);
     this.m.liveness.disconnected(peer, byUs, this.m.now());
-    if (this.m.liveness.get(peer)?.state === 'suspect') {
-      this.m.onEvent({ kind: 'liveness', peer, state: 'suspect', at: this.m.now() });
-    }
     this.m.relay.forget(peer);
     this.chainSync?.forget(peer);
   };
@@ -310,6 +307,13 @@ export class ConnectionManager {
     if (decision.evict === undefined) return refuse('inbound slots full, every inbound peer protected');
     this.disconnect(decision.evict, `evicted for inbound ${peer} (inbound slots full)`);
     return true;
+  }
+
+  /** The inbound peers as eviction sees them now (diagnostics and tests). */
+  evictionCandidates(): EvictionCandidate[] {
+    return [...this.slots.values()]
+      .filter((s) => s.type === 'inbound' && !this.closing.has(s.peerId))
+      .map((s) => this.candidate(s));
   }
 
   private candidate(slot: PeerSlot): EvictionCandidate {

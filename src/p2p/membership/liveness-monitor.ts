@@ -7,7 +7,7 @@
 import type { PeerId } from '@libp2p/interface';
 import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from './constants.js';
 import type { LivenessTable } from './liveness.js';
-import type { EventPort, LogPort, MembershipHost } from './ports.js';
+import type { LogPort, MembershipHost } from './ports.js';
 
 export interface LivenessMonitorModules {
   host: MembershipHost;
@@ -15,7 +15,6 @@ export interface LivenessMonitorModules {
   /** Whether `peer` should be pinged (connected and not a feeler). */
   shouldPing: (peer: string) => boolean;
   onDead: (peer: string) => void;
-  onEvent: EventPort;
   log: LogPort;
   now: () => number;
 }
@@ -69,19 +68,14 @@ export class LivenessMonitor {
 
   private async ping(peer: string, peerId: PeerId): Promise<void> {
     this.inFlight.add(peer);
-    const before = this.m.liveness.get(peer)?.state;
     try {
       const rtt = await this.m.host.services.ping.ping(peerId, {
         signal: AbortSignal.timeout(this.timings.pingTimeoutMs),
       });
       this.m.liveness.pingSucceeded(peer, rtt, this.m.now());
     } catch (err) {
+      this.m.log('ping to %s failed: %s', peer, (err as Error).message);
       this.m.liveness.pingFailed(peer, this.m.now());
-      const after = this.m.liveness.get(peer)?.state;
-      if (before === 'alive' && after === 'suspect') {
-        this.m.onEvent({ kind: 'liveness', peer, state: 'suspect', at: this.m.now() });
-        this.m.log('peer %s suspect: ping failed (%s)', peer, (err as Error).message);
-      }
     } finally {
       this.inFlight.delete(peer);
     }
@@ -89,10 +83,6 @@ export class LivenessMonitor {
 
   private tick(): void {
     if (!this.running) return;
-    for (const peer of this.m.liveness.tick(this.m.now())) {
-      this.m.onEvent({ kind: 'liveness', peer, state: 'dead', at: this.m.now() });
-      this.m.log('peer %s dead: no sign of life for %d ms', peer, this.m.liveness.suspectTimeoutMs);
-      this.m.onDead(peer);
-    }
+    for (const peer of this.m.liveness.tick(this.m.now())) this.m.onDead(peer);
   }
 }

@@ -44,14 +44,18 @@ export interface PeerLiveness {
 export interface LivenessOptions {
   missedPingsToSuspect?: number;
   suspectTimeoutMs?: number;
+  /** Called on every change of a peer's state (after the change). */
+  onTransition?: (peerId: string, from: LivenessState | undefined, to: LivenessState, now: number) => void;
 }
 
 export class LivenessTable {
   private readonly peers = new Map<string, PeerLiveness>();
   readonly missedPingsToSuspect: number;
   readonly suspectTimeoutMs: number;
+  private readonly onTransition: NonNullable<LivenessOptions['onTransition']>;
 
   constructor(options: LivenessOptions = {}) {
+    this.onTransition = options.onTransition ?? (() => {});
     this.missedPingsToSuspect = options.missedPingsToSuspect ?? MISSED_PINGS_TO_SUSPECT;
     this.suspectTimeoutMs = options.suspectTimeoutMs ?? SUSPECT_TIMEOUT_MS;
     if (!Number.isInteger(this.missedPingsToSuspect) || this.missedPingsToSuspect < 1)
@@ -69,6 +73,7 @@ export class LivenessTable {
 
   private alive(peerId: string, now: number): PeerLiveness {
     let peer = this.peers.get(peerId);
+    const from = peer?.state;
     if (peer === undefined) {
       peer = {
         peerId,
@@ -88,6 +93,7 @@ export class LivenessTable {
     peer.suspectSince = undefined;
     peer.deadAt = undefined;
     peer.lastAliveAt = now;
+    if (from !== 'alive') this.onTransition(peerId, from, 'alive', now);
     return peer;
   }
 
@@ -118,6 +124,7 @@ export class LivenessTable {
   private suspect(peer: PeerLiveness, now: number): void {
     peer.state = 'suspect';
     peer.suspectSince = now;
+    this.onTransition(peer.peerId, 'alive', 'suspect', now);
   }
 
   /**
@@ -142,6 +149,7 @@ export class LivenessTable {
         peer.state = 'dead';
         peer.deadAt = now;
         died.push(peer.peerId);
+        this.onTransition(peer.peerId, 'suspect', 'dead', now);
       }
     }
     this.trimDead();

@@ -148,7 +148,14 @@ export class Membership {
     const netgroup = netgroupFunction(options.netgroupMode ?? 'ipv4-16');
     const host = modules.host;
     this.book = book;
-    this.liveness = new LivenessTable({ suspectTimeoutMs: options.suspectTimeoutMs ?? SUSPECT_TIMEOUT_MS });
+    this.liveness = new LivenessTable({
+      suspectTimeoutMs: options.suspectTimeoutMs ?? SUSPECT_TIMEOUT_MS,
+      onTransition: (peer, _from, to, at) => {
+        if (to === 'alive') return;
+        onEvent({ kind: 'liveness', peer, state: to, at });
+        log('peer %s %s', peer, to);
+      },
+    });
     const targets: ConnectionTargets = { ...DEFAULT_TARGETS };
     for (const key of Object.keys(DEFAULT_TARGETS) as (keyof ConnectionTargets)[]) {
       if (options[key] !== undefined) targets[key] = options[key];
@@ -201,7 +208,6 @@ export class Membership {
           return type !== undefined && type !== 'feeler';
         },
         onDead: (peer) => this.connections.disconnect(peer, 'dead: no answer within the suspicion timeout'),
-        onEvent,
         log,
         now,
       },

@@ -25,7 +25,10 @@ export interface MemberNode {
   port: number;
 }
 
-export type MemberOptions = Partial<Omit<MembershipOptions, 'network' | 'dataDir'>>;
+export type MemberOptions = Partial<Omit<MembershipOptions, 'network' | 'dataDir'>> & {
+  /** Static (addnode) peers, kept connected by the host's dialer. */
+  staticPeers?: string[];
+};
 
 /** Loopback address of node `index`: 127.(base + index).0.1. */
 export function hostOf(index: number, base: number): string {
@@ -39,7 +42,8 @@ export class MemberNetwork {
   constructor(private readonly base: number) {}
 
   /** Starts node `index` (a new one, or a restart on its old dir and port). */
-  async start(index: number, options: MemberOptions = {}): Promise<MemberNode> {
+  async start(index: number, memberOptions: MemberOptions = {}): Promise<MemberNode> {
+    const { staticPeers = [], ...options } = memberOptions;
     const previous = this.nodes[index] ?? this.stoppedNodes.get(index);
     const host = previous?.host ?? hostOf(index, this.base);
     const dataDir = previous?.dataDir ?? (await mkdtemp(join(tmpdir(), `trustmesh-member-${index}-`)));
@@ -58,6 +62,7 @@ export class MemberNetwork {
       peerGate: { isBlocked: (peer) => banned.has(peer) },
       inboundGate: (addr) => ref.membership?.denyInbound(addr) ?? false,
       maxConnections: 400,
+      bootstrap: staticPeers,
     });
     const membership = await Membership.create(
       {
