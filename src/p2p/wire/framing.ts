@@ -82,7 +82,10 @@ export class StreamIdleError extends Error {
  * The next frame, as `frames.read`, but failing with `StreamIdleError` when no complete frame
  * arrives within `timeoutMs` (the timer is cleared as soon as the read settles).
  */
-export async function readFrameWithin(frames: FrameStream, timeoutMs: number): Promise<Uint8Array | undefined> {
+export async function readFrameWithin(
+  frames: FrameStream,
+  timeoutMs: number,
+): Promise<Uint8Array | undefined> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new StreamIdleError(timeoutMs)), timeoutMs);
   try {

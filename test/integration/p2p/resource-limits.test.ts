@@ -76,7 +76,8 @@ describe('resource limits of the stream protocols', () => {
     const block = inventory.add(InvType.BLOCK, 'dup', new Uint8Array(OBJECT_BYTES).fill(1));
     const stream = await openRaw(getDataProtocol(NETWORK));
     const frames = frameStream(stream, MAX_DATA_FRAME_BYTES);
-    const twice = GetData.encode({ requestId: 1, items: [block, block] });
+    const wireItem = { type: block.type, hash: new Uint8Array(block.hash) };
+    const twice = GetData.encode({ requestId: 1, items: [wireItem, wireItem] });
     await frames.write(twice);
     const answer = await frames.read().catch(() => undefined);
     expect(answer).toBeUndefined();
