@@ -100,7 +100,7 @@ export function inventorySource(chain: Chain, params: ChainParams, now: () => nu
     status() {
       const tip = chain.tip();
       return {
-        genesis: chain.getBlockByHeight(0)!.id,
+        genesis: chain.genesis().id,
         tip: tip.id,
         height: tip.height,
         cumulativeWork: tip.cumulativeWork,
@@ -123,7 +123,7 @@ export function inventorySource(chain: Chain, params: ChainParams, now: () => nu
 
 export function syncChain(chain: Chain): SyncChain {
   return {
-    genesisHex: () => chain.getBlockByHeight(0)!.idHex,
+    genesisHex: () => chain.genesis().idHex,
     tipWork: () => chain.tip().cumulativeWork,
     locator: () => chain.locator(),
     hasBlock: (idHex) => chain.hasBlock(idHex),

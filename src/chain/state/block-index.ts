@@ -9,10 +9,12 @@
  * - `connected-ok`: its transactions connected against its parent chain at least once.
  * - `invalid`: it failed to connect, or descends from a block that did (never retried).
  *
- * The best candidate is the valid entry with the most cumulative work; on a tie the current tip,
- * then the entry seen first, wins (first seen stays, as in Bitcoin).
+ * The best candidate is the valid entry that fork choice (`compareChains`, fork-choice.ts) ranks
+ * first: the most cumulative work; on a tie the current tip, then the entry seen first (lowest
+ * `seq`), wins.
  */
 import type { ErrorCode } from '../errors.js';
+import { asActiveTip, compareChains, type ForkCandidate } from './fork-choice.js';
 
 export type BlockStatus = 'valid-header' | 'connected-ok' | 'invalid';
 
@@ -78,10 +80,7 @@ export class BlockIndex {
     }
     siblings.add(entry.idHex);
     if (entry.seq >= this.#nextSeq) this.#nextSeq = entry.seq + 1;
-    if (
-      entry.status !== 'invalid' &&
-      (this.#best === undefined || entry.cumulativeWork > this.#best.cumulativeWork)
-    ) {
+    if (entry.status !== 'invalid' && (this.#best === undefined || compareChains(entry, this.#best) < 0)) {
       this.#best = entry;
     }
   }
@@ -91,19 +90,17 @@ export class BlockIndex {
     return this.#best;
   }
 
-  /** Recomputes the best candidate from scratch (after entries became invalid, or after loading). */
-  rescanBest(preferHex?: string): void {
-    const rank = (entry: BlockEntry): number => (entry.idHex === preferHex ? -1 : entry.seq);
+  /**
+   * Recomputes the best candidate from scratch (after entries became invalid, or after loading);
+   * `tipHex`, the active tip, wins ties as fork choice requires.
+   */
+  rescanBest(tipHex?: string): void {
+    const candidate = (entry: BlockEntry): ForkCandidate =>
+      entry.idHex === tipHex ? asActiveTip(entry) : entry;
     let best: BlockEntry | undefined;
     for (const entry of this.#entries.values()) {
       if (entry.status === 'invalid') continue;
-      if (
-        best === undefined ||
-        entry.cumulativeWork > best.cumulativeWork ||
-        (entry.cumulativeWork === best.cumulativeWork && rank(entry) < rank(best))
-      ) {
-        best = entry;
-      }
+      if (best === undefined || compareChains(candidate(entry), candidate(best)) < 0) best = entry;
     }
     this.#best = best;
   }

@@ -24,13 +24,14 @@
  * match its header (the sender tampered with it; an honest peer may serve the real block).
  *
  * Calls that change state are serialised (one at a time); the in-memory state only changes right
- * after the matching batch is written, so memory and disk agree at every await. Fork choice:
- * most cumulative work; on a tie the first seen stays.
+ * after the matching batch is written, so memory and disk agree at every await. Fork choice is
+ * `compareChains` (fork-choice.ts): most cumulative work; on a tie the first seen stays.
  */
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { BoundedMap } from '../../collections/bounded-map.js';
 import { fromHex, HASH_LENGTH, toHex } from '../../crypto/hash.js';
 import { decodeBlock, encodeBlock, encodeTransaction, headerBytesOfBlock } from '../encoding/codec.js';
 import { type ErrorCode, ValidationError } from '../errors.js';
@@ -52,6 +53,7 @@ import { expectedTarget, medianTimestamp } from '../rules/difficulty.js';
 import type { Utxo } from '../rules/utxo.js';
 import { type BlockEntry, BlockIndex, type ChainEntry } from './block-index.js';
 import { BlockStore, STORE_VERSION } from './block-store.js';
+import { asActiveTip, compareChains } from './fork-choice.js';
 import { OrphanPool } from './orphan-pool.js';
 import { RecentTxIndex, type TxLocation } from './recent-txs.js';
 import { type BlockUndo, type OwnedUtxo, UtxoOverlay, UtxoSet } from './utxo-set.js';
@@ -153,8 +155,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly #utxos = new UtxoSet();
   readonly #orphans = new OrphanPool();
   readonly #recent = new RecentTxIndex();
-  /** Ids not stored but known invalid -> why (insertion order is age order). */
-  readonly #invalidIds = new Map<string, ErrorCode>();
+  /** Ids not stored but known invalid -> why; the oldest forgotten first beyond MAX_INVALID_IDS. */
+  readonly #invalidIds = new BoundedMap<string, ErrorCode>(MAX_INVALID_IDS);
   /** Active chain: id hex by height. */
   readonly #active: string[] = [];
   #tip!: BlockEntry;
@@ -345,8 +347,6 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   #rememberInvalid(idHex: string, code: ErrorCode): void {
     this.#invalidIds.set(idHex, code);
-    if (this.#invalidIds.size > MAX_INVALID_IDS)
-      this.#invalidIds.delete(this.#invalidIds.keys().next().value!);
     this.#orphans.removeDescendants(idHex);
   }
 
@@ -386,7 +386,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const connected: PlannedConnect[] = [];
     for (;;) {
       const best = this.#index.best();
-      if (best === undefined || best.cumulativeWork <= this.#tip.cumulativeWork) break;
+      if (best === undefined || compareChains(best, asActiveTip(this.#tip)) >= 0) break;
       const plan = await this.#plan(best);
       if ('failed' in plan) {
         failures.set(plan.failed.idHex, plan.error);
@@ -649,7 +649,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       ids.push(this.#requireEntry(this.#active[height]!).id);
       if (ids.length >= LOCATOR_DENSE_ENTRIES) step *= 2;
     }
-    ids.push(this.#requireEntry(this.#active[0]!).id);
+    ids.push(this.genesis().id);
     return ids;
   }
 
@@ -659,7 +659,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       const idHex = toHex(id);
       if (this.isActive(idHex)) return this.#requireEntry(idHex);
     }
-    return this.#requireEntry(this.#active[0]!);
+    return this.genesis();
   }
 
   /**
@@ -680,11 +680,6 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   getUtxo(key: string): Utxo | undefined {
     return this.#utxos.getUtxo(key);
-  }
-
-  /** The unspent output `index` of transaction `txid`. */
-  getOutput(txid: Uint8Array, index: number): Utxo | undefined {
-    return this.#utxos.getUtxo(outpointKey(txid, index));
   }
 
   /** Confirmed unspent outputs paying `address`, largest first. */

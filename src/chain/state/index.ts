@@ -26,6 +26,7 @@ export {
   MAX_INVALID_IDS,
   type ReorgInfo,
 } from './chain.js';
+export { ACTIVE_TIP_SEQ, asActiveTip, compareChains, type ForkCandidate } from './fork-choice.js';
 export { MAX_ORPHAN_BYTES, MAX_ORPHANS } from './orphan-pool.js';
 export { MAX_RECENT_TXS, type TxLocation } from './recent-txs.js';
 export { type BlockUndo, type OwnedUtxo, parseOutpointKey, UtxoOverlay, UtxoSet } from './utxo-set.js';

@@ -5,6 +5,7 @@
  * uses it to locate recent transactions. Older txids fall out of it, which is harmless: their
  * inputs are spent, so a replay still fails with TX_MISSING_INPUTS.
  */
+import { BoundedMap } from '../../collections/bounded-map.js';
 
 /** Most txids remembered (~100 full blocks of small transactions); ~10 MB of memory at most. */
 export const MAX_RECENT_TXS = 100_000;
@@ -15,10 +16,13 @@ export interface TxLocation {
 }
 
 export class RecentTxIndex {
-  /** Insertion order is age order. */
-  readonly #byTxid = new Map<string, TxLocation>();
+  /** Txid -> where it was last confirmed; the least recently confirmed txid is forgotten first. */
+  readonly #byTxid: BoundedMap<string, TxLocation>;
 
-  constructor(private readonly maxEntries = MAX_RECENT_TXS) {}
+  /** `maxEntries`: most txids remembered; throws RangeError unless a positive integer. */
+  constructor(maxEntries = MAX_RECENT_TXS) {
+    this.#byTxid = new BoundedMap(maxEntries);
+  }
 
   get size(): number {
     return this.#byTxid.size;
@@ -33,13 +37,7 @@ export class RecentTxIndex {
   }
 
   addBlock(blockIdHex: string, height: number, txidHexes: readonly string[]): void {
-    for (const txidHex of txidHexes) {
-      this.#byTxid.delete(txidHex);
-      this.#byTxid.set(txidHex, { blockIdHex, height });
-    }
-    while (this.#byTxid.size > this.maxEntries) {
-      this.#byTxid.delete(this.#byTxid.keys().next().value as string);
-    }
+    for (const txidHex of txidHexes) this.#byTxid.set(txidHex, { blockIdHex, height });
   }
 
   removeBlock(blockIdHex: string, txidHexes: readonly string[]): void {

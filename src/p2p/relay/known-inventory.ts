@@ -8,6 +8,7 @@
  * MAX_KNOWN_PEERS_PER_OBJECT peers per object. Forgetting is always safe: at worst we push a body
  * the peer already has, which it drops as a duplicate.
  */
+import { BoundedMap } from '../../collections/bounded-map.js';
 
 /**
  * Most peers remembered per object (unit: peers): above any honest connection count we keep
@@ -16,13 +17,12 @@
 export const MAX_KNOWN_PEERS_PER_OBJECT = 128;
 
 export class KnownInventory {
-  private readonly entries = new Map<string, Set<string>>();
+  /** Object key -> peers known to have it; the object first recorded is forgotten first. */
+  private readonly entries: BoundedMap<string, Set<string>>;
 
-  /** `capacity`: objects remembered (unit: objects). */
-  constructor(private readonly capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) {
-      throw new RangeError(`KnownInventory capacity must be a positive integer, got ${capacity}`);
-    }
+  /** `capacity`: objects remembered (unit: objects); throws RangeError unless a positive integer. */
+  constructor(capacity: number) {
+    this.entries = new BoundedMap(capacity);
   }
 
   /** Records that `peer` has the object `key`. */
@@ -31,10 +31,6 @@ export class KnownInventory {
     if (peers === undefined) {
       peers = new Set();
       this.entries.set(key, peers);
-      if (this.entries.size > this.capacity) {
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
-      }
     }
     if (peers.size < MAX_KNOWN_PEERS_PER_OBJECT) peers.add(peer);
   }

@@ -26,6 +26,7 @@
  * }
  * ```
  */
+import { BoundedMap } from '../../collections/bounded-map.js';
 import {
   DEFAULT_RATE_LIMITS,
   MAX_RATE_LIMITED_PEERS,
@@ -37,6 +38,12 @@ import {
 import { InvalidCostError, InvalidRateLimitError } from './errors.js';
 
 export { RATE_CLASSES, type RateClass, type RateLimit };
+
+/**
+ * Oldest peers checked for an idle one before evicting the oldest (unit: peers): an idle peer's
+ * buckets are lossless to forget, and a short scan keeps `take` O(1).
+ */
+const IDLE_SCAN_PEERS = 8;
 
 /** Options of `RateLimiter`; every field has a documented default. */
 export interface RateLimiterOptions {
@@ -60,16 +67,16 @@ export class RateLimiter {
   /** The limits in force, per class. */
   readonly limits: Readonly<Record<RateClass, RateLimit>>;
   private readonly now: () => number;
-  private readonly maxPeers: number;
-  /** Insertion order = least recently active first (re-inserted on every take). */
-  private readonly peers = new Map<string, PeerBuckets>();
+  /** Least recently active first (re-set on every take); beyond `maxPeers` the oldest goes. */
+  private readonly peers: BoundedMap<string, PeerBuckets>;
 
   constructor(options: RateLimiterOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.maxPeers = options.maxPeers ?? MAX_RATE_LIMITED_PEERS;
-    if (!Number.isSafeInteger(this.maxPeers) || this.maxPeers < 1) {
+    const maxPeers = options.maxPeers ?? MAX_RATE_LIMITED_PEERS;
+    if (!Number.isSafeInteger(maxPeers) || maxPeers < 1) {
       throw new InvalidRateLimitError(`maxPeers must be a positive integer, got ${options.maxPeers}`);
     }
+    this.peers = new BoundedMap(maxPeers);
     const limits = { ...DEFAULT_RATE_LIMITS, ...options.limits };
     for (const cls of RATE_CLASSES) {
       const { ratePerSecond, burst } = limits[cls];
@@ -97,12 +104,10 @@ export class RateLimiter {
     const now = this.now();
     let buckets = this.peers.get(peerId);
     if (buckets === undefined) {
-      if (this.peers.size >= this.maxPeers) this.evictOne(now);
+      if (this.peers.size >= this.peers.capacity) this.evictIdle(now);
       buckets = {};
-    } else {
-      this.peers.delete(peerId); // re-inserted below: most recently active last
     }
-    this.peers.set(peerId, buckets);
+    this.peers.set(peerId, buckets); // most recently active last; evicts the oldest when full
     let bucket = buckets[cls];
     if (bucket === undefined) {
       bucket = { tokens: limit.burst, updatedAt: now };
@@ -158,18 +163,19 @@ export class RateLimiter {
     return true;
   }
 
-  /** Frees one slot: the least recently active peer (preferring one that is idle among the oldest few). */
-  private evictOne(now: number): void {
+  /**
+   * Frees one slot if an idle peer is among the `IDLE_SCAN_PEERS` least recently active; otherwise
+   * the next `set` evicts the least recently active peer.
+   */
+  private evictIdle(now: number): void {
     let scanned = 0;
     for (const [peerId, buckets] of this.peers) {
       if (this.isIdle(buckets, now)) {
         this.peers.delete(peerId);
         return;
       }
-      if (++scanned >= 8) break;
+      if (++scanned >= IDLE_SCAN_PEERS) return;
     }
-    const oldest = this.peers.keys().next().value;
-    if (oldest !== undefined) this.peers.delete(oldest);
   }
 }
 
