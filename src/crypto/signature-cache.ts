@@ -11,6 +11,7 @@
  * typically looked up once, when its block arrives.
  */
 import { hash } from 'node:crypto';
+import { BoundedSet } from '../collections/bounded-set.js';
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from './constants.js';
 import { verifySignature } from './verify.js';
 
@@ -46,7 +47,7 @@ function entryKey(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Ar
 export class SignatureCache {
   readonly maxEntries: number;
   readonly #verifier: SignatureVerifier;
-  readonly #entries = new Set<string>();
+  readonly #entries: BoundedSet<string>;
 
   /**
    * @param maxEntries capacity; the oldest entry is evicted when it is full.
@@ -58,6 +59,7 @@ export class SignatureCache {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
     }
     this.maxEntries = maxEntries;
+    this.#entries = new BoundedSet(maxEntries);
     this.#verifier = verifier;
   }
 
@@ -70,10 +72,6 @@ export class SignatureCache {
     if (key === null) return false;
     if (this.#entries.has(key)) return true;
     if (!this.#verifier(signature, message, publicKey)) return false;
-    if (this.#entries.size >= this.maxEntries) {
-      const oldest = this.#entries.values().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
-    }
     this.#entries.add(key);
     return true;
   }

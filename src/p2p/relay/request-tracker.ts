@@ -113,6 +113,8 @@
  * trusted) peers win a race. 50 ms covers one loopback/LAN hop of an outbound announcer; the
  * propagation benchmark showed 200 ms dominating tail latency.
  */
+import { BoundedSet } from '../../collections/bounded-set.js';
+
 export const INBOUND_DELAY_MS = 50;
 
 /** Default ms a request may stay unanswered before it expires and the key moves to another announcer. */
@@ -321,7 +323,7 @@ export class RequestTracker {
   private readonly delayed = new TimeHeap();
   private readonly expiries = new TimeHeap();
   /** Recently completed keys, oldest first (rule 8). */
-  private readonly complete = new Set<string>();
+  private readonly complete: BoundedSet<string>;
   private nextSeq = 0;
   private total = 0;
 
@@ -348,6 +350,8 @@ export class RequestTracker {
       0,
       'recentCompleteCapacity',
     );
+    // A capacity of 0 remembers nothing (forgetKey returns early); the set needs at least 1.
+    this.complete = new BoundedSet(Math.max(1, this.recentCompleteCapacity));
   }
 
   // ---- Operations ----
@@ -488,12 +492,7 @@ export class RequestTracker {
     const k = this.keys.get(key);
     if (k !== undefined) this.removeKey(k);
     if (opts.complete === false || this.recentCompleteCapacity === 0) return;
-    this.complete.delete(key);
     this.complete.add(key);
-    if (this.complete.size > this.recentCompleteCapacity) {
-      const oldest = this.complete.values().next();
-      if (!oldest.done) this.complete.delete(oldest.value);
-    }
   }
 
   // ---- Queries ----

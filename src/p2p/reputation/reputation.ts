@@ -265,6 +265,11 @@ export class Reputation {
     this.trust.allow(peerId);
   }
 
+  /** Drops expired bans and ban counters past their memory (persisted); returns the bans dropped. */
+  prune(): number {
+    return this.bans.prune(this.now());
+  }
+
   /** Whether the peer is allow-listed (Bitcoin Core's noban): its offences never quarantine it. */
   isAllowListed(peerId: string): boolean {
     return this.trust.isAllowListed(peerId);

@@ -3,13 +3,16 @@
  * - a transaction that an honest peer announced and then mined before we asked for it comes back
  *   as notfound; that race costs the peer nothing (1,000 races, 0 offences), where it used to cost
  *   2 points per item and quarantined the honest peer within one answer;
- * - an empty TxPush frame is malformed (it used to be dropped for free, 200,000 times over);
+ * - an empty TxPush frame is malformed (it used to be dropped for free, 200,000 times over), and
+ *   the quarantined identity is forgotten by the peer store;
+ * - expired bans are pruned from the ban list and its file;
  * - a peer that requests the same block again and again is served no more than its upload budget
  *   (the rest is deferred), and the node keeps answering its operator meanwhile.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrustmeshNodeApi } from '../../../src/node/node-api.js';
 import { createP2PNode, type P2PNode } from '../../../src/p2p/node/index.js';
@@ -24,6 +27,13 @@ const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
+
+/** The ban list's JSON file in a node's data dir. */
+async function readBanFile(dataDir: string): Promise<unknown> {
+  const name = (await readdir(dataDir)).find((f) => f.startsWith('ban'));
+  if (name === undefined) throw new Error(`no ban-list file in ${dataDir}`);
+  return JSON.parse(await readFile(join(dataDir, name), 'utf8'));
+}
 
 async function rawPeer(): Promise<P2PNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'trustmesh-raw-holes-'));
@@ -111,6 +121,28 @@ describe('relay holes', { timeout: 120_000 }, () => {
     const rawId = raw.peerId.toString();
     await waitFor(() => h.reputation.isQuarantined(rawId), 10_000, 'the node quarantining the pusher');
     expect(offencesAgainst(h, rawId, 'MALFORMED_MESSAGE')).toBe(1);
+    // A quarantined identity leaves nothing in the peer store (identities cost nothing to mint).
+    await waitFor(
+      async () => !(await h.p2p.libp2p.peerStore.has(raw.peerId)),
+      5_000,
+      'the peer store forgetting it',
+    );
+  });
+
+  it('prunes expired bans from the ban list and its file', async () => {
+    const net = await TestNetwork.start({ count: 1 });
+    cleanups.push(() => net.cleanup());
+    const h = net.node(0);
+    for (let i = 0; i < 20; i++)
+      h.reputation.manualBan(`12D3KooWExpired${i}`, { reason: 'test', durationMs: 200 });
+    h.reputation.manualBan('12D3KooWStillBanned', { reason: 'test', durationMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.reputation.prune()).toBe(20);
+    await h.reputation.flush();
+    expect(h.reputation.bans.size).toBe(1);
+    // The active bans on disk; prior-ban counters stay (for escalation) until BAN_MEMORY_MS.
+    const file = (await readBanFile(h.config.dataDir)) as { bans: Array<{ peerId: string }> };
+    expect(file.bans.map((b) => b.peerId)).toEqual(['12D3KooWStillBanned']);
   });
 
   it('bounds what a peer requesting one block over and over is served, and status answers', async () => {
