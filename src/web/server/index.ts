@@ -3,7 +3,8 @@
  * to and the trust each gives the other, live. It polls the nodes' RPC (`Poller`), folds the
  * answers into a bounded view (`TrustMapState`) and pushes what changed to the page over
  * server-sent events; the page (src/web/app, built by Vite into dist/web) is served from the same
- * port under a random token. Optional: start attackers from the page (`launchAttacker`).
+ * port under a random token. Optional: start attackers from the page (`launchAttacker`). The
+ * devnet launcher starts it through `startDevnetTrustMap` (devnet-map.ts).
  *
  * @example
  * ```ts

@@ -1,8 +1,9 @@
 /**
  * Harness of the trust-map browser tests: a real 5-node devnet (the launcher's `Supervisor`, every
  * node its own process, on the temp definitions of ../helpers.ts), the trust-map server in this
- * process with attackers run as `npm run attacker` runs them (`AttackerFleet`), and Debian's
- * Chromium driven by playwright-core with a fresh profile. Nodes can be stopped and restarted.
+ * process as the devnet launcher starts it (`startDevnetTrustMap`: attackers run as
+ * `npm run attacker` runs them), and Debian's Chromium driven by playwright-core with a fresh
+ * profile. Nodes can be stopped and restarted.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,9 +12,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { NodeProcess } from '../../../src/devnet/node-process.js';
 import { Supervisor } from '../../../src/devnet/supervisor.js';
-import { cookiePathOf, rpcUrlOf } from '../../../src/node/devnet-definitions.js';
-import { AttackerFleet } from '../../../src/web/server/attackers.js';
-import { startTrustMapServer, type TrustMapServer } from '../../../src/web/server/index.js';
+import { type DevnetTrustMap, startDevnetTrustMap } from '../../../src/web/server/devnet-map.js';
 import { createTempDevnet, type TempDevnet } from '../helpers.js';
 
 /** Debian's Chromium (apt package `chromium`). */
@@ -36,7 +35,7 @@ export function chromiumAvailable(): boolean {
 
 export interface WebDevnet {
   readonly net: TempDevnet;
-  readonly map: TrustMapServer;
+  readonly map: DevnetTrustMap;
   readonly browser: BrowserContext;
   stopNode(name: string): Promise<void>;
   restartNode(name: string): Promise<void>;
@@ -47,8 +46,7 @@ export async function startWebDevnet(): Promise<WebDevnet> {
   const net = await createTempDevnet();
   const supervisor = new Supervisor(net.devnet, net.file);
   const restarted = new Map<string, NodeProcess>();
-  const fleet = new AttackerFleet({ devnetFile: net.file });
-  let map: TrustMapServer | undefined;
+  let map: DevnetTrustMap | undefined;
   let browser: BrowserContext | undefined;
   const profile = await mkdtemp(join(tmpdir(), 'trustmesh-chromium-'));
   const processOf = (name: string): NodeProcess => {
@@ -59,23 +57,13 @@ export async function startWebDevnet(): Promise<WebDevnet> {
   const close = async () => {
     await browser?.close();
     await map?.close();
-    await fleet.stopAll();
     await Promise.all([supervisor.stop(), ...[...restarted.values()].map((p) => p.stop())]);
     await rm(profile, { recursive: true, force: true });
     await net.remove();
   };
   try {
     await supervisor.start();
-    map = await startTrustMapServer({
-      nodes: () =>
-        net.devnet.nodes.map((def) => ({
-          name: def.name,
-          rpcUrl: rpcUrlOf(def),
-          cookiePath: cookiePathOf(def),
-        })),
-      launchAttacker: (kind) => fleet.launch(kind),
-      title: 'trustmesh trust map · e2e devnet',
-    });
+    map = await startDevnetTrustMap({ devnet: net.devnet, devnetFile: net.file });
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
