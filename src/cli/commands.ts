@@ -8,6 +8,7 @@
 import { ADDRESS_LENGTH } from '../crypto/constants.js';
 import { HASH_LENGTH } from '../crypto/hash.js';
 import type {
+  AddrBookEntry,
   BlockJson,
   BlockSummary,
   NodeStatus,
@@ -104,9 +105,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   rpc({
     name: 'peers',
     args: [],
-    help: 'connected peers with trust and gossipsub scores',
+    help: 'connected peers: connection type, netgroup, RTT, liveness, trust and gossipsub scores',
     method: 'peers',
     format: formatPeers,
+  }),
+  rpc({
+    name: 'addrbook',
+    args: [],
+    help: 'the address book: known peers, their netgroup, table (new/tried), source, last seen',
+    method: 'addrbook',
+    format: formatAddrbook,
   }),
   rpc({
     name: 'reputation',
@@ -451,7 +459,20 @@ export function formatStatus(s: NodeStatus, { style, now }: CommandContext): str
           'height',
           `${s.height}  ${style.dim(`tip ${shortHash(s.tip)}, ${formatRelative(s.tipTimestamp, now())}`)}`,
         ],
-        ['peers', `${s.peers} connected · ${quarantined}`],
+        [
+          'peers',
+          `${s.peers} connected` +
+            (s.outbound === undefined ? '' : ` (${s.outbound} out, ${s.inbound ?? 0} in)`) +
+            ` · ${quarantined}`,
+        ],
+        ...(s.partitionSuspected === true
+          ? [
+              ['partition', style.bad(`suspected: ${s.partitionReason ?? 'unknown reason'}`)] as [
+                string,
+                string,
+              ],
+            ]
+          : []),
         [
           'mempool',
           `${count(s.mempool, 'tx', 'txs')} · ${formatBytes(s.mempoolBytes)} · ${s.txPerSec.toFixed(2)} tx/s`,
@@ -498,11 +519,17 @@ export function formatReputation(
   );
 }
 
-export function formatPeers(peers: readonly PeerInfo[], { style }: CommandContext): string {
+export function formatPeers(peers: readonly PeerInfo[], { style, now }: CommandContext): string {
   if (peers.length === 0) return style.dim('no connected peers');
+  const liveness = (state: string | undefined): string =>
+    state === undefined ? DASH : state === 'alive' ? state : style.bad(state);
   const rows = byScore(peers).map((p) => [
     shortPeerId(p.peerId),
-    p.direction,
+    p.connectionType ?? p.direction,
+    p.netgroup ?? DASH,
+    p.rttMs === null || p.rttMs === undefined ? DASH : `${p.rttMs} ms`,
+    liveness(p.liveness),
+    p.connectedAt === undefined ? DASH : formatDuration(now() - p.connectedAt),
     formatState(p.state, style) + (p.allowListed ? style.dim(' (allow-listed)') : ''),
     formatScore(p.score),
     formatScore(p.gossipsubScore),
@@ -511,11 +538,52 @@ export function formatPeers(peers: readonly PeerInfo[], { style }: CommandContex
     p.addresses[0] ?? DASH,
   ]);
   return table(
-    ['PEER', 'DIRECTION', 'STATE', 'SCORE', 'GOSSIPSUB', 'PUSHES US', 'WE PUSH', 'ADDRESS'],
+    [
+      'PEER',
+      'TYPE',
+      'NETGROUP',
+      'RTT',
+      'LIVENESS',
+      'CONNECTED',
+      'STATE',
+      'SCORE',
+      'GOSSIPSUB',
+      'PUSHES US',
+      'WE PUSH',
+      'ADDRESS',
+    ],
     rows,
     style,
-    ['left', 'left', 'left', 'right', 'right', 'left', 'left'],
+    ['left', 'left', 'left', 'right', 'left', 'right', 'left', 'right', 'right', 'left', 'left'],
   );
+}
+
+export function formatAddrbook(entries: readonly AddrBookEntry[], { style, now }: CommandContext): string {
+  if (entries.length === 0) return style.dim('the address book is empty');
+  const rows = [...entries]
+    .sort((a, b) => (a.table === b.table ? b.lastSeen - a.lastSeen : a.table === 'tried' ? -1 : 1))
+    .map((e) => [
+      shortPeerId(e.peerId),
+      e.table,
+      e.netgroup,
+      e.addrs[0] ?? DASH,
+      e.source,
+      formatRelative(e.lastSeen, now()),
+      String(e.attempts),
+    ]);
+  const tried = entries.filter((e) => e.table === 'tried').length;
+  return [
+    table(['PEER', 'TABLE', 'NETGROUP', 'ADDRESS', 'SOURCE', 'LAST SEEN', 'ATTEMPTS'], rows, style, [
+      'left',
+      'left',
+      'left',
+      'left',
+      'left',
+      'left',
+      'right',
+    ]),
+    style.dim(`${entries.length} entries: ${tried} tried, ${entries.length - tried} new`),
+  ].join('\n');
 }
 
 export function formatWhy(r: PeerReport, ctx: CommandContext): string {

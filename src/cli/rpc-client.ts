@@ -20,7 +20,7 @@ import { basicAuthHeader, parseCookie } from '../node/rpc/cookie.js';
 import type { RpcMethodName } from '../node/rpc/methods.js';
 
 /** What method `M` resolves to. */
-export type RpcResult<M extends RpcMethodName> = Awaited<ReturnType<NodeApi[M]>>;
+export type RpcResult<M extends RpcMethodName> = Awaited<ReturnType<NonNullable<NodeApi[M]>>>;
 
 export type RpcParams = readonly unknown[] | Readonly<Record<string, unknown>>;
 

@@ -22,6 +22,12 @@ export interface NodeStatus {
   /** Transactions accepted into the mempool per second, over the last minute. */
   txPerSec: number;
   uptimeMs: number;
+  /** Open connections we chose (full-relay, block-relay-only, manual) and that chose us. */
+  outbound?: number;
+  inbound?: number;
+  /** The node looks cut off from the network (docs/membership.md), and why. */
+  partitionSuspected?: boolean;
+  partitionReason?: string | null;
 }
 
 export interface PeerInfo {
@@ -37,6 +43,31 @@ export interface PeerInfo {
   pushesUs: PushScope;
   /** Transactions we push this peer (its subscription to us). */
   wePush: PushScope;
+  /** How the connection came to be: outbound-full, block-relay, feeler, manual (static peer) or inbound. */
+  connectionType?: string;
+  /** The netgroup of its address (IPv4 /16 by default): every membership limit keys on it. */
+  netgroup?: string;
+  /** Last ping round trip (ms), if measured. */
+  rttMs?: number | null;
+  /** Failure detection: alive, suspect (missed pings) or dead. */
+  liveness?: string;
+  /** When the connection opened (ms since the epoch). */
+  connectedAt?: number;
+}
+
+/** One entry of the address book (`addrbook`). */
+export interface AddrBookEntry {
+  peerId: string;
+  addrs: string[];
+  netgroup: string;
+  /** `new` (heard of) or `tried` (connected to). */
+  table: 'new' | 'tried';
+  /** Netgroup of the peer that told us (`seed`: a bootstrap address). */
+  source: string;
+  /** Last seen (ms since the epoch), as advertised or observed. */
+  lastSeen: number;
+  /** Connection attempts that failed since the last success. */
+  attempts: number;
 }
 
 /** What a txpush subscription covers. */
@@ -134,4 +165,6 @@ export interface NodeApi {
   send(address: string, amount: string, fee?: string): Promise<{ txid: string }>;
   /** Mines `count` blocks now (regardless of the background miner). */
   mine(count?: number): Promise<{ blocks: string[] }>;
+  /** The address book (absent on an API without membership). */
+  addrbook?(): Promise<AddrBookEntry[]>;
 }

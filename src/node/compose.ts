@@ -18,17 +18,21 @@ import { Chain } from '../chain/state/index.js';
 import { Wallet } from '../chain/wallet/wallet.js';
 import { GetDataClient } from '../p2p/getdata/client.js';
 import { GetDataServer } from '../p2p/getdata/server.js';
+import { Membership } from '../p2p/membership/membership.js';
 import { createP2PNode } from '../p2p/node/create-node.js';
+import type { InboundAddressGate } from '../p2p/node/gater.js';
 import { ConnectedPeers } from '../p2p/peers/connected-peers.js';
 import { PeerStorePruner } from '../p2p/peers/peer-store-pruner.js';
 import { PushSubscriptions, TxPushClient, TxPushServer } from '../p2p/push/index.js';
 import { InvRelay } from '../p2p/relay/inv-relay.js';
 import { InvTopicListener } from '../p2p/relay/inv-topic.js';
 import { Blame } from '../p2p/reputation/blame.js';
+import { PeerFault } from '../p2p/reputation/faults.js';
 import { RateLimiter, Reputation, TOTAL_SERVED_LIMIT } from '../p2p/reputation/index.js';
 import { BlockSync } from '../p2p/sync/block-sync.js';
 import { SyncClient } from '../p2p/sync/client.js';
 import { SyncServer } from '../p2p/sync/server.js';
+import { WireError } from '../p2p/wire/errors.js';
 import type { InventorySource } from '../p2p/wire/inventory-source.js';
 import { AcceptRate } from './accept-rate.js';
 import {
@@ -112,6 +116,13 @@ export async function composeNode(
   const limiter = new RateLimiter({ now });
   const uploads = new RateLimiter({ now, limits: { served: TOTAL_SERVED_LIMIT }, maxPeers: 1 });
 
+  // Outbound targets: Core's 8 + 2 when the node discovers peers from bootstrap addresses; a node
+  // with static peers only keeps exactly those (docs/membership.md).
+  const discovers = config.bootstrap.length > 0;
+  const outboundFullRelay = config.outboundFullRelay ?? (discovers ? 8 : 0);
+  const blockRelayOnly = config.blockRelayOnly ?? (discovers ? 2 : 0);
+  // The gater asks membership (built below, once libp2p exists) about inbound netgroups.
+  let membershipGate: InboundAddressGate = () => false;
   const p2p = lifecycle.opened(
     'p2p',
     await createP2PNode({
@@ -124,6 +135,9 @@ export async function composeNode(
       appSpecificScore: (peer) => reputation.applicationScore(peer),
       allowLoopbackColocation: config.devnetLoopback,
       devnetLoopback: config.devnetLoopback,
+      inboundGate: (addr) => membershipGate(addr),
+      // Membership enforces the inbound limits; libp2p's cap only backstops them (+ outbound, 8 manual, a feeler).
+      maxConnections: config.maxInbound + outboundFullRelay + blockRelayOnly + 8 + 1 + 8,
     }),
     (p) => p.stop(),
   );
@@ -229,6 +243,49 @@ export async function composeNode(
     logger: logger.child({ component: 'sync' }),
   });
   onPushed = (peer, txs) => relay.handlePushed(peer, txs);
+  let tipChangedAt = startedAt;
+  chain.on('tip', () => {
+    tipChangedAt = now();
+  });
+  const membership = await Membership.create(
+    {
+      network,
+      dataDir: config.dataDir,
+      bootstrap: config.bootstrap,
+      netgroupMode: config.netgroupMode,
+      outboundFullRelay,
+      blockRelayOnly,
+      maxInbound: config.maxInbound,
+      maxInboundPerNetgroup: config.maxInboundPerNetgroup,
+      ...(outboundFullRelay + blockRelayOnly === 0 ? { feelerIntervalMs: 0 } : {}),
+    },
+    {
+      host: libp2p,
+      isBanned: (peer) => reputation.isQuarantined(peer),
+      isNoBan: (peer) => reputation.isAllowListed(peer),
+      manualPeers: () => p2p.staticPeers,
+      onOffence: (peer, kind, evidence) =>
+        blame.punish(
+          peer,
+          kind === 'RATE_LIMIT_EXCEEDED'
+            ? new PeerFault('RATE_LIMITED', evidence)
+            : new WireError(kind === 'OVERSIZE_MESSAGE' ? 'OVERSIZE' : 'MALFORMED', evidence),
+        ),
+      chain: {
+        work: () => chain.tip().cumulativeWork,
+        tipChangedAt: () => tipChangedAt,
+        targetSpacingMs: params.blockIntervalMs,
+      },
+      peerWork: async (peer) => (await syncClient.requestStatus(peer)).cumulativeWork,
+      onEvent: (event) => {
+        if (event.kind !== 'dial' && event.kind !== 'dial-failed')
+          logger.info({ ...event }, `membership ${event.kind}`);
+      },
+      now,
+    },
+  );
+  membershipGate = (addr) => membership.denyInbound(addr);
+  await lifecycle.start('membership', membership);
   await lifecycle.start('relay', relay);
   await lifecycle.start(
     'inv-topic',
@@ -260,6 +317,7 @@ export async function composeNode(
     relay,
     sync,
     acceptRate,
+    membership,
   };
   await lifecycle.start('events', wireEvents(services));
   await lifecycle.start('housekeeping', housekeeping(services));

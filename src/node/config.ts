@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { NETWORKS } from '../chain/params.js';
+import { CORE_MAX_INBOUND, MAX_INBOUND_PER_NETGROUP } from '../p2p/membership/constants.js';
+import { NETGROUP_MODES, type NetgroupMode } from '../p2p/membership/netgroup.js';
 import { BASE_BAN_MS } from '../p2p/reputation/constants.js';
 import { ConfigError } from './config-error.js';
 
@@ -26,6 +28,24 @@ export interface NodeConfig {
   port: number;
   /** Static peers, as multiaddrs ending in /p2p/<peer id>; redialed with backoff. Default []. */
   peers: string[];
+  /**
+   * Bootstrap (seed) addresses, multiaddrs ending in /p2p/<peer id>: put in the address book at
+   * start; the node then finds its peers by address relay (docs/membership.md). Default [].
+   */
+  bootstrap: string[];
+  /**
+   * Full-relay outbound peers kept from the address book (Core: 8). null: 8 with bootstrap
+   * addresses, else 0 (a node with static peers only keeps exactly those). Default null.
+   */
+  outboundFullRelay: number | null;
+  /** Block-relay-only outbound peers (Core: 2). null: 2 with bootstrap addresses, else 0. Default null. */
+  blockRelayOnly: number | null;
+  /** Inbound connections accepted before Core's eviction picks one to drop (Core: 114). Default 114. */
+  maxInbound: number;
+  /** Inbound connections accepted from one netgroup (peer ids are free, addresses are not). Default 8. */
+  maxInboundPerNetgroup: number;
+  /** How addresses are grouped: 'ipv4-16' (Core: IPv4 /16, IPv6 /32) or 'ip' (each address). Default 'ipv4-16'. */
+  netgroupMode: NetgroupMode;
   /** JSON-RPC port on 127.0.0.1; 0 picks a free one, -1 disables RPC. Default 0. */
   rpcPort: number;
   /** Prometheus /metrics port on 127.0.0.1; -1 disables. Default -1. */
@@ -59,6 +79,12 @@ export const DEFAULT_CONFIG: Omit<NodeConfig, 'dataDir'> = {
   host: '127.0.0.1',
   port: 0,
   peers: [],
+  bootstrap: [],
+  outboundFullRelay: null,
+  blockRelayOnly: null,
+  maxInbound: CORE_MAX_INBOUND,
+  maxInboundPerNetgroup: MAX_INBOUND_PER_NETGROUP,
+  netgroupMode: 'ipv4-16',
   rpcPort: 0,
   metricsPort: -1,
   mine: false,
@@ -104,6 +130,23 @@ export function validateConfig(input: Partial<NodeConfig>): NodeConfig {
   ) {
     throw new ConfigError(SOURCE, 'peers', 'must be multiaddrs ending in /p2p/<peer id>');
   }
+  if (
+    !Array.isArray(config.bootstrap) ||
+    config.bootstrap.some((p) => typeof p !== 'string' || !p.includes('/p2p/'))
+  ) {
+    throw new ConfigError(SOURCE, 'bootstrap', 'must be multiaddrs ending in /p2p/<peer id>');
+  }
+  for (const field of ['outboundFullRelay', 'blockRelayOnly'] as const) {
+    const value = config[field];
+    if (value !== null && (!Number.isInteger(value) || value < 0 || value > 64))
+      throw new ConfigError(SOURCE, field, 'must be null or an integer from 0 to 64');
+  }
+  for (const field of ['maxInbound', 'maxInboundPerNetgroup'] as const) {
+    if (!Number.isInteger(config[field]) || config[field] < 0 || config[field] > 10_000)
+      throw new ConfigError(SOURCE, field, 'must be an integer from 0 to 10000');
+  }
+  if (!NETGROUP_MODES.includes(config.netgroupMode))
+    throw new ConfigError(SOURCE, 'netgroupMode', `must be one of ${NETGROUP_MODES.join(', ')}`);
   if (config.devAccount !== null && (!Number.isInteger(config.devAccount) || config.devAccount < 0)) {
     throw new ConfigError(SOURCE, 'devAccount', 'must be a dev account index (0-9) or null');
   }

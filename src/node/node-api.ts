@@ -11,6 +11,7 @@ import { fromHex, toHex } from '../crypto/hash.js';
 import type { PeerReport as TrustReport } from '../p2p/reputation/index.js';
 import { PushMode } from '../p2p/wire/codec.js';
 import type {
+  AddrBookEntry,
   BalanceInfo,
   BlockJson,
   BlockSummary,
@@ -44,6 +45,7 @@ export type NodeApiServices = Pick<
   | 'pushClient'
   | 'acceptRate'
   | 'relay'
+  | 'membership'
 >;
 
 function offenceRecord(entry: TrustReport['offences'][number]): OffenceRecord {
@@ -62,6 +64,7 @@ export class TrustmeshNodeApi implements NodeApi {
   async status(): Promise<NodeStatus> {
     const { node } = this;
     const tip = node.chain.tip();
+    const membership = node.membership.status();
     return {
       name: node.config.name,
       network: node.params.network,
@@ -77,15 +80,33 @@ export class TrustmeshNodeApi implements NodeApi {
       mining: node.miner.running,
       txPerSec: Math.round(node.acceptRate.perSecond() * 100) / 100,
       uptimeMs: node.now() - node.startedAt,
+      outbound: membership.outboundFullRelay + membership.blockRelayOnly + membership.manual,
+      inbound: membership.inbound,
+      partitionSuspected: membership.partitionSuspected,
+      partitionReason: membership.partitionReason ?? null,
     };
+  }
+
+  async addrbook(): Promise<AddrBookEntry[]> {
+    return this.node.membership.addressBook().map((e) => ({
+      peerId: e.peerId,
+      addrs: e.addrs,
+      netgroup: e.netgroup,
+      table: e.table,
+      source: e.source,
+      lastSeen: e.lastSeen,
+      attempts: e.attempts,
+    }));
   }
 
   async peers(): Promise<PeerInfo[]> {
     const { node } = this;
     const subscribers = new Map([...node.pushServer.subscribers()].map((s) => [s.peer, s.mode]));
+    const views = new Map(node.membership.peers().map((p) => [p.peerId, p]));
     return node.p2p.libp2p.getConnections().map((connection) => {
       const peerId = connection.remotePeer.toString();
       const report = node.reputation.report(peerId);
+      const view = views.get(peerId);
       return {
         peerId,
         state: report.state,
@@ -96,6 +117,11 @@ export class TrustmeshNodeApi implements NodeApi {
         allowListed: report.allowListed,
         pushesUs: pushScope(node.pushClient.modeOf(peerId)),
         wePush: pushScope(subscribers.get(peerId)),
+        connectionType: view?.connectionType,
+        netgroup: view?.netgroup,
+        rttMs: view?.rttMs ?? null,
+        liveness: view?.liveness,
+        connectedAt: view?.connectedAt,
       };
     });
   }

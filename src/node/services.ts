@@ -7,6 +7,7 @@ import type { ChainParams } from '../chain/params.js';
 import type { Chain } from '../chain/state/index.js';
 import type { Wallet } from '../chain/wallet/wallet.js';
 import type { GetDataClient } from '../p2p/getdata/client.js';
+import type { Membership } from '../p2p/membership/membership.js';
 import type { P2PNode } from '../p2p/node/create-node.js';
 import type { ConnectedPeers } from '../p2p/peers/connected-peers.js';
 import type { PushSubscriptions, TxPushClient, TxPushServer } from '../p2p/push/index.js';
@@ -48,4 +49,6 @@ export interface NodeServices {
   readonly relay: InvRelay;
   readonly sync: BlockSync;
   readonly acceptRate: AcceptRate;
+  /** Address book, connection manager, liveness, partition detection. */
+  readonly membership: Membership;
 }

@@ -48,6 +48,11 @@ export const RPC_METHODS = {
     api.send(to, amount, fee),
   ),
   mine: method([P.count], 'mine blocks now', (api, count) => api.mine(count)),
+  addrbook: method(
+    [],
+    'the address book: new and tried tables',
+    async (api) => (await api.addrbook?.()) ?? [],
+  ),
 } satisfies Record<RpcMethodName, RpcMethod>;
 
 export function isRpcMethodName(name: string): name is RpcMethodName {

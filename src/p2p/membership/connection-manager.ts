@@ -184,12 +184,14 @@ export class ConnectionManager {
     return this.partition.status;
   }
 
-  /** Outbound full-relay target now (+1 on a stale tip or suspected partition). */
+  /**
+   * Outbound full-relay target now: +1 on a stale tip or suspected partition, unless the node keeps
+   * no full-relay outbound peers at all (static peers only: its topology is the operator's).
+   */
   get fullRelayTarget(): number {
-    const status = this.partition.status;
-    return (
-      this.targets.outboundFullRelay + (status.staleTip || status.suspected ? EXTRA_OUTBOUND_WHEN_STALE : 0)
-    );
+    const { staleTip, suspected } = this.partition.status;
+    const base = this.targets.outboundFullRelay;
+    return base + (base > 0 && (staleTip || suspected) ? EXTRA_OUTBOUND_WHEN_STALE : 0);
   }
 
   get config(): Readonly<ConnectionTargets> {
@@ -356,9 +358,11 @@ export class ConnectionManager {
       if (slot.type === 'outbound-full' || slot.type === 'block-relay' || slot.type === 'manual') outbound++;
       if (ourWork !== undefined && slot.work !== undefined && slot.work > ourWork) peersAhead++;
     }
+    const lastTipChangeAt = this.m.chain?.tipChangedAt() ?? now;
     const status = this.partition.update({
       now,
-      lastTipChangeAt: this.m.chain?.tipChangedAt() ?? now,
+      lastTipChangeAt,
+      tipEverChanged: lastTipChangeAt > this.startedAt,
       targetSpacingMs: this.m.chain?.targetSpacingMs ?? Number.POSITIVE_INFINITY,
       connected: this.slots.size,
       outbound,
@@ -495,7 +499,7 @@ export class ConnectionManager {
 
   private pollChainWork(now: number): void {
     const { chain, peerWork } = this.m;
-    if (chain === undefined || peerWork === undefined) return;
+    if (chain === undefined || peerWork === undefined || this.targets.outboundFullRelay === 0) return;
     const ourWork = chain.work();
     for (const slot of this.slots.values()) {
       if (slot.type === 'inbound' || slot.type === 'feeler') continue;

@@ -9,8 +9,9 @@
  *   hear comes only from peers that chose us, the eclipse situation;
  * - `peers-ahead`: no new block for `PARTITION_STALE_INTERVALS` target intervals while a peer
  *   claims more chain work than ours (we are not getting its blocks);
- * - `stale-tip`: no new block for that long (our side of a split has no miner, or we are cut off
- *   from the miners).
+ * - `stale-tip`: blocks had been arriving, and none came for that long (our side of a split has no
+ *   miner, or we are cut off from the miners). A network where nobody has mined since we started
+ *   is quiet, not partitioned.
  * Also reports `staleTip` (Core's: no new block for `STALE_TIP_INTERVALS` intervals), which earns one
  * extra outbound peer.
  */
@@ -22,6 +23,8 @@ export interface PartitionInputs {
   now: number;
   /** When our tip last changed (ms); the start time before the first block. */
   lastTipChangeAt: number;
+  /** Whether our tip has changed since we started (blocks were arriving). */
+  tipEverChanged: boolean;
   /** The chain's target block interval (ms). */
   targetSpacingMs: number;
   /** Open connections of any kind. */
@@ -95,7 +98,7 @@ export class PartitionDetector {
       reason = 'peers-ahead';
       since = input.lastTipChangeAt;
       detail = `no new block for ${seconds(tipAge)} while ${input.peersAhead} peer(s) claim more work`;
-    } else if (stale) {
+    } else if (stale && input.tipEverChanged) {
       reason = 'stale-tip';
       since = input.lastTipChangeAt;
       detail = `no new block for ${seconds(tipAge)} (${this.staleIntervals} block intervals)`;

@@ -25,13 +25,22 @@ describe('netgroups', () => {
 });
 
 describe('PartitionDetector', () => {
-  const base = { targetSpacingMs: 1_000, connected: 3, outbound: 2, peersAhead: 0, lastTipChangeAt: 0 };
+  const base = {
+    targetSpacingMs: 1_000,
+    connected: 3,
+    outbound: 2,
+    peersAhead: 0,
+    lastTipChangeAt: 0,
+    tipEverChanged: true,
+  };
 
   it('reports no-peers, no-outbound-peers, peers-ahead and stale-tip, first match wins', () => {
     const d = new PartitionDetector({ noOutboundMs: 100, staleIntervals: 6, staleTipIntervals: 3 });
     expect(d.update({ ...base, now: 10 }).suspected).toBe(false);
     expect(d.update({ ...base, now: 3_000 }).staleTip).toBe(true);
     expect(d.update({ ...base, now: 6_000 }).reason).toBe('stale-tip');
+    // A network where nobody has mined since we started is quiet, not partitioned.
+    expect(d.update({ ...base, now: 6_000, tipEverChanged: false }).suspected).toBe(false);
     expect(d.update({ ...base, now: 6_000, peersAhead: 2 }).reason).toBe('peers-ahead');
     d.update({ ...base, now: 6_000, lastTipChangeAt: 6_000, outbound: 0 });
     expect(d.status.suspected).toBe(false);

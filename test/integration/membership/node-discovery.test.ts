@@ -1,0 +1,98 @@
+/**
+ * Whole trustmesh nodes (chain, relay, sync, reputation) on their own loopback /16s, each started
+ * with one bootstrap address and no static peer: they reach their outbound targets by discovery, a
+ * transaction sent at any node reaches every mempool, and a split with no links between the halves
+ * is detected on the side that stops receiving blocks, then converges after the heal.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TrustmeshNode } from '../../../src/node/trustmesh-node.js';
+import { allAtTip, allHaveTxs, mineOn, sendPayment, TestNetwork, waitFor } from '../../helpers/index.js';
+
+const FULL = 4;
+const BLOCK = 1;
+
+let net: TestNetwork | undefined;
+afterEach(async () => {
+  await net?.cleanup();
+  net = undefined;
+});
+
+/** Starts `count` nodes at 127.(base+i).0.1, every one but the first bootstrapping from the first. */
+async function discoveryNetwork(
+  count: number,
+  base: number,
+  full = FULL,
+  block = BLOCK,
+): Promise<TestNetwork> {
+  const network = await TestNetwork.start({ count: 0, edges: [] });
+  const options = (i: number) => ({
+    host: `127.${base + i}.0.1`,
+    devAccount: i % 10,
+    outboundFullRelay: full,
+    blockRelayOnly: block,
+  });
+  await network.addNode(options(0));
+  const bootstrap = [network.addressOf(0)];
+  for (let i = 1; i < count; i++) await network.addNode({ ...options(i), bootstrap });
+  return network;
+}
+
+function atTargets(node: TrustmeshNode, full = FULL, block = BLOCK): boolean {
+  const s = node.services.membership.status();
+  return s.outboundFullRelay >= full && s.blockRelayOnly >= block;
+}
+
+describe('open membership with whole nodes', () => {
+  it('12 nodes from one bootstrap address reach their outbound targets; a transaction reaches every mempool', async () => {
+    const started = Date.now();
+    net = await discoveryNetwork(12, 70);
+    await waitFor(() => net!.nodes.every((n) => atTargets(n)), 30_000, 'every node at its outbound targets');
+    console.log(
+      `membership: 12 whole nodes at ${FULL}+${BLOCK} outbound peers ${Date.now() - started} ms after the first start`,
+    );
+    const txid = sendPayment(net.node(7), net.node(3), 1_000n);
+    await waitFor(() => allHaveTxs(net!.nodes, [txid]), 10_000, 'the transaction in every mempool');
+    for (const node of net.nodes) {
+      const peers = node.services.membership.peers();
+      const chosen = peers.filter(
+        (p) => p.connectionType === 'outbound-full' || p.connectionType === 'block-relay',
+      );
+      expect(new Set(chosen.map((p) => p.netgroup)).size).toBe(chosen.length);
+    }
+  }, 90_000);
+
+  it('a split is suspected on the side without blocks and heals into one chain', async () => {
+    net = await discoveryNetwork(6, 90, 2, 1);
+    await waitFor(() => net!.nodes.every((n) => atTargets(n, 2, 1)), 30_000, 'every node at its targets');
+    // Blocks arrive everywhere first.
+    const first = await mineOn(net.node(0));
+    await waitFor(() => allAtTip(net!.nodes, first), 10_000, 'first block everywhere');
+    const left = [0, 1, 2];
+    const right = [3, 4, 5];
+    await net.partition(left, right);
+    const splitAt = Date.now();
+    // The left half keeps mining; the right half stops receiving blocks.
+    let tip = first;
+    const miner = setInterval(() => void mineOn(net!.node(0)).then((id) => (tip = id)), 1_000);
+    try {
+      await waitFor(
+        () => right.every((i) => net!.node(i).services.membership.partition.suspected),
+        60_000,
+        'the right half suspects a partition',
+      );
+      const status = net.node(4).services.membership.partition;
+      console.log(`partition: suspected ${Date.now() - splitAt} ms after the split: ${status.detail}`);
+      expect(status.reason).toBe('stale-tip');
+      expect(left.some((i) => net!.node(i).services.membership.partition.suspected)).toBe(false);
+      await net.heal(left, right);
+      await waitFor(() => allAtTip(net!.nodes, tip), 30_000, 'one chain after the heal');
+    } finally {
+      clearInterval(miner);
+    }
+    await waitFor(
+      () => right.every((i) => !net!.node(i).services.membership.partition.suspected),
+      10_000,
+      'suspicion cleared after the heal',
+    );
+  }, 150_000);
+});
