@@ -88,7 +88,7 @@ export async function startTrustMapServer(options: TrustMapOptions): Promise<Tru
     state,
     intervalMs: pollIntervalMs,
     ...(options.readerFor === undefined ? {} : { readerFor: options.readerFor }),
-    onRound: (patch, feed) => {
+    onChange: (patch, feed) => {
       if (patch !== null) hub.broadcast(STREAM_EVENTS.patch, patch);
       if (feed.length > 0) hub.broadcast(STREAM_EVENTS.feed, feed);
     },

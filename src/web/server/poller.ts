@@ -2,8 +2,8 @@
  * Polls every node's RPC about once a second and folds the answers into the `TrustMapState`.
  * A round reads the nodes `POLL_CONCURRENCY` at a time, each call with a short timeout, so a dead
  * or hanging node costs one failed read, and rounds never overlap (the next starts `intervalMs`
- * after the previous one started, or at once if it ran longer). After each round `onRound` gets
- * the patch and the new feed events.
+ * after the previous one started, or at once if it ran longer). After each node's poll, and again
+ * after the round, `onChange` gets what changed (a patch, or null) and the new feed events.
  */
 import type { FeedEvent, Patch } from '../shared/protocol.js';
 import { POLL_CONCURRENCY, POLL_INTERVAL_MS } from './constants.js';
@@ -13,7 +13,7 @@ import type { TrustMapState } from './view-state.js';
 export interface PollerOptions {
   readonly nodes: () => readonly NodeTarget[];
   readonly state: TrustMapState;
-  readonly onRound: (patch: Patch | null, feed: FeedEvent[]) => void;
+  readonly onChange: (patch: Patch | null, feed: FeedEvent[]) => void;
   readonly intervalMs?: number;
   /** How a reader is made for a target (tests pass fakes). */
   readonly readerFor?: (target: NodeTarget) => NodeReader;
@@ -45,7 +45,7 @@ export class Poller {
     await this.#loop;
   }
 
-  /** One round: every node read once, then the state's patch handed to `onRound`. */
+  /** One round: every node read once (each one's changes handed on at once), then the rest. */
   async round(): Promise<void> {
     const now = this.options.now ?? Date.now;
     const { state } = this.options;
@@ -62,7 +62,7 @@ export class Poller {
     };
     await Promise.all(Array.from({ length: Math.min(POLL_CONCURRENCY, queue.length) }, worker));
     const { patch, feed } = state.endRound(now());
-    this.options.onRound(patch, feed);
+    this.options.onChange(patch, feed);
   }
 
   async #run(): Promise<void> {
@@ -86,6 +86,12 @@ export class Poller {
   }
 
   async #pollOne(name: string): Promise<void> {
+    await this.#read(name);
+    const { patch, feed } = this.options.state.flushNode(name);
+    if (patch !== null || feed.length > 0) this.options.onChange(patch, feed);
+  }
+
+  async #read(name: string): Promise<void> {
     const now = this.options.now ?? Date.now;
     const { state } = this.options;
     const reader = this.#readers.get(name)?.reader;

@@ -2,8 +2,9 @@
  * The trust map as the server knows it: one entry per polled node (`node:<name>`), its peers
  * (`peers:<name>`), the latest transaction and block (`prop:tx`, `prop:block`), the attackers
  * started from the page (`attacker:<kind>`) and fixed facts (`meta:server`). Polls fold into it;
- * `endRound()` returns the entries that changed since the previous round (the `patch` the event
- * stream sends) and the new feed events. Bounded: entries exist only for polled nodes, attackers
+ * `flushNode()` (after each node's poll, so a verdict reaches the page without waiting for the
+ * slowest node) and `endRound()` (everything, after a round) return the entries that changed since
+ * they were last returned (the `patch` the event stream sends) and the new feed events. Bounded: entries exist only for polled nodes, attackers
  * (at most `MAX_ATTACKERS` kinds) and the fixed ones; every history is a ring buffer.
  */
 import type { ReputationEntry } from '../../node/api.js';
@@ -229,6 +230,14 @@ export class TrustMapState {
     this.#entries.set(`attacker:${view.kind}`, view);
   }
 
+  /** What changed of one node (its view, its peers, the attacker marks) since last sent. */
+  flushNode(name: string): { patch: Patch | null; feed: FeedEvent[] } {
+    return {
+      patch: this.#diff([`node:${name}`, `peers:${name}`, 'marked:attackers']),
+      feed: this.feed.takePending(),
+    };
+  }
+
   /** Closes a poll round: propagation views, partition check, and what changed since the last. */
   endRound(at: number): { patch: Patch | null; feed: FeedEvent[] } {
     const names = [...this.#nodes.keys()];
@@ -259,10 +268,13 @@ export class TrustMapState {
     else this.#entries.set(key, value);
   }
 
-  #diff(): Patch | null {
+  /** The entries (all, or those of `keys`) whose JSON differs from what was last returned. */
+  #diff(keys?: readonly string[]): Patch | null {
     const set: Record<string, unknown> = {};
     let changed = false;
-    for (const [key, value] of this.#entries) {
+    for (const key of keys ?? this.#entries.keys()) {
+      const value = this.#entries.get(key);
+      if (value === undefined) continue;
       const json = JSON.stringify(value);
       if (this.#sent.get(key) !== json) {
         this.#sent.set(key, json);
@@ -270,7 +282,9 @@ export class TrustMapState {
         changed = true;
       }
     }
-    const del = [...this.#sent.keys()].filter((key) => !this.#entries.has(key));
+    const del = [...(keys ?? this.#sent.keys())].filter(
+      (key) => this.#sent.has(key) && !this.#entries.has(key),
+    );
     for (const key of del) this.#sent.delete(key);
     return changed || del.length > 0 ? { set, del } : null;
   }

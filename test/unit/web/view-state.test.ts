@@ -22,23 +22,29 @@ const META = { title: 't', pollIntervalMs: 1000, attackKinds: [] };
 function setup(nodes: FakeNode[]) {
   let now = 1_000_000;
   const state = new TrustMapState(META);
-  const rounds: Array<{ patch: Patch | null; feed: FeedEvent[] }> = [];
+  let changes: Array<{ patch: Patch | null; feed: FeedEvent[] }> = [];
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const poller = new Poller({
     nodes: () => nodes.map((n) => ({ name: n.name, rpcUrl: `http://127.0.0.1/${n.name}`, cookiePath: '/x' })),
     state,
-    onRound: (patch, feed) => rounds.push({ patch, feed }),
+    onChange: (patch, feed) => changes.push({ patch, feed }),
     readerFor: (target) => byName.get(target.name)!.reader(),
     now: () => now,
   });
   return {
     state,
-    rounds,
     poller,
-    round: async (advanceMs = 1000) => {
+    /** One poll round; what it sent (after each node and at the end), merged. */
+    round: async (advanceMs = 1000): Promise<{ patch: Patch | null; feed: FeedEvent[] }> => {
       now += advanceMs;
+      changes = [];
       await poller.round();
-      return rounds.at(-1)!;
+      const patches = changes.map((c) => c.patch).filter((p): p is Patch => p !== null);
+      const patch =
+        patches.length === 0
+          ? null
+          : { set: Object.assign({}, ...patches.map((p) => p.set)), del: patches.flatMap((p) => p.del) };
+      return { patch, feed: changes.flatMap((c) => c.feed) };
     },
   };
 }
