@@ -1,12 +1,20 @@
 /**
- * The misbehaviour plug-in of an attacker node. An attacker is a real trustmesh node (libp2p,
- * gossipsub, getdata, sync) with one of these plugged in: the plug-in decides what the node
- * announces and what it serves for a hash, and everything else is the honest code path. Honest
- * nodes therefore face the protocol exactly as a malicious implementation would speak it.
+ * The misbehaviour plug-in of an attacker node and the context it acts through. An attacker is a
+ * real trustmesh node (libp2p, gossipsub, getdata, sync) with one of these plugged in: the plug-in
+ * decides what the node announces, serves, pushes, mines and writes on raw streams, and everything
+ * else is the honest code path. Honest nodes therefore face the protocol exactly as a malicious
+ * implementation would speak it.
+ *
+ * A kind is one module under src/attacks/kinds/ exporting `misbehaviour`; the catalogue
+ * (src/attacks/kinds.ts) finds it there. A kind that needs a capability the context lacks adds it
+ * here and in src/attacks/runner.ts (or src/attacks/context/).
  */
-import type { Transaction, TxOutput } from '../chain/encoding/codec.js';
+import type { BlockHeader, Transaction, TxOutput } from '../chain/encoding/codec.js';
 import type { DevAccount } from '../chain/genesis.js';
+import type { BlockTemplate } from '../chain/mining/miner.js';
+import type { FullBlock } from '../chain/objects/block.js';
 import type { ChainParams } from '../chain/params.js';
+import type { ChainEntry } from '../chain/state/index.js';
 import type { Logger } from '../node/logger.js';
 import type { InvItem, ObjectType } from '../p2p/relay/ports.js';
 
@@ -15,6 +23,65 @@ export interface OwnOutput {
   readonly txid: Uint8Array;
   readonly index: number;
   readonly amount: bigint;
+}
+
+/** Whether a sealed block's id meets its target (`meets`) or, on purpose, misses it. */
+export type PowOutcome = 'meets' | 'misses';
+
+/** Builds blocks on the attacker's view of the chain, correct or wrong on purpose. */
+export interface BlockForge {
+  /** The attacker's active tip. */
+  tip(): ChainEntry;
+  /** The attacker's active-chain entry at `height`. */
+  entryAt(height: number): ChainEntry | undefined;
+  /** The target the next block must carry. */
+  nextTarget(): bigint;
+  /** A correct template on the tip (coinbase to the attacker, its mempool's best transactions), signed. */
+  template(): BlockTemplate;
+  /** A correct template with `transactions` after the coinbase instead of the mempool's, signed. */
+  templateWith(transactions: readonly Transaction[], coinbaseExtra?: bigint): BlockTemplate;
+  /** Signs `header` with the attacker's miner key (over its fields as they are now). */
+  sign(header: BlockHeader): BlockHeader;
+  /** Searches a nonce so the block id `pow`s the header's target; the rest of the header is kept. */
+  seal(header: BlockHeader, transactions: readonly Transaction[], pow: PowOutcome): Promise<FullBlock>;
+  /** The merkle root of `transactions` (what a correct header commits to). */
+  merkleRootOf(transactions: readonly Transaction[]): Uint8Array<ArrayBuffer>;
+  /** Processes a block in the attacker's own chain (a valid one is then relayed like any block). */
+  submitOwn(bytes: Uint8Array): Promise<void>;
+}
+
+/** A stream the attacker opened to a peer, written to by hand. */
+export interface RawStream {
+  /** Queues bytes for the peer (as they are: no framing is added). */
+  write(bytes: Uint8Array): void;
+  /** Closes our side once the queued bytes are written. */
+  close(): void;
+  /** True once the stream ended (closed by either side, reset or aborted). */
+  readonly ended: boolean;
+}
+
+/** Writes bytes by hand on every stream protocol and gossipsub topic. */
+export interface RawWire {
+  /** Every stream protocol an honest node serves, by name. */
+  readonly protocols: Readonly<Record<'getdata' | 'sync' | 'txpush' | 'addr', string>>;
+  /** Opens a stream to `peer` on `protocol` (rejects when refused); closed when the attack stops. */
+  open(peer: string, protocol: string): Promise<RawStream>;
+  /** Publishes `data` as one gossipsub message on the inventory topic (no encoding added). */
+  publish(data: Uint8Array): Promise<void>;
+}
+
+/** Other libp2p identities of the attacker, on the same host (127.0.0.1) as the attacker. */
+export interface Identities {
+  /** Static-peer addresses the attacker dials (`/ip4/.../p2p/<id>`). */
+  targets(): string[];
+  /** Dials `addr` again from the attacker's own identity; false when refused or closed at once. */
+  redial(addr: string): Promise<boolean>;
+  /** Aborts every connection of the attacker's own identity at once (a dropped link). */
+  dropConnections(): Promise<void>;
+  /** A honest trustmesh node with a fresh identity that dials the same targets; stopped with the attack. */
+  spawnHonestNode(): Promise<{ peerId: string; connectedTo(): string[] }>;
+  /** A bare libp2p peer (fresh identity, no trustmesh services) connected to `addr`; false when refused. */
+  spawnBarePeer(addr: string): Promise<{ peerId: string; wire: Pick<RawWire, 'open'> } | undefined>;
 }
 
 export interface AttackContext {
@@ -32,10 +99,29 @@ export interface AttackContext {
   serve(type: ObjectType, hash: Uint8Array, bytes: Uint8Array): void;
   /** Pushes transaction bytes to every peer subscribed to the attacker's pushes, unannounced. */
   push(payloads: Uint8Array[]): void;
+  /** Pushes transaction bytes to one subscribed peer; false when it is not subscribed. */
+  pushTo(peer: string, payloads: Uint8Array[]): boolean;
+  /** Peers subscribed to the attacker's pushes. */
+  subscribers(): string[];
+  /** Connected peers. */
+  peers(): string[];
+  /** Accepts a valid transaction of the attacker's into its own mempool and relays it honestly. */
+  submitHonestly(bytes: Uint8Array): void;
+  /** From now on, answers every getdata with silence (true) or honestly again (false). */
+  withhold(on: boolean): void;
+  readonly blocks: BlockForge;
+  readonly wire: RawWire;
+  readonly identities: Identities;
 }
+
+/** How the scenario judges a kind (issue 13): quarantined within 1 s, within 10 s, or harmless. */
+export type AttackClass = 'flagrant' | 'graduated' | 'contained';
 
 export interface Misbehaviour {
   readonly kind: string;
+  /** Row of the attack catalogue (docs/attacks.md): the order of `--list`. */
+  readonly catalogue: number;
+  readonly class: AttackClass;
   readonly description: string;
   /** Interval (ms) between `act` calls. */
   readonly intervalMs: number;

@@ -1,9 +1,10 @@
 /**
- * Runs a misbehaviour plug-in (src/attacks/kinds.ts) in a node composed for attacking: gives it the
+ * Runs a misbehaviour plug-in (src/attacks/kinds/) in a node composed for attacking: gives it the
  * attacker's funded keys, its view of the chain, direct handles on the announcement and push
- * channels, and a table of bytes to serve instead of the honest store (a decorator around the
- * node's inventory source). The honest node knows none of this: the runner plugs in through the
- * composition hooks (src/node/compose.ts).
+ * channels, a table of bytes to serve instead of the honest store (a decorator around the node's
+ * inventory source), a block forge, raw streams and other identities (src/attacks/context/). The
+ * honest node knows none of this: the runner plugs in through the composition hooks
+ * (src/node/compose.ts). Stopping the runner aborts its raw streams and stops its identities.
  */
 import { decodeBlock, type Transaction } from '../chain/encoding/codec.js';
 import { devAccount } from '../chain/genesis.js';
@@ -13,7 +14,11 @@ import type { NodeServices } from '../node/services.js';
 import type { Startable } from '../node/lifecycle.js';
 import { invTypeName } from '../p2p/wire/codec.js';
 import type { InventorySource } from '../p2p/wire/inventory-source.js';
+import { submitLocalTransaction } from '../node/submit.js';
 import type { AttackContext, Misbehaviour, OwnOutput } from './attack.js';
+import { blockForge } from './context/block-forge.js';
+import { AttackIdentities } from './context/identities.js';
+import { RawStreams, rawWire } from './context/raw-wire.js';
 
 /** Dev account an attacker spends from when none is configured (the last funded one). */
 export const ATTACKER_DEV_ACCOUNT = 9;
@@ -26,14 +31,19 @@ export class AttackRunner implements Startable {
   private timer: NodeJS.Timeout | undefined;
   private acting = false;
   private ctx: AttackContext | undefined;
+  private withholding: boolean;
+  private readonly streams = new RawStreams();
+  private identities: AttackIdentities | undefined;
 
-  constructor(readonly misbehaviour: Misbehaviour) {}
+  constructor(readonly misbehaviour: Misbehaviour) {
+    this.withholding = misbehaviour.withholdAll === true;
+  }
 
   /** The node's inventory source, serving the attack's bytes (or nothing at all) instead of the truth. */
   decorateInventory(honest: InventorySource): InventorySource {
     return {
       getObject: (type, hash) => {
-        if (this.misbehaviour.withholdAll === true) return new Promise<never>(() => undefined);
+        if (this.withholding) return new Promise<never>(() => undefined);
         const lie = this.served.get(`${invTypeName(type)}:${toHex(hash)}`);
         return lie === undefined ? honest.getObject(type, hash) : Promise.resolve(lie);
       },
@@ -45,8 +55,10 @@ export class AttackRunner implements Startable {
 
   /** Gives the runner the node it attacks from; call before `start`. */
   attach(services: NodeServices): this {
-    const { config, params, logger, now, announcements, pushServer } = services;
+    const { config, params, logger, now, announcements, pushServer, peers, p2p } = services;
     const account = devAccount(config.devAccount ?? ATTACKER_DEV_ACCOUNT);
+    const identities = new AttackIdentities(config, p2p, this.streams);
+    this.identities = identities;
     this.ctx = {
       params,
       account,
@@ -61,6 +73,16 @@ export class AttackRunner implements Startable {
         }
       },
       serve: (type, hash, bytes) => this.served.set(`${type}:${toHex(hash)}`, bytes),
+      pushTo: (peer, payloads) => payloads.every((payload) => pushServer.push(peer, payload)),
+      subscribers: () => [...pushServer.subscribers()].map((s) => s.peer),
+      peers: () => peers.list(),
+      submitHonestly: (bytes) => void submitLocalTransaction(services, bytes),
+      withhold: (on) => {
+        this.withholding = on;
+      },
+      blocks: blockForge(services, account.secretKey, account.address),
+      wire: rawWire(p2p, (peer) => peers.peerId(peer), this.streams),
+      identities,
     };
     return this;
   }
@@ -83,6 +105,8 @@ export class AttackRunner implements Startable {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.streams.closeAll();
+    await this.identities?.stopAll();
   }
 
   private takeOutputs({ chain }: NodeServices, address: Uint8Array, count: number): OwnOutput[] {
