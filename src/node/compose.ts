@@ -18,6 +18,7 @@ import { Chain } from '../chain/state/index.js';
 import { Wallet } from '../chain/wallet/wallet.js';
 import { GetDataClient } from '../p2p/getdata/client.js';
 import { GetDataServer } from '../p2p/getdata/server.js';
+import { MAX_MANUAL_PEERS } from '../p2p/membership/constants.js';
 import { Membership } from '../p2p/membership/membership.js';
 import { createP2PNode } from '../p2p/node/create-node.js';
 import type { InboundAddressGate } from '../p2p/node/gater.js';
@@ -136,8 +137,9 @@ export async function composeNode(
       allowLoopbackColocation: config.devnetLoopback,
       devnetLoopback: config.devnetLoopback,
       inboundGate: (addr) => membershipGate(addr),
-      // Membership enforces the inbound limits; libp2p's cap only backstops them (+ outbound, 8 manual, a feeler).
-      maxConnections: config.maxInbound + outboundFullRelay + blockRelayOnly + 8 + 1 + 8,
+      // Membership enforces the inbound limits; libp2p's cap only backstops them: inbound + outbound
+      // + manual + a feeler, + 8 for connections still closing.
+      maxConnections: config.maxInbound + outboundFullRelay + blockRelayOnly + MAX_MANUAL_PEERS + 1 + 8,
     }),
     (p) => p.stop(),
   );

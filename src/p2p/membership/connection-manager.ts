@@ -42,6 +42,7 @@ import {
   MAX_ANCHORS,
   MAX_PARALLEL_DIALS,
   REDIAL_AFTER_MS,
+  SELF_ANNOUNCE_INTERVAL_MS,
 } from './constants.js';
 import { type EvictionCandidate, selectInboundToEvict } from './eviction.js';
 import type { LivenessTable } from './liveness.js';
@@ -123,6 +124,7 @@ export class ConnectionManager {
   private timer: ReturnType<typeof setInterval> | undefined;
   private nextFeelerAt = 0;
   private lastStatusPollAt = 0;
+  private lastSelfAnnounceAt: number;
   private readonly startedAt: number;
   private running = false;
 
@@ -133,6 +135,7 @@ export class ConnectionManager {
     this.anchors = [...m.anchors];
     this.chainSync = m.chain === undefined ? undefined : new ChainSyncEviction(m.chain.targetSpacingMs);
     this.startedAt = m.now();
+    this.lastSelfAnnounceAt = this.startedAt;
   }
 
   async start(): Promise<void> {
@@ -342,6 +345,13 @@ export class ConnectionManager {
     this.updatePartition(now);
     for (let i = 0; i < MAX_PARALLEL_DIALS && this.dialing.size < MAX_PARALLEL_DIALS; i++) {
       if (!this.dialNext(now)) break;
+    }
+    if (now - this.lastSelfAnnounceAt >= SELF_ANNOUNCE_INTERVAL_MS) {
+      this.lastSelfAnnounceAt = now;
+      for (const slot of this.slots.values()) {
+        if (slot.type !== 'block-relay' && slot.type !== 'feeler')
+          void this.m.relay.announceSelf(slot.peerId);
+      }
     }
     if (now - this.lastStatusPollAt >= CHAIN_STATUS_POLL_MS) {
       this.lastStatusPollAt = now;
