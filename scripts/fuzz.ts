@@ -56,9 +56,8 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const log = (text: string): void => void process.stderr.write(`${text}\n`);
   log(`fuzz: seed ${args.seed}, ${args.runs} in-process inputs, ${args.liveRuns} live`);
-  const targetCount = 20;
   const inProcess = await runInProcessFuzz({
-    runsPerTarget: Math.max(1, Math.ceil(args.runs / targetCount)),
+    totalRuns: args.runs,
     seed: args.seed,
     ...(args.only === undefined ? {} : { only: args.only }),
     onTarget: (t) =>

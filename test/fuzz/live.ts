@@ -2,8 +2,8 @@
  * Fuzzing a live node through real libp2p: one in-process TrustmeshNode (LevelDB, TCP on
  * 127.0.0.1, gossipsub, every stream protocol) and raw libp2p peers that send it mutated inputs:
  *
- * - `getdata`, `sync`, `txpush-subscribe`: a new stream per input, carrying mutated frames of the
- *   protocol's requests (the node's servers read them);
+ * - `getdata`, `sync`, `txpush-subscribe`, `addr`: a new stream per input, carrying mutated
+ *   frames of the protocol's requests (the node's servers read them);
  * - `txpush-push` and `sync-response`: the raw peer serves both protocols, so when the node
  *   connects it subscribes to our pushes and asks our status; we answer with mutated frames (the
  *   node's clients read them). Each such input is one reconnection;
@@ -22,6 +22,7 @@ import type { Stream } from '@libp2p/interface';
 import fc from 'fast-check';
 import { toHex } from '../../src/crypto/hash.js';
 import type { TrustmeshNode } from '../../src/node/trustmesh-node.js';
+import { addrProtocol } from '../../src/p2p/membership/addr-relay.js';
 import { createP2PNode, type P2PNode } from '../../src/p2p/node/index.js';
 import { decodeStatus, encodeSyncRequest } from '../../src/p2p/wire/codec.js';
 import { getDataProtocol, syncProtocol, txPushProtocol } from '../../src/p2p/wire/constants.js';
@@ -43,7 +44,7 @@ const RECONNECT_WAIT_MS = 3_000;
 /** Memory is sampled every this many inputs. */
 const MEMORY_SAMPLE_EVERY = 50;
 
-export type LiveChannel = 'getdata' | 'sync' | 'txpush-subscribe' | 'client' | 'gossip';
+export type LiveChannel = 'getdata' | 'sync' | 'txpush-subscribe' | 'addr' | 'client' | 'gossip';
 
 export interface LiveReport {
   readonly seed: number;
@@ -65,9 +66,10 @@ export interface LiveOptions {
 
 /** Share of the inputs per channel (gossip and client inputs cost a connection each). */
 const SHARES: ReadonlyArray<[LiveChannel, number]> = [
-  ['getdata', 0.3],
-  ['sync', 0.25],
-  ['txpush-subscribe', 0.25],
+  ['getdata', 0.25],
+  ['sync', 0.2],
+  ['txpush-subscribe', 0.2],
+  ['addr', 0.15],
   ['client', 0.1],
   ['gossip', 0.1],
 ];
@@ -190,6 +192,7 @@ export async function runLiveFuzz(options: LiveOptions): Promise<LiveReport> {
     getdata: 0,
     sync: 0,
     'txpush-subscribe': 0,
+    addr: 0,
     client: 0,
     gossip: 0,
   };
@@ -258,6 +261,7 @@ export async function runLiveFuzz(options: LiveOptions): Promise<LiveReport> {
     await server('getdata', getDataProtocol(NETWORK), frameCorpus(seeds.getData), 1);
     await server('sync', syncProtocol(NETWORK), frameCorpus(seeds.syncRequest), 2);
     await server('txpush-subscribe', txPushProtocol(NETWORK), frameCorpus(seeds.pushSubscribe), 3);
+    await server('addr', addrProtocol(NETWORK), frameCorpus(seeds.addrRequest), 7);
 
     // Client side: one reconnection per input, the node reads our mutated push and status frames.
     const clientRuns = budget('client');

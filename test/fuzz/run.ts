@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * const report = await runInProcessFuzz({ runsPerTarget: 2_000, seed: 1 });
+ * const report = await runInProcessFuzz({ totalRuns: 50_000, seed: 1 });
  * if (report.crashes.length > 0) console.log(report.crashes);
  * ```
  */
@@ -62,8 +62,9 @@ export interface FuzzReport {
 }
 
 export interface FuzzOptions {
-  /** Inputs per target. */
-  readonly runsPerTarget: number;
+  /** Inputs per target; or give `totalRuns`, split evenly over the selected targets. */
+  readonly runsPerTarget?: number;
+  readonly totalRuns?: number;
   /** fast-check seed (the same seed replays the same inputs). */
   readonly seed: number;
   /** Only targets whose name starts with one of these (default: all). */
@@ -145,6 +146,16 @@ async function fuzzOne(
       crashes.record(target.name, err, input);
     }
   };
+  // The seeds themselves first, unmutated, on a fresh state: each should be accepted.
+  let seedsAccepted = 0;
+  for (const bytes of target.seeds) {
+    try {
+      await target.run(bytes);
+      seedsAccepted++;
+    } catch (err) {
+      if (!isExpectedError(err)) crashes.record(target.name, err, bytes);
+    }
+  }
   // The property never fails: every input is judged and logged, so one run finds every distinct crash.
   if (target.async) {
     await fc.assert(
@@ -172,16 +183,6 @@ async function fuzzOne(
       }),
       { numRuns: runs, seed },
     );
-  }
-  // The seeds themselves, unmutated: each must pass or fail cleanly too.
-  let seedsAccepted = 0;
-  for (const bytes of target.seeds) {
-    try {
-      await target.run(bytes);
-      seedsAccepted++;
-    } catch (err) {
-      if (!isExpectedError(err)) crashes.record(target.name, err, bytes);
-    }
   }
   return {
     target: target.name,
@@ -211,8 +212,9 @@ export async function runInProcessFuzz(options: FuzzOptions): Promise<FuzzReport
     const targets = buildTargets(chain, buildSeeds(chain)).filter(
       (t) => options.only === undefined || options.only.some((prefix) => t.name.startsWith(prefix)),
     );
+    const runs = options.runsPerTarget ?? Math.ceil((options.totalRuns ?? 0) / Math.max(1, targets.length));
     for (const target of targets) {
-      const report = await fuzzOne(target, options.runsPerTarget, options.seed, crashes, memory);
+      const report = await fuzzOne(target, Math.max(1, runs), options.seed, crashes, memory);
       reports.push(report);
       options.onTarget?.(report);
     }

@@ -8,6 +8,7 @@ import { encodeHeader, encodeTransaction } from '../../src/chain/encoding/codec.
 import type { FullBlock } from '../../src/chain/objects/block.js';
 import { txidOf } from '../../src/chain/objects/transaction.js';
 import type { Chain } from '../../src/chain/state/index.js';
+import { encodeAddr, encodeAddrRequest, encodeGetAddr } from '../../src/p2p/membership/addr-codec.js';
 import {
   encodeBlockIds,
   encodeData,
@@ -48,7 +49,24 @@ export interface SeedSet {
   readonly syncRequest: Uint8Array[];
   readonly status: Uint8Array[];
   readonly blockIds: Uint8Array[];
+  /** First frames of an addr stream (getaddr, or unsolicited addresses) and getaddr answers. */
+  readonly addrRequest: Uint8Array[];
+  readonly addr: Uint8Array[];
 }
+
+/** Valid address entries: two real peer ids on IPv4 and IPv6 addresses. */
+const ADDR_ENTRIES = [
+  {
+    peerId: '12D3KooWRp5DvKhbVPa4XwmVKsdzfiQvuq2GdsrXXXicSr7Wvg9t',
+    addr: '/ip4/10.1.2.3/tcp/7101',
+    lastSeen: 1_796_000_000_000,
+  },
+  {
+    peerId: '12D3KooWMLP9RfjNK8feLYmVhpMH7bkjBxGFEizEsYQHGRGLJoPg',
+    addr: '/ip6/2001:db8::1/tcp/7102',
+    lastSeen: 1_700_000_000_000,
+  },
+];
 
 /** One stream frame: minimal varint length, then the body. */
 export function frame(body: Uint8Array): Uint8Array {
@@ -138,5 +156,11 @@ export function buildSeeds(chain: Chain): SeedSet {
       encodeStatus({ genesis: chain.genesis().id, tip: blockId, height: 70_000, cumulativeWork: 1n << 200n }),
     ],
     blockIds: [encodeBlockIds([blockId, chain.genesis().id]), encodeBlockIds([])],
+    addrRequest: [
+      encodeGetAddr(),
+      encodeAddrRequest(ADDR_ENTRIES.slice(0, 1)),
+      encodeAddrRequest(ADDR_ENTRIES),
+    ],
+    addr: [encodeAddr(ADDR_ENTRIES), encodeAddr([])],
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The decode-and-validate entry points the fuzzer feeds, in process: every gossipsub payload
  * decoder, every stream protocol's frame reader and message decoder (getdata, txpush, sync), the
- * consensus decoders with the transaction and block rules, and the chain's own entry points
- * (`acceptTransaction`, `processBlock`) on a real LevelDB chain. A target either returns, or
+ * address relay's decoders (addr), the consensus decoders with the transaction and block rules,
+ * and the chain's own entry points (`acceptTransaction`, `processBlock`) on a real LevelDB chain. A target either returns, or
  * throws an expected typed error (WireError, ValidationError); anything else, or a hang, is a
  * crash (see run.ts).
  */
@@ -31,6 +31,8 @@ import {
 import type { UtxoView } from '../../src/chain/rules/utxo.js';
 import type { Chain } from '../../src/chain/state/index.js';
 import { toHex } from '../../src/crypto/hash.js';
+import { decodeAddr, decodeAddrRequest } from '../../src/p2p/membership/addr-codec.js';
+import { MAX_ADDR_FRAME_BYTES } from '../../src/p2p/membership/constants.js';
 import {
   decodeBlockIds,
   decodeData,
@@ -205,6 +207,10 @@ export function buildTargets(chain: Chain, seeds: SeedSet): FuzzTarget[] {
       MAX_SYNC_RESPONSE_BYTES,
       decodeSyncResponse,
     ),
+    message('addr:request', seeds.addrRequest, (b) => void decodeAddrRequest(b)),
+    message('addr:answer', seeds.addr, (b) => void decodeAddr(b)),
+    framed('frames:addr-request', seeds.addrRequest, MAX_ADDR_FRAME_BYTES, (b) => void decodeAddrRequest(b)),
+    framed('frames:addr-answer', seeds.addr, MAX_ADDR_FRAME_BYTES, (b) => void decodeAddr(b)),
     message('chain:tx', seeds.tx, validateTx),
     message('chain:header', seeds.header, validateHeader),
     message('chain:block', seeds.block, validateBlock),

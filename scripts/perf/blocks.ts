@@ -1,0 +1,160 @@
+/**
+ * `blocks`: what relaying a block costs when every node already holds its transactions (the case
+ * compact block relay is for): bytes each node receives while the block spreads, against the
+ * block's size, and the time until every node has it.
+ *
+ * For each of `blocks` rounds: `txsPerBlock` payments are pushed and reach every mempool, then
+ * node 0 mines one block over RPC holding them; the clock starts when the RPC returns (the block
+ * is connected on node 0 and announced) and stops when every node reports the new height. Bytes:
+ * TCP payload received by all node processes on P2P connections from the mine call until every
+ * node has the block plus SETTLE_MS, divided by the other nodes (tcp-bytes.ts); idle background
+ * traffic over the same time, measured just before, is subtracted.
+ *
+ * Today blocks travel whole, so `ratio` (bytes per node / block bytes) is about 1 and
+ * `baselineBlockP50Ms` (full-block relay) is the same measurement as `blockP50Ms`, repeated. When
+ * compact blocks exist, the baseline rounds should force full-block relay. `detail.emptyBlockP50Ms`
+ * is the relay time of blocks holding only a coinbase, the floor for any block.
+ */
+import { percentile, round } from './stats.js';
+import { bytesReceived } from './tcp-bytes.js';
+import { mempoolSize, startLoadNetwork } from './load-network.js';
+
+/** Quiet time (ms) after the block reached every node, for trailing messages. */
+const SETTLE_MS = 500;
+/** Longest wait (ms) for the payments to reach every mempool, or the block every node. */
+const WAIT_MS = 120_000;
+
+export interface BlocksOptions {
+  readonly repoRoot: string;
+  readonly nodes: number;
+  readonly blocks: number;
+  readonly txsPerBlock: number;
+  /** Payments per second while filling the mempools before each block. */
+  readonly rate: number;
+  readonly log: (text: string) => void;
+}
+
+export interface BlocksResult {
+  readonly blockBytesRelayed: number;
+  readonly fullBlockBytes: number;
+  readonly ratio: number;
+  readonly blockP50Ms: number;
+  readonly baselineBlockP50Ms: number;
+  readonly detail: {
+    readonly nodes: number;
+    readonly txsPerBlock: number;
+    readonly rounds: Array<{
+      kind: 'full' | 'baseline' | 'empty';
+      ms: number;
+      bytesPerNode: number;
+      blockBytes: number;
+    }>;
+    readonly emptyBlockP50Ms: number;
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult> {
+  options.log(
+    `blocks: ${options.nodes} nodes, blocks of ${options.txsPerBlock} transactions every node already holds`,
+  );
+  const net = await startLoadNetwork({
+    count: options.nodes,
+    coins: 2 * options.blocks * options.txsPerBlock,
+    runtime: 'tsx',
+    repoRoot: options.repoRoot,
+    log: options.log,
+  });
+  const { devnet, injector, coinSource } = net;
+  const pids = devnet.nodes.map((node) => node.pid);
+  const ports = devnet.nodes.map((node) => node.p2pPort);
+  const rounds: BlocksResult['detail']['rounds'] = [];
+  try {
+    // Rounds alternate: full, baseline, empty, ... so background load hits each kind alike.
+    const kinds = Array.from({ length: options.blocks }, () => ['full', 'baseline', 'empty'] as const).flat();
+    for (const kind of kinds) {
+      const count = kind === 'empty' ? 0 : options.txsPerBlock;
+      if (count > 0) {
+        await injector.pushPaced(coinSource.payments(count), options.rate);
+        await devnet.waitAll(
+          async (node) => (await mempoolSize(devnet, node.index)) >= count,
+          WAIT_MS,
+          'full mempools',
+          250,
+        );
+      }
+      const idleStart = await bytesReceived(pids, ports);
+      await sleep(SETTLE_MS);
+      const idleRate = ((await bytesReceived(pids, ports)) - idleStart) / SETTLE_MS;
+      const height = (await devnet.rpc(0).call('status')).height + 1;
+      const bytesBefore = await bytesReceived(pids, ports);
+      await devnet.rpc(0).call('mine', [1]);
+      const minedAt = performance.now();
+      const doneAt = await devnet.waitAll(
+        async (node) => (await node.rpc!.call('status')).height >= height,
+        WAIT_MS,
+        `height ${height} everywhere`,
+        20,
+      );
+      await sleep(SETTLE_MS);
+      const windowMs = performance.now() - minedAt;
+      const relayed = (await bytesReceived(pids, ports)) - bytesBefore - idleRate * windowMs;
+      const tip = await devnet.rpc(0).call('tip');
+      const round_ = {
+        kind,
+        ms: Math.round(doneAt - minedAt),
+        bytesPerNode: Math.round(Math.max(0, relayed) / (options.nodes - 1)),
+        blockBytes: tip.bytes,
+      };
+      rounds.push(round_);
+      options.log(
+        `  ${kind.padEnd(8)} block of ${tip.txCount} txs, ${tip.bytes} B: every node in ${round_.ms} ms, ${round_.bytesPerNode} B received per node`,
+      );
+      await devnet.waitAll(
+        async (node) => (await mempoolSize(devnet, node.index)) === 0,
+        WAIT_MS,
+        'empty mempools',
+        250,
+      );
+    }
+  } finally {
+    await net.stop();
+  }
+  const of = (kind: string) => rounds.filter((r) => r.kind === kind);
+  const full = of('full');
+  const blockBytesRelayed = Math.round(
+    percentile(
+      full.map((r) => r.bytesPerNode),
+      50,
+    ),
+  );
+  const fullBlockBytes = Math.round(
+    percentile(
+      full.map((r) => r.blockBytes),
+      50,
+    ),
+  );
+  return {
+    blockBytesRelayed,
+    fullBlockBytes,
+    ratio: round(blockBytesRelayed / fullBlockBytes, 3),
+    blockP50Ms: percentile(
+      full.map((r) => r.ms),
+      50,
+    ),
+    baselineBlockP50Ms: percentile(
+      of('baseline').map((r) => r.ms),
+      50,
+    ),
+    detail: {
+      nodes: options.nodes,
+      txsPerBlock: options.txsPerBlock,
+      rounds,
+      emptyBlockP50Ms: percentile(
+        of('empty').map((r) => r.ms),
+        50,
+      ),
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * `startup`: from launching the devnet (`npm run devnet`'s five nodes: the generated topology,
+ * network devnet, two miners) to every node up (its `started` line) and to every node at height
+ * >= 1, and the idle CPU each node then uses (miners mine all the time).
+ *
+ * Measured four ways in one run, each a fresh devnet: through tsx (as `npm run devnet` runs nodes
+ * today) and from a compiled build by plain `node`, each with the machine as it is and with one
+ * core kept busy by a spinning process the benchmark starts (`busy`). The headline figures are
+ * tsx with the busy core; the others are in `detail`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { CompiledTree } from './compiled-build.js';
+import { PerfDevnet, type Runtime } from './devnet.js';
+import { cpuMs } from './proc.js';
+import { round } from './stats.js';
+
+/** How long (ms) the first block may take on every node before the run counts as failed. */
+const FIRST_BLOCK_TIMEOUT_MS = 120_000;
+/** Window (ms) over which idle CPU is measured after the first block. */
+const IDLE_CPU_WINDOW_MS = 5_000;
+
+export interface StartupOptions {
+  readonly repoRoot: string;
+  readonly nodes: number;
+  readonly miners: number;
+  readonly build: CompiledTree;
+  readonly log: (text: string) => void;
+}
+
+export interface StartupRun {
+  readonly runtime: Runtime;
+  readonly busyCore: boolean;
+  readonly allNodesUpMs: number;
+  readonly firstBlockAllNodesMs: number;
+  /** CPU share of one core per node while idle after the first block, miners and relays apart. */
+  readonly idleCpuMiner: number;
+  readonly idleCpuRelay: number;
+}
+
+export interface StartupResult {
+  readonly allNodesUpMs: number;
+  readonly firstBlockAllNodesMs: number;
+  readonly detail: {
+    readonly nodes: number;
+    readonly miners: number;
+    readonly runs: StartupRun[];
+    /** tsx minus compiled, both with the busy core (ms). */
+    readonly compiledSavesUpMs: number;
+    readonly compiledSavesFirstBlockMs: number;
+  };
+}
+
+/** A process spinning on one core until stopped. */
+function startSpinner(): ChildProcess {
+  return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+}
+
+async function runOnce(options: StartupOptions, runtime: Runtime, busyCore: boolean): Promise<StartupRun> {
+  const spinner = busyCore ? startSpinner() : undefined;
+  const devnet = await PerfDevnet.launch({
+    count: options.nodes,
+    miners: options.miners,
+    network: 'devnet',
+    runtime,
+    build: options.build,
+    repoRoot: options.repoRoot,
+  });
+  try {
+    const allNodesUpMs = await devnet.waitStarted();
+    const firstBlockAt = await devnet.waitAll(
+      async (node) => (await node.rpc!.call('status')).height >= 1,
+      FIRST_BLOCK_TIMEOUT_MS,
+      'height 1 on every node',
+      50,
+    );
+    const firstBlockAllNodesMs = firstBlockAt - devnet.launchedAt;
+    const before = await Promise.all(devnet.nodes.map((node) => cpuMs(node.pid)));
+    await new Promise((resolve) => setTimeout(resolve, IDLE_CPU_WINDOW_MS));
+    const after = await Promise.all(devnet.nodes.map((node) => cpuMs(node.pid)));
+    const share = (i: number) => ((after[i] ?? 0) - (before[i] ?? 0)) / IDLE_CPU_WINDOW_MS;
+    const avg = (miner: boolean) => {
+      const picked = devnet.nodes.filter((node) => node.miner === miner).map((node) => share(node.index));
+      return picked.length === 0 ? 0 : round(picked.reduce((a, b) => a + b, 0) / picked.length, 3);
+    };
+    const run = {
+      runtime,
+      busyCore,
+      allNodesUpMs: Math.round(allNodesUpMs),
+      firstBlockAllNodesMs: Math.round(firstBlockAllNodesMs),
+      idleCpuMiner: avg(true),
+      idleCpuRelay: avg(false),
+    };
+    options.log(
+      `  ${runtime.padEnd(8)} ${busyCore ? 'busy core' : 'as is    '}: all up ${run.allNodesUpMs} ms, height 1 everywhere ${run.firstBlockAllNodesMs} ms, idle CPU miner ${Math.round(run.idleCpuMiner * 100)}% relay ${Math.round(run.idleCpuRelay * 100)}% of a core`,
+    );
+    return run;
+  } finally {
+    await devnet.stop();
+    if (spinner !== undefined) {
+      spinner.kill('SIGKILL');
+      if (spinner.exitCode === null && spinner.signalCode === null) await once(spinner, 'exit');
+    }
+  }
+}
+
+export async function benchStartup(options: StartupOptions): Promise<StartupResult> {
+  options.log(
+    `startup: ${options.nodes}-node devnet, ${options.miners} miners, tsx vs compiled, as is vs one core busy`,
+  );
+  const runs: StartupRun[] = [];
+  // Alternate the order so a change in background load hits both runtimes alike.
+  for (const [runtime, busy] of [
+    ['tsx', true],
+    ['compiled', true],
+    ['compiled', false],
+    ['tsx', false],
+  ] as const) {
+    runs.push(await runOnce(options, runtime, busy));
+  }
+  const pick = (runtime: Runtime, busy: boolean) =>
+    runs.find((r) => r.runtime === runtime && r.busyCore === busy)!;
+  const headline = pick('tsx', true);
+  const compiled = pick('compiled', true);
+  return {
+    allNodesUpMs: headline.allNodesUpMs,
+    firstBlockAllNodesMs: headline.firstBlockAllNodesMs,
+    detail: {
+      nodes: options.nodes,
+      miners: options.miners,
+      runs,
+      compiledSavesUpMs: headline.allNodesUpMs - compiled.allNodesUpMs,
+      compiledSavesFirstBlockMs: headline.firstBlockAllNodesMs - compiled.firstBlockAllNodesMs,
+    },
+  };
+}
