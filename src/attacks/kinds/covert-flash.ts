@@ -1,5 +1,5 @@
 /**
- * Catalogue 22: behaves for a while, then turns. For the first 20 s it relays valid transactions
+ * Catalogue 22: behaves for a while, then turns. For the first 10 s it relays valid transactions
  * of its own (one per round, delivered first, so it earns credit); then it announces transactions
  * it never serves, and withholds everything it is asked for, including its own earlier objects.
  * Honest nodes request from their preferred (outbound) peers first, so delivery only waits on it
@@ -12,7 +12,7 @@ import type { AttackContext, Misbehaviour } from '../attack.js';
 import { signedSelfPayments } from '../payloads.js';
 
 /** How long (ms) it behaves before it turns. */
-export const BEHAVE_MS = 20_000;
+export const BEHAVE_MS = 10_000;
 /** Random hashes announced per round once it turned. */
 const WITHHELD_PER_ROUND = 5;
 
