@@ -38,6 +38,8 @@ interface Flags {
   reset?: boolean;
   devnet?: string;
   ui: boolean;
+  web: boolean;
+  uiPort?: number;
 }
 
 const program = new Command('devnet')
@@ -57,6 +59,12 @@ const program = new Command('devnet')
     `node definitions file (default: ${DEFAULT_DEVNET_FILE}); with --nodes, the template giving the data root and first ports`,
   )
   .option('--no-ui', 'plain output: one line per node every few seconds, even on a terminal')
+  .option('--no-web', 'do not serve the trust map page')
+  .option(
+    '--ui-port <port>',
+    'port of the trust map page on 127.0.0.1 (default: any free port)',
+    integer(0, 65_535),
+  )
   .addHelpText(
     'after',
     '\nExamples:\n  npm run devnet\n  npm run devnet -- --nodes 8 --miners 3 --tx-rate 5\n  npm run devnet -- --reset --no-ui',
@@ -70,4 +78,6 @@ process.exitCode = await runDevnet({
   txRate: flags.txRate,
   reset: flags.reset === true,
   ui: flags.ui,
+  web: flags.web,
+  ...(flags.uiPort === undefined ? {} : { uiPort: flags.uiPort }),
 });

@@ -48,6 +48,10 @@ export interface DevnetOptions {
   readonly reset: boolean;
   /** false with `--no-ui`: plain lines even on a terminal. */
   readonly ui: boolean;
+  /** false with `--no-web`: no trust map page. Default true. */
+  readonly web?: boolean;
+  /** `--ui-port`: the trust map's port on 127.0.0.1; 0 or absent for any free port. */
+  readonly uiPort?: number;
 }
 
 export interface LauncherIo {
@@ -92,6 +96,18 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
   }
   const { devnet } = resolved;
   const hints = devnetHints(resolved);
+  // The trust map starts first so the banner can print its address; it waits for nodes that are
+  // not up yet. Loaded only when wanted (it pulls in the web server).
+  let trustMap: { readonly url: string; close(): Promise<void> } | undefined;
+  if (options.web !== false) {
+    try {
+      const { startDevnetTrustMap } = await import('../web/server/devnet-map.js');
+      trustMap = await startDevnetTrustMap({ devnet, devnetFile: resolved.file, port: options.uiPort ?? 0 });
+      hints.push(['map', trustMap.url]);
+    } catch (err) {
+      fail(`trust map not started: ${(err as Error).message}`);
+    }
+  }
   say(
     `trustmesh devnet · ${hints.map(([label, command]) => `${label}: ${command}`).join(' · ')} · Ctrl-C stops`,
   );
@@ -245,6 +261,7 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
     }
   }
   await stopRequested;
+  await trustMap?.close().catch(() => undefined);
   poller.stop();
   await load?.stop();
   await supervisor.stop();
