@@ -56,9 +56,15 @@ export interface NodeConfig {
   devAccount: number | null;
   /** Peer ids whose offences never quarantine them (Bitcoin Core's noban). Default []. */
   allowList: string[];
-  /** Local devnet: allow many connections from 127.0.0.1 and no IP-colocation penalty. Default false. */
+  /**
+   * Local devnet: allow many connections from 127.0.0.0/8 and no IP-colocation penalty for it.
+   * Default false; on the `devnet` network true.
+   */
   devnetLoopback: boolean;
-  /** First quarantine length in ms; doubles per repeat offence. Default 600000 (10 min). */
+  /**
+   * First quarantine length in ms; doubles per repeat offence. Default 600000 (10 min); on the
+   * `devnet` network 60000 (1 min), so a local devnet shows quarantines ending.
+   */
   banBaseMs: number;
   /** Shifts this node's clock (ms), to test clock skew between honest nodes. Default 0. */
   clockSkewMs: number;
@@ -111,9 +117,23 @@ function port(field: string, value: unknown, min: number): number {
   return value as number;
 }
 
+/** First quarantine length on a local devnet (ms): short enough to watch a ban end. */
+export const DEVNET_BAN_BASE_MS = 60_000;
+
+/** The `devnet` network is a local one: loopback allowances and short bans, unless set otherwise. */
+const DEVNET_DEFAULTS: Partial<NodeConfig> = { devnetLoopback: true, banBaseMs: DEVNET_BAN_BASE_MS };
+
+function networkDefaults(network: string): Partial<NodeConfig> {
+  return network === 'devnet' ? DEVNET_DEFAULTS : {};
+}
+
 /** Checks every field of a merged configuration; throws ConfigError on the first bad one. */
 export function validateConfig(input: Partial<NodeConfig>): NodeConfig {
-  const config = { ...DEFAULT_CONFIG, ...input } as NodeConfig;
+  const config = {
+    ...DEFAULT_CONFIG,
+    ...networkDefaults(input.network ?? DEFAULT_CONFIG.network),
+    ...input,
+  } as NodeConfig;
   if (typeof config.dataDir !== 'string' || config.dataDir === '')
     throw new ConfigError(SOURCE, 'dataDir', 'is required');
   if (!/^[\w.-]{1,64}$/.test(config.name))

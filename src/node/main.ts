@@ -11,7 +11,13 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
  */
 import { Command } from 'commander';
 import { loadOrCreatePrivateKey } from '../p2p/node/identity.js';
-import { ConfigError, type NodeConfig, readConfigFile, validateConfig } from './config.js';
+import {
+  ConfigError,
+  DEVNET_BAN_BASE_MS,
+  type NodeConfig,
+  readConfigFile,
+  validateConfig,
+} from './config.js';
 import {
   DEFAULT_DEVNET_FILE,
   type DevnetDefinition,
@@ -49,7 +55,7 @@ export async function devnetNodeConfig(
     devAccount: def.devAccount,
     devnetLoopback: true,
     // A devnet is for watching quarantines happen: short first bans (1 min, doubling).
-    banBaseMs: 60_000,
+    banBaseMs: DEVNET_BAN_BASE_MS,
   };
 }
 
