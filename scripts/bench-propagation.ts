@@ -8,6 +8,7 @@
  *     [--dials 4] [--rounds 2] [--warmup 100] [--settle-ms 1000] [--drain-ms 15000] [--trace]
  *     [--quiet-busy 0.3] [--quiet-wait-ms 60000] [--verbose] [--log-level info] [--keep]
  *     [--no-baseline] [--experiment <names>]
+ *     [--hosts N [--latency 40ms] [--jitter 10ms] [--loss 0.5%] [--link-rate 10mbit]]
  *
  * Both networks are `--nodes` separate processes on 127.0.0.1, each node dialing `--dials` others
  * as chosen by `--seed` (scripts/bench/topology.ts), the same graph and directions for both.
@@ -40,6 +41,12 @@
  * heartbeats, pings) is included on both sides; `detail.*.idle` shows its rate. CPU: the nodes'
  * CPU time per node per message, and how busy the whole machine was (`machineBusy`, `load1`).
  *
+ * `--hosts N` runs the N nodes of each network on N network namespace hosts instead of 127.0.0.1
+ * (src/testnet/host-network.ts; needs root): node i of trustmesh and node i of the baseline share
+ * host i and its link, shaped by `--latency`, `--jitter`, `--loss` and `--link-rate` (see
+ * src/testnet/link-shaping.ts: the delay applies to every write to another host, loss to every
+ * packet received from one). Bytes are then read from the hosts' sockets (`ss -N <host>`).
+ *
  * `--experiment nogossip,noinbounddelay` applies what-if changes to the trustmesh nodes (see
  * scripts/bench/arrival-probe.ts); the JSON then names them. Not for headline figures.
  *
@@ -54,7 +61,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HostNetwork } from '../src/testnet/host-network.js';
+import { type LinkShape, NO_SHAPING } from '../src/testnet/link-shaping.js';
+import { parseDuration, parsePercent, parseRate } from '../src/testnet/options.js';
 import { startFloodNetwork } from './bench/flood-network.js';
+import { LOOPBACK, onHosts, type Placement } from './bench/placement.js';
 import { type PhaseOptions, type PhaseResult, PhaseRunner, type Window } from './bench/phase.js';
 import { onInterrupt, stopAll } from './bench/processes.js';
 import { analyseRelay } from './bench/relay-trace.js';
@@ -90,6 +101,9 @@ interface Args {
   verbose: boolean;
   keep: boolean;
   baseline: boolean;
+  /** Namespace hosts (one per node) instead of 127.0.0.1, and their links. */
+  hosts: boolean;
+  link: LinkShape;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -108,6 +122,11 @@ function parseArgs(argv: readonly string[]): Args {
     '--ready-timeout-ms',
     '--log-level',
     '--experiment',
+    '--hosts',
+    '--latency',
+    '--jitter',
+    '--loss',
+    '--link-rate',
   ]);
   const flags = new Set(['--json', '--trace', '--verbose', '--keep', '--no-baseline']);
   for (let i = 0; i < argv.length; i++) {
@@ -128,8 +147,23 @@ function parseArgs(argv: readonly string[]): Args {
     }
     return parsed;
   };
+  const hosts = value('--hosts');
+  if (hosts !== undefined && value('--nodes') !== undefined)
+    throw new Error('give --hosts or --nodes, not both');
+  const shaped = ['--latency', '--jitter', '--loss', '--link-rate'].filter(
+    (flag) => value(flag) !== undefined,
+  );
+  if (hosts === undefined && shaped.length > 0) throw new Error(`${shaped.join(', ')} need --hosts`);
+  const link: LinkShape = {
+    latencyMs: value('--latency') === undefined ? 0 : parseDuration('--latency', value('--latency')!),
+    jitterMs: value('--jitter') === undefined ? 0 : parseDuration('--jitter', value('--jitter')!),
+    lossPercent: value('--loss') === undefined ? 0 : parsePercent('--loss', value('--loss')!),
+    rateKbit: value('--link-rate') === undefined ? null : parseRate('--link-rate', value('--link-rate')!),
+  };
   return {
-    nodes: number('--nodes', 20, 2),
+    hosts: hosts !== undefined,
+    link: hosts === undefined ? NO_SHAPING : link,
+    nodes: hosts === undefined ? number('--nodes', 20, 2) : number('--hosts', 20, 2),
     rate: number('--rate', 20, 0.1, false),
     count: number('--count', 200, 1),
     seed: number('--seed', 1, 0),
@@ -253,6 +287,17 @@ async function main(): Promise<void> {
   };
   const root = await mkdtemp(join(tmpdir(), 'trustmesh-bench-'));
   if (!args.keep) onInterrupt(() => rm(root, { recursive: true, force: true }));
+  let hosts: HostNetwork | undefined;
+  let placement: Placement = LOOPBACK;
+  if (args.hosts) {
+    hosts = await HostNetwork.create(args.nodes, args.link);
+    placement = onHosts(hosts);
+    const created = hosts;
+    onInterrupt(() => created.destroy());
+    log(
+      `hosts: ${args.nodes} network namespaces (${hosts.slot.network}), links ${JSON.stringify(args.link)}`,
+    );
+  }
   log(
     `propagation bench: ${args.nodes} nodes, ${args.dials} dials each (degree ${Math.min(...degrees)}-${Math.max(...degrees)}), seed ${args.seed}, ${args.count} messages at ${args.rate}/s, senders ${senders.join(',')}; data in ${root}`,
   );
@@ -267,6 +312,7 @@ async function main(): Promise<void> {
       trace: args.trace,
       experiments: args.experiments,
       echoStderr: args.verbose,
+      placement,
     });
     const ours = new PhaseRunner(network, phaseOptions);
     await ours.prepare();
@@ -282,6 +328,7 @@ async function main(): Promise<void> {
         repoRoot: REPO_ROOT,
         payloadBytes,
         echoStderr: args.verbose,
+        placement,
       });
       base = new PhaseRunner(flood, phaseOptions);
       await base.prepare();
@@ -303,6 +350,7 @@ async function main(): Promise<void> {
     report(args, topology, senders, Math.round(mean(sizes)), payloadBytes, oursResult, baseResult, trace);
   } finally {
     await stopAll();
+    await hosts?.destroy();
     if (!args.keep) await rm(root, { recursive: true, force: true });
   }
 }
@@ -334,6 +382,7 @@ function report(
   };
   const result = {
     nodes: args.nodes,
+    ...(args.hosts ? { hosts: args.nodes, link: args.link } : {}),
     count: args.count,
     rate: args.rate,
     seed: args.seed,

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { ArrivalLog, type BenchNetwork, type NodeStatus } from './phase.js';
-import { type Child, freePorts, nodeFlags, spawnChild } from './processes.js';
+import { LOOPBACK, type Placement } from './placement.js';
+import { type Child, nodeFlags, spawnChild } from './processes.js';
 import type { Topology } from './topology.js';
 import { identitySeed } from './trustmesh-network.js';
 
@@ -26,12 +27,18 @@ export interface FloodNetworkOptions {
   /** Bytes of every payload. */
   payloadBytes: number;
   echoStderr: boolean;
+  /** Where the nodes run (default: all on 127.0.0.1), the same as the trustmesh network's. */
+  placement?: Placement;
 }
+
+/** P2P port of the flood nodes on namespace hosts (trustmesh's nodes use 7000-7001 there). */
+const HOST_P2P_PORT = 7100;
 
 export async function startFloodNetwork(options: FloodNetworkOptions): Promise<BenchNetwork> {
   const { topology, repoRoot } = options;
   const n = topology.nodes;
-  const ports = await freePorts(n);
+  const placement = options.placement ?? LOOPBACK;
+  const [ports] = (await placement.ports(n, [HOST_P2P_PORT])) as [number[]];
   const seeds = Array.from({ length: n }, (_, i) => identitySeed(options.seed, 'flood', i));
   const peerIds = await Promise.all(
     seeds.map(async (seed) =>
@@ -49,14 +56,21 @@ export async function startFloodNetwork(options: FloodNetworkOptions): Promise<B
       join(repoRoot, 'scripts/bench/flood-node.ts'),
       '--key-seed',
       Buffer.from(seeds[i]!).toString('hex'),
+      '--host',
+      placement.address(i),
       '--port',
       String(ports[i]),
       '--nonce',
       String(nonce),
-      ...topology.dials[i]!.flatMap((j) => ['--peer', `/ip4/127.0.0.1/tcp/${ports[j]}/p2p/${peerIds[j]}`]),
+      ...topology.dials[i]!.flatMap((j) => [
+        '--peer',
+        `/ip4/${placement.address(j)}/tcp/${ports[j]}/p2p/${peerIds[j]}`,
+      ]),
     ];
-    const child = spawnChild(`flood-${i}`, process.execPath, args, {
+    const { command, args: commandArgs } = placement.command(i, args, repoRoot);
+    const child = spawnChild(`flood-${i}`, command, commandArgs, {
       cwd: repoRoot,
+      env: { ...process.env, ...placement.env(i, []) },
       echoStderr: options.echoStderr,
     });
     child.onEvent((event) => {
@@ -80,6 +94,7 @@ export async function startFloodNetwork(options: FloodNetworkOptions): Promise<B
     meshLow: GOSSIPSUB_DEFAULT_DLO,
     children,
     p2pPorts: ports,
+    ...(placement.namespaces === undefined ? {} : { namespaces: placement.namespaces }),
     arrivals,
     async status(node: number): Promise<NodeStatus> {
       const child = children[node]!;

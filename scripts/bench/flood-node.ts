@@ -6,7 +6,7 @@
  * validation: every message is accepted and forwarded by gossipsub itself. That is plain
  * gossipsub flooding, the yardstick for trustmesh's per-hop inv/getdata relay.
  *
- *   node --import tsx scripts/bench/flood-node.ts --key-seed <64 hex> --port <p> [--peer <multiaddr>]...
+ *   node --import tsx scripts/bench/flood-node.ts --key-seed <64 hex> [--host <ip>] --port <p> [--peer <multiaddr>]...
  *
  * Protocol with the driver (bench-propagation.ts), one JSON object per line:
  * - stdout: `{"event":"started","peerId":..}`, then events: `{"e":"sent","id":n,"t":ms}` just before
@@ -44,6 +44,7 @@ const REDIAL_MS = 500;
 
 interface Args {
   keySeed: Uint8Array;
+  host: string;
   port: number;
   peers: string[];
   nonce: bigint;
@@ -53,12 +54,17 @@ function parseArgs(argv: readonly string[]): Args {
   const peers: string[] = [];
   let keySeed: Uint8Array | undefined;
   let port = 0;
+  let host = '127.0.0.1';
   let nonce = 0n;
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
       case '--key-seed':
         keySeed = Uint8Array.from(Buffer.from(value ?? '', 'hex'));
+        i++;
+        break;
+      case '--host':
+        host = value ?? host;
         i++;
         break;
       case '--port':
@@ -79,7 +85,7 @@ function parseArgs(argv: readonly string[]): Args {
   }
   if (keySeed?.length !== 32) throw new Error('flood-node: --key-seed must be 64 hex characters');
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('flood-node: bad --port');
-  return { keySeed, port, peers, nonce };
+  return { keySeed, host, port, peers, nonce };
 }
 
 /** Payload `id` of `size` bytes: header (nonce, id) and a deterministic filler. */
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
   const sink = new EventSink();
   const libp2p = await createLibp2p({
     privateKey: await generateKeyPairFromSeed('Ed25519', args.keySeed),
-    addresses: { listen: [`/ip4/127.0.0.1/tcp/${args.port}`] },
+    addresses: { listen: [`/ip4/${args.host}/tcp/${args.port}`] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

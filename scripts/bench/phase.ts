@@ -39,9 +39,17 @@ export interface BenchNetwork {
   readonly label: string;
   /** The network's gossipsub Dlo: a node with at least this many peers has at least this many in its mesh. */
   readonly meshLow: number;
+  /**
+   * Peers a node must have to count as ready, given its topology degree: the degree itself for
+   * nodes that only keep their static peers (the baseline); trustmesh nodes choose their own peers
+   * (the membership layer's connection manager), so fewer may be required of them.
+   */
+  readonly requiredPeers?: (degree: number) => number;
   readonly children: readonly Child[];
   /** P2P listen ports of the nodes (socket accounting leaves everything else out). */
   readonly p2pPorts: readonly number[];
+  /** Network namespaces the nodes run in (namespace hosts); undefined on 127.0.0.1. */
+  readonly namespaces?: readonly string[];
   status(node: number): Promise<NodeStatus>;
   /** Has `sender` originate message number `seq`; resolves with the message's key. */
   inject(sender: number, seq: number): Promise<string>;
@@ -194,12 +202,12 @@ export class PhaseRunner {
   private async measure(during: () => Promise<void>): Promise<Window> {
     const cpuBefore = await sampleCpu(this.pids);
     const driverBefore = process.cpuUsage();
-    const before = await sampleSockets(this.pids, this.ports);
+    const before = await sampleSockets(this.pids, this.ports, this.network.namespaces);
     const t0 = performance.now();
     const monoStartUs = process.hrtime.bigint() / 1000n;
     await during();
     const monoEndUs = process.hrtime.bigint() / 1000n;
-    const after = await sampleSockets(this.pids, this.ports);
+    const after = await sampleSockets(this.pids, this.ports, this.network.namespaces);
     const windowMs = performance.now() - t0;
     const driver = process.cpuUsage(driverBefore);
     const cpuAfter = await sampleCpu(this.pids);
@@ -248,7 +256,7 @@ async function waitReady(network: BenchNetwork, options: PhaseOptions): Promise<
     );
     lagging = [];
     statuses.forEach((status, i) => {
-      const peers = options.degrees[i]!;
+      const peers = network.requiredPeers?.(options.degrees[i]!) ?? options.degrees[i]!;
       if (status.peers < peers || status.mesh < Math.min(network.meshLow, peers)) {
         lagging.push(`node ${i}: ${status.peers}/${peers} peers, mesh ${status.mesh}`);
       }

@@ -43,14 +43,23 @@ const portOf = (address: string): number => Number(address.slice(address.lastInd
 
 /**
  * Established TCP sockets of `pids` with a local or peer port in `ports` (e.g. the nodes' P2P
- * ports, which leaves out RPC connections), keyed by pid, local and peer address.
+ * ports, which leaves out RPC connections), keyed by pid, local and peer address; read in the root
+ * network namespace, or in each of `namespaces` when the nodes run on namespace hosts.
  */
 export async function sampleSockets(
   pids: ReadonlySet<number>,
   ports: ReadonlySet<number>,
+  namespaces?: readonly string[],
 ): Promise<SocketSample> {
-  const { stdout } = await run('ss', ['-tinpH', 'state', 'established'], { maxBuffer: 64 * 1024 * 1024 });
-  return parseSs(stdout, pids, ports);
+  const args = ['-tinpH', 'state', 'established'];
+  const options = { maxBuffer: 64 * 1024 * 1024 };
+  if (namespaces === undefined) return parseSs((await run('ss', args, options)).stdout, pids, ports);
+  // Namespace hosts: one `ss -N <ns>` per host (pids are global, so attribution is unchanged).
+  const outputs = await Promise.all(namespaces.map((ns) => run('ss', ['-N', ns, ...args], options)));
+  const sample: SocketSample = new Map();
+  for (const { stdout } of outputs)
+    for (const [key, value] of parseSs(stdout, pids, ports)) sample.set(key, value);
+  return sample;
 }
 
 /** Parses `ss -tinpH` output (a socket line, then an indented tcp_info line). */

@@ -19,7 +19,8 @@ import { cookiePathIn } from '../../src/node/rpc/cookie.js';
 import { INV_MESH } from '../../src/p2p/node/gossip-config.js';
 import { P2P_KEY_FILE } from '../../src/p2p/node/identity.js';
 import { ArrivalLog, type BenchNetwork, type NodeStatus } from './phase.js';
-import { type Child, freePorts, nodeFlags, spawnChild } from './processes.js';
+import { LOOPBACK, type Placement } from './placement.js';
+import { type Child, nodeFlags, spawnChild } from './processes.js';
 import type { Topology } from './topology.js';
 
 /** Dev accounts the senders use: 1..9 (account 0 signs genesis and receives the payments). */
@@ -57,7 +58,13 @@ export interface TrustmeshNetworkOptions {
   /** What-if changes applied by the probe (see arrival-probe.ts); empty for real measurements. */
   experiments: readonly string[];
   echoStderr: boolean;
+  /** Where the nodes run (default: all on 127.0.0.1). */
+  placement?: Placement;
 }
+
+/** P2P and RPC ports of the nodes on namespace hosts (each host has its own port space). */
+const HOST_P2P_PORT = 7000;
+const HOST_RPC_PORT = 7001;
 
 export interface TrustmeshNetwork extends BenchNetwork {
   readonly peerIds: readonly string[];
@@ -74,9 +81,11 @@ export function identitySeed(seed: number, kind: string, i: number): Uint8Array 
 export async function startTrustmeshNetwork(options: TrustmeshNetworkOptions): Promise<TrustmeshNetwork> {
   const { topology, root, repoRoot } = options;
   const n = topology.nodes;
-  const allPorts = await freePorts(2 * n);
-  const ports = allPorts.slice(0, n);
-  const rpcPorts = allPorts.slice(n);
+  const placement = options.placement ?? LOOPBACK;
+  const [ports, rpcPorts] = (await placement.ports(n, [HOST_P2P_PORT, HOST_RPC_PORT])) as [
+    number[],
+    number[],
+  ];
   const dataDirs = Array.from({ length: n }, (_, i) => join(root, `trustmesh-${i}`));
   const peerIds: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -85,7 +94,7 @@ export async function startTrustmeshNetwork(options: TrustmeshNetworkOptions): P
     await writeFile(join(dataDirs[i]!, P2P_KEY_FILE), privateKeyToProtobuf(key), { mode: 0o600 });
     peerIds.push(peerIdFromPrivateKey(key).toString());
   }
-  const addressOf = (j: number): string => `/ip4/127.0.0.1/tcp/${ports[j]}/p2p/${peerIds[j]}`;
+  const addressOf = (j: number): string => `/ip4/${placement.address(j)}/tcp/${ports[j]}/p2p/${peerIds[j]}`;
   const nodeOfPeer = new Map(peerIds.map((id, i) => [id, i]));
   const probe = pathToFileURL(join(repoRoot, 'scripts/bench/arrival-probe.ts')).href;
   const arrivals = new ArrivalLog();
@@ -110,7 +119,7 @@ export async function startTrustmeshNetwork(options: TrustmeshNetworkOptions): P
       '--network',
       'regtest',
       '--host',
-      '127.0.0.1',
+      placement.address(i),
       '--port',
       String(ports[i]),
       '--rpc-port',
@@ -122,10 +131,12 @@ export async function startTrustmeshNetwork(options: TrustmeshNetworkOptions): P
     ];
     const env = {
       ...process.env,
+      ...placement.env(i, [rpcPorts[i]!]),
       BENCH_TRACE: options.trace ? '1' : '0',
       BENCH_EXPERIMENTS: options.experiments.join(','),
     };
-    const child = spawnChild(`trustmesh-${i}`, process.execPath, args, {
+    const { command, args: commandArgs } = placement.command(i, args, repoRoot);
+    const child = spawnChild(`trustmesh-${i}`, command, commandArgs, {
       cwd: repoRoot,
       env,
       echoStderr: options.echoStderr,
@@ -153,7 +164,9 @@ export async function startTrustmeshNetwork(options: TrustmeshNetworkOptions): P
     if (typeof event.rpc !== 'string') throw new Error(`trustmesh-${i} started without RPC`);
     if (event.peerId !== peerIds[i])
       throw new Error(`trustmesh-${i} has peer id ${event.peerId}, expected ${peerIds[i]}`);
-    return RpcClient.fromCookie(event.rpc, cookiePathIn(dataDirs[i]!), {
+    // On namespace hosts the node's RPC (127.0.0.1 inside the host) is relayed on the host's address.
+    const url = placement === LOOPBACK ? event.rpc : `http://${placement.address(i)}:${rpcPorts[i]}`;
+    return RpcClient.fromCookie(url, cookiePathIn(dataDirs[i]!), {
       name: `bench-${i}`,
       timeoutMs: RPC_TIMEOUT_MS,
     });
@@ -163,8 +176,12 @@ export async function startTrustmeshNetwork(options: TrustmeshNetworkOptions): P
   return {
     label: 'trustmesh',
     meshLow: INV_MESH.Dlo,
+    // The static peers are only a bootstrap: the node's connection manager picks its peers.
+    requiredPeers: (degree) => Math.min(degree, INV_MESH.Dlo),
     children,
     p2pPorts: ports,
+    ...(placement.namespaces === undefined ? {} : { namespaces: placement.namespaces }),
+    ...(placement.namespaces === undefined ? {} : { namespaces: placement.namespaces }),
     arrivals,
     peerIds,
     nodeOfPeer,
