@@ -471,7 +471,10 @@ export function blockVectors() {
       name: 'a block with no header field',
       encoding: encodeBlock({ transactions: block1.transactions } as never),
     },
-    { name: '10,001 transactions (each an empty Transaction): MALFORMED_ENCODING', encoding: tooMany },
+    {
+      name: '10,001 transactions (each an empty Transaction): a repeated field over its limit',
+      encoding: tooMany,
+    },
   ].map(({ name, encoding }) => ({
     name,
     network: params.network,

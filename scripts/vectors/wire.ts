@@ -161,6 +161,11 @@ function messageCases(): WireCase[] {
       bytes: GetData.encode({ requestId: 1, items: items1001 }),
     },
     {
+      name: 'GetData: the same item twice',
+      message: 'GetData',
+      bytes: GetData.encode({ requestId: 4, items: [item(InvType.TX, h(0x11)), item(InvType.TX, h(0x11))] }),
+    },
+    {
       name: 'GetData: requestId as a 5-byte varint above 2^32',
       message: 'GetData',
       bytes: concat(key(1, 0), varint(2n ** 32n + 1n), lenField(2, rawItem(1, h(0x11)))),

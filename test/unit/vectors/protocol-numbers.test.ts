@@ -20,6 +20,7 @@ import { DEVNET, MAX_MONEY, MEDIAN_TIME_SPAN, REGTEST, UNITS_PER_COIN } from '..
 import { MAX_ORPHAN_BYTES, MAX_ORPHANS } from '../../../src/chain/state/orphan-pool.js';
 import { MAX_RECENT_TXS } from '../../../src/chain/state/recent-txs.js';
 import {
+  NOTFOUND_GRACE_MS,
   PENDING_REPORT_TIMEOUT_MS,
   PUSH_MAX_AGE_MS,
   TX_ANNOUNCE_INTERVAL_MS,
@@ -37,9 +38,12 @@ import {
   MAX_BAN_MS,
   QUARANTINE_THRESHOLD,
   THROTTLE_THRESHOLD,
+  TOTAL_SERVED_LIMIT,
 } from '../../../src/p2p/reputation/constants.js';
 import { OFFENCES } from '../../../src/p2p/reputation/offences.js';
 import {
+  GETDATA_CLIENT_IDLE_MS,
+  GETDATA_SERVER_IDLE_MS,
   MAX_BLOCKS_PER_REQUEST,
   MAX_DATA_BYTES,
   MAX_DATA_FRAME_BYTES,
@@ -55,6 +59,7 @@ import {
   MAX_PUSH_TXS,
   MAX_SYNC_REQUEST_BYTES,
   MAX_SYNC_RESPONSE_BYTES,
+  PUSH_SUBSCRIBE_TIMEOUT_MS,
   SYNC_TIMEOUT_MS,
 } from '../../../src/p2p/wire/constants.js';
 
@@ -137,6 +142,14 @@ describe('PROTOCOL.md states the reference numbers', () => {
     ],
     ['ban base', `\`banBaseMs\` is ${n(BASE_BAN_MS)} (10 minutes)`],
     ['max ban', `at most ${MAX_BAN_MS / 3_600_000} h`],
+    ['server idle', `\`GETDATA_SERVER_IDLE_MS\` = ${n(GETDATA_SERVER_IDLE_MS)} ms`],
+    ['client idle', `\`GETDATA_CLIENT_IDLE_MS\` = ${n(GETDATA_CLIENT_IDLE_MS)} ms`],
+    ['push subscribe', `\`PUSH_SUBSCRIBE_TIMEOUT_MS\` = ${n(PUSH_SUBSCRIBE_TIMEOUT_MS)} ms`],
+    ['notfound grace', `\`NOTFOUND_GRACE_MS\` = ${n(NOTFOUND_GRACE_MS)} ms`],
+    [
+      'total upload',
+      `(${n(TOTAL_SERVED_LIMIT.ratePerSecond)} bytes per second, burst ${n(TOTAL_SERVED_LIMIT.burst)})`,
+    ],
   ];
 
   it.each(statements)('%s', (_, text) => {
