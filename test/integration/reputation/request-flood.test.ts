@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetDataClient } from '../../../src/p2p/getdata/client.js';
 import { invTypeFromName } from '../../../src/p2p/wire/codec.js';
+import { QUARANTINE_THRESHOLD, THROTTLE_THRESHOLD } from '../../../src/p2p/reputation/constants.js';
 import { MAX_GETDATA_ITEMS } from '../../../src/p2p/wire/constants.js';
 import { TestNetwork, WithholdingPeer, waitFor } from '../../helpers/index.js';
 
@@ -43,7 +44,7 @@ describe('a peer that floods getdata requests', () => {
     record();
     // 100 requests of 1,000 items at once: 10x the burst.
     const requests = Array.from({ length: 100 }, () =>
-      client.requestObjects(target, items, { timeoutMs: 1_000 }).then(record, record),
+      client.requestObjects(target, items, { timeoutMs: 10_000 }).then(record, record),
     );
     await waitFor(
       () => {
@@ -61,7 +62,11 @@ describe('a peer that floods getdata requests', () => {
     );
     expect(report.offenceCounts.RATE_LIMIT_EXCEEDED).toBeGreaterThanOrEqual(1);
     expect(states[0]).toBe('healthy');
-    expect(states).toContain('throttled');
+    // Throttled on the way (its offence history passes through the throttled band, however fast
+    // the offences came: polling the state can miss it on a loaded machine), then quarantined.
+    expect(
+      report.offences.some((o) => o.scoreAfter <= THROTTLE_THRESHOLD && o.scoreAfter > QUARANTINE_THRESHOLD),
+    ).toBe(true);
     expect(states.at(-1)).toBe('quarantined');
     await waitFor(() => honest.p2p.libp2p.getPeers().length === 0, 10_000, 'the flooder to be disconnected');
   }, 60_000);
