@@ -159,6 +159,9 @@ describe('relay holes', { timeout: 120_000 }, () => {
     const item = { type: InvType.BLOCK, hash: genesis.id };
     let served = 0;
     let worstStatusMs = 0;
+    // RSS of this process (the node and the flooder both live here): the node must not buffer.
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
     let requestId = 1;
     const started = performance.now();
     const budget = DEFAULT_RATE_LIMITS.served;
@@ -175,6 +178,7 @@ describe('relay holes', { timeout: 120_000 }, () => {
         const t = performance.now();
         await api.status();
         worstStatusMs = Math.max(worstStatusMs, performance.now() - t);
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
       }
     } finally {
       stream.abort(new Error('done'));
@@ -183,11 +187,14 @@ describe('relay holes', { timeout: 120_000 }, () => {
     const bound = budget.burst + budget.ratePerSecond * elapsedS + genesisBytes * 8;
     console.log(
       `[holes] asked ${(rounds * 8 * genesisBytes).toLocaleString()} B, served ${served.toLocaleString()} B ` +
-        `in ${elapsedS.toFixed(1)} s (bound ${Math.round(bound).toLocaleString()}); worst status ${worstStatusMs.toFixed(1)} ms`,
+        `in ${elapsedS.toFixed(1)} s (bound ${Math.round(bound).toLocaleString()}); worst status ${worstStatusMs.toFixed(1)} ms; ` +
+        `RSS +${((peakRss - rssBefore) / 2 ** 20).toFixed(1)} MiB`,
     );
     expect(served).toBeLessThanOrEqual(bound);
     expect(served).toBeLessThan(rounds * 8 * genesisBytes);
     // A sanity bound on a shared machine; the figure itself is logged above.
     expect(worstStatusMs).toBeLessThan(250);
+    // The flooder's receive buffers count here too (one process): the node alone stays well below.
+    expect(peakRss - rssBefore).toBeLessThan(100 * 2 ** 20);
   });
 });
