@@ -5,9 +5,10 @@
  *   quarantined it, else `external`; labelled with its attack kind when started from the page;
  * - an edge per live connection (`c:<a>|<b>`), from the side that dialed to the side that
  *   listened, carrying each side's trust score of the other (null where that side is not polled)
- *   and `eager` when either pushes the other every transaction (a txpush subscription `all`);
- * - an edge per cut link (`x:<node>|<peer>`): the node holds the peer in quarantine and they are
- *   not connected.
+ *   and `eager` when either pushes the other every transaction (a txpush subscription `all`), and
+ *   the connection type the dialer reports (outbound-full, block-relay, feeler, manual);
+ * - an edge per cut link (`x:<node>|<peer>`): the node holds the peer in quarantine (its connection
+ *   is closed or closing); a live edge between the same two is then not drawn.
  */
 import type { AttackerView, NodeView, PeerState, PeerView } from '../shared/protocol.js';
 import { shortId } from './format.js';
@@ -34,6 +35,8 @@ export interface EdgeData {
   readonly sourceState: PeerState | null;
   readonly targetState: PeerState | null;
   readonly eager: boolean;
+  /** The dialer's connection type, when a polled dialer reports one. */
+  readonly connectionType: string | null;
 }
 
 export interface GraphModel {
@@ -86,7 +89,7 @@ export function buildGraph(input: GraphInput): GraphModel {
 
   const links = new Map<
     string,
-    { dialer: string; listener: string; judges: Map<string, Side>; eager: boolean }
+    { dialer: string; listener: string; judges: Map<string, Side>; eager: boolean; type: string | null }
   >();
   const cuts: EdgeData[] = [];
   for (const node of input.nodes) {
@@ -95,7 +98,8 @@ export function buildGraph(input: GraphInput): GraphModel {
     for (const peer of input.peersOf(node.name)) {
       const other = vertexFor(peer.peerId);
       if (other === self) continue;
-      if (!peer.connected) {
+      // Quarantined is a cut link even while the connection is still being closed.
+      if (!peer.connected || peer.state === 'quarantined') {
         if (peer.state === 'quarantined') {
           cuts.push({
             id: `x:${self}|${other}`,
@@ -107,6 +111,7 @@ export function buildGraph(input: GraphInput): GraphModel {
             sourceState: peer.state,
             targetState: null,
             eager: false,
+            connectionType: null,
           });
         }
         continue;
@@ -116,17 +121,27 @@ export function buildGraph(input: GraphInput): GraphModel {
       const dialer = peer.direction === 'inbound' ? other : self;
       let link = links.get(key);
       if (link === undefined) {
-        link = { dialer, listener: dialer === self ? other : self, judges: new Map(), eager: false };
+        link = {
+          dialer,
+          listener: dialer === self ? other : self,
+          judges: new Map(),
+          eager: false,
+          type: null,
+        };
         links.set(key, link);
       }
       link.judges.set(self, { score: peer.score, state: peer.state });
       link.eager ||= peer.pushesUs === 'all' || peer.wePush === 'all';
+      if (peer.direction === 'outbound' && peer.connectionType !== null) link.type = peer.connectionType;
     }
   }
   for (const attacker of input.attackers) {
     if (attacker.peerId !== null && attacker.state !== 'exited') vertexFor(attacker.peerId);
   }
-  const edges: EdgeData[] = [...links].map(([id, link]) => {
+  // A pair one side has cut shows the cut, not the other side's view of a closing connection.
+  const cutPairs = new Set(cuts.flatMap((c) => [`${c.source}|${c.target}`, `${c.target}|${c.source}`]));
+  const live = [...links].filter(([, link]) => !cutPairs.has(`${link.dialer}|${link.listener}`));
+  const edges: EdgeData[] = live.map(([id, link]) => {
     const fromSource = link.judges.get(link.dialer);
     const fromTarget = link.judges.get(link.listener);
     return {
@@ -139,10 +154,8 @@ export function buildGraph(input: GraphInput): GraphModel {
       sourceState: fromSource?.state ?? null,
       targetState: fromTarget?.state ?? null,
       eager: link.eager,
+      connectionType: link.type,
     };
   });
-  // A cut link is drawn only while no live connection joins the same two vertices.
-  const live = new Set(edges.flatMap((e) => [`${e.source}|${e.target}`, `${e.target}|${e.source}`]));
-  const kept = cuts.filter((c) => !live.has(`${c.source}|${c.target}`));
-  return { vertices: [...vertices, ...others.values()], edges: [...edges, ...kept] };
+  return { vertices: [...vertices, ...others.values()], edges: [...edges, ...cuts] };
 }

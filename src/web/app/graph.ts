@@ -4,7 +4,8 @@
  * force-directed layout (`cose`) places the newcomers, so the picture stays still as nodes come
  * and go. An edge's half near each end is coloured by the trust score that end gives the other
  * (grey where that end is not polled); the arrow points from the side that dialed; a thick line is
- * an eager (push-everything) link; a dashed red line is a cut link (quarantine).
+ * an eager (push-everything) link, a dotted one block-relay-only, a thin one a feeler; a dashed red
+ * line is a cut link (quarantine).
  */
 import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
 import type { EdgeData, GraphModel, VertexData } from './graph-model.js';
@@ -70,6 +71,8 @@ const STYLE: StylesheetJson = [
     },
   },
   { selector: 'edge.eager', style: { width: 6 } },
+  { selector: 'edge.conn-block-relay', style: { 'line-style': 'dotted' } },
+  { selector: 'edge.conn-feeler', style: { width: 1 } },
   {
     selector: 'edge.cut',
     style: {
@@ -122,7 +125,13 @@ export class TrustGraph {
       for (const edge of model.edges) {
         const data = edgeData(edge);
         const existing = cy.getElementById(edge.id);
-        const classes = [edge.cut ? 'cut' : '', edge.eager ? 'eager' : ''].filter(Boolean).join(' ');
+        const classes = [
+          edge.cut ? 'cut' : '',
+          edge.eager ? 'eager' : '',
+          edge.connectionType === null ? '' : `conn-${edge.connectionType}`,
+        ]
+          .filter(Boolean)
+          .join(' ');
         // Direction can flip after a reconnect: then the edge is replaced.
         if (
           existing.nonempty() &&
@@ -133,7 +142,7 @@ export class TrustGraph {
         const current = cy.getElementById(edge.id);
         const element = current.nonempty()
           ? current
-          : cy.add({ group: 'edges', data, classes } as ElementDefinition);
+          : cy.add({ group: 'edges', data: { ...data, shownAt: Date.now() }, classes } as ElementDefinition);
         element.data(data);
         element.classes(classes);
         if (!edge.cut) element.style(gradientOf(edge));
@@ -144,18 +153,24 @@ export class TrustGraph {
 
   /** What the graph shows, for tests and debugging in the console. */
   summary(): {
-    vertices: Array<{ id: string; label: string; classes: string[] }>;
-    edges: Array<{ id: string; source: string; target: string; classes: string[] }>;
+    vertices: Array<{ id: string; label: string; classes: string[]; at: { x: number; y: number } }>;
+    edges: Array<{ id: string; source: string; target: string; classes: string[]; shownAt: number }>;
   } {
     return {
-      vertices: this.cy
-        .nodes()
-        .map((n) => ({ id: n.id(), label: String(n.data('label')), classes: n.classes() })),
+      vertices: this.cy.nodes().map((n) => ({
+        id: n.id(),
+        label: String(n.data('label')),
+        classes: n.classes(),
+        // Where it is drawn, relative to the graph's box (a test clicks there).
+        at: n.renderedPosition(),
+      })),
       edges: this.cy.edges().map((e) => ({
         id: e.id(),
         source: e.data('source'),
         target: e.data('target'),
         classes: e.classes(),
+        // When the page first drew it (ms since the epoch).
+        shownAt: Number(e.data('shownAt')),
       })),
     };
   }

@@ -120,9 +120,11 @@ store.onChange((changed, fresh) => {
     renderPropagation(byId('propagation'), store.propagation('tx'), store.propagation('block'));
   if (touches('meta:', 'attacker:')) inject.update(meta?.attackKinds ?? [], store.attackers());
   const target = why.target;
+  // A node that does not answer has nothing new to say (asking it would only fail).
   if (
     target !== null &&
     changed.has(`peers:${target.node}`) &&
+    store.nodes().some((n) => n.name === target.node && n.up) &&
     Date.now() - lastWhyRefresh >= WHY_REFRESH_MS
   ) {
     lastWhyRefresh = Date.now();

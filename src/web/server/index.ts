@@ -97,16 +97,17 @@ export async function startTrustMapServer(options: TrustMapOptions): Promise<Tru
   const why = async (node: string, peerId: string): Promise<WhyAnswer> => {
     const reader = poller.reader(node);
     if (reader === undefined) throw new HttpError(404, `no node named '${node}'`);
-    let report: unknown;
-    let own: Awaited<ReturnType<NodeReader['scoreHistory']>>;
+    const samples = () => state.history.samples(node, peerId);
     try {
-      [report, own] = await Promise.all([reader.why(peerId), reader.scoreHistory(peerId)]);
+      const [report, own] = await Promise.all([reader.why(peerId), reader.scoreHistory(peerId)]);
+      return own === null
+        ? { node, peerId, report, error: null, historySource: 'server', points: samples() }
+        : { node, peerId, report, error: null, historySource: 'node', points: own };
     } catch (err) {
-      throw new HttpError(502, `${node}: ${(err as Error).message}`);
+      // The node is down or does not know the peer: that is an answer, with what the server saw.
+      const error = `${node}: ${(err as Error).message}`;
+      return { node, peerId, report: null, error, historySource: 'server', points: samples() };
     }
-    return own === null
-      ? { node, peerId, report, historySource: 'server', points: state.history.samples(node, peerId) }
-      : { node, peerId, report, historySource: 'node', points: own };
   };
 
   /** Validates and answers at once (202); the attacker's progress then shows on the map. */

@@ -80,6 +80,8 @@ export class TrustMapState {
         quarantined: null,
         mining: null,
         txPerSec: null,
+        partitionSuspected: null,
+        partitionReason: null,
       };
       this.#nodes.set(name, { view, reputation: undefined, connected: [] });
       this.#entries.set(`node:${name}`, view);
@@ -110,6 +112,17 @@ export class TrustMapState {
       this.labelOf(id),
     )) {
       this.feed.push(event);
+    }
+    if (status.partitionSuspected === true && memory.view.partitionSuspected !== true) {
+      this.feed.add(
+        at,
+        'partition',
+        name,
+        `suspects a partition: ${status.partitionReason ?? 'no reason given'}`,
+      );
+    }
+    if (status.partitionSuspected === false && memory.view.partitionSuspected === true) {
+      this.feed.add(at, 'partition', name, 'no longer suspects a partition');
     }
     if (reorgedFrom !== null) {
       this.feed.add(
@@ -147,6 +160,8 @@ export class TrustMapState {
       quarantined: status.quarantined,
       mining: status.mining,
       txPerSec: round(status.txPerSec),
+      partitionSuspected: status.partitionSuspected ?? null,
+      partitionReason: status.partitionReason ?? null,
     };
     const connected = new Map(reading.peers.map((p) => [p.peerId, p]));
     const rows: PeerView[] = [];
@@ -179,6 +194,9 @@ export class TrustMapState {
         pushesUs: live?.pushesUs ?? 'none',
         wePush: live?.wePush ?? 'none',
         allowListed: live?.allowListed ?? false,
+        connectionType: live?.connectionType ?? null,
+        liveness: live?.liveness ?? null,
+        rttMs: live?.rttMs ?? null,
         lastConnectedAt: live === undefined ? this.history.lastConnectedAt(name, entry.peerId) : null,
       });
     }
@@ -198,6 +216,9 @@ export class TrustMapState {
         pushesUs: live.pushesUs,
         wePush: live.wePush,
         allowListed: live.allowListed,
+        connectionType: live.connectionType ?? null,
+        liveness: live.liveness ?? null,
+        rttMs: live.rttMs ?? null,
         lastConnectedAt: null,
       });
     }

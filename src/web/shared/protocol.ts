@@ -28,6 +28,9 @@ export interface NodeView {
   readonly quarantined: number | null;
   readonly mining: boolean | null;
   readonly txPerSec: number | null;
+  /** The node's own verdict that it looks cut off from the network, and why (null: not said). */
+  readonly partitionSuspected: boolean | null;
+  readonly partitionReason: string | null;
 }
 
 /** What one node says of one peer: `peers` (when connected) merged with `reputation`. */
@@ -45,6 +48,11 @@ export interface PeerView {
   readonly pushesUs: PushScope;
   readonly wePush: PushScope;
   readonly allowListed: boolean;
+  /** How the connection came to be (outbound-full, block-relay, feeler, manual, inbound), when the node says. */
+  readonly connectionType: string | null;
+  /** The node's failure detector (alive, suspect, dead) and last ping round trip (ms), when connected. */
+  readonly liveness: string | null;
+  readonly rttMs: number | null;
   /** Liveness of a disconnected peer: the last poll that saw it connected (null if never, or connected now). */
   readonly lastConnectedAt: number | null;
 }
@@ -124,7 +132,9 @@ export interface Patch {
 export interface WhyAnswer {
   readonly node: string;
   readonly peerId: string;
+  /** The node's `why` (a PeerReport), or null when it could not answer (`error` says why). */
   readonly report: unknown;
+  readonly error: string | null;
   /** `node`: the node's own `scoreHistory`; `server`: samples of this server's polls. */
   readonly historySource: 'node' | 'server';
   readonly points: ReadonlyArray<{ readonly at: number; readonly score: number }>;

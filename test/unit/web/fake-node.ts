@@ -21,6 +21,8 @@ export class FakeNode implements NodeRpc {
   tipParent = '00'.repeat(32);
   mempool: string[] = [];
   peers: FakePeer[] = [];
+  /** The node's own partition verdict (`status.partitionSuspected`), absent on older nodes. */
+  partition: { suspected: boolean; reason: string | null } | undefined;
   /** Whether the node has `scoreHistory` (a node from before it answers "method not found"). */
   hasScoreHistory = false;
 
@@ -52,6 +54,9 @@ export class FakeNode implements NodeRpc {
           mining: false,
           txPerSec: 0,
           uptimeMs: 0,
+          ...(this.partition === undefined
+            ? {}
+            : { partitionSuspected: this.partition.suspected, partitionReason: this.partition.reason }),
         } satisfies NodeStatus;
       case 'tip':
         return {

@@ -24,6 +24,8 @@ function node(name: string, up = true): NodeView {
     quarantined: 0,
     mining: false,
     txPerSec: 0,
+    partitionSuspected: null,
+    partitionReason: null,
   };
 }
 
@@ -41,6 +43,9 @@ function peer(peerId: string, over: Partial<PeerView> = {}): PeerView {
     pushesUs: 'none',
     wePush: 'none',
     allowListed: false,
+    connectionType: null,
+    liveness: null,
+    rttMs: null,
     lastConnectedAt: null,
     ...over,
   };
@@ -49,7 +54,9 @@ function peer(peerId: string, over: Partial<PeerView> = {}): PeerView {
 describe('buildGraph', () => {
   it('joins two nodes by one edge from the dialer, with each side’s score of the other', () => {
     const peers: Record<string, PeerView[]> = {
-      alice: [peer('Pbob', { score: 4, direction: 'outbound', pushesUs: 'all' })],
+      alice: [
+        peer('Pbob', { score: 4, direction: 'outbound', pushesUs: 'all', connectionType: 'block-relay' }),
+      ],
       bob: [peer('Palice', { score: -2, direction: 'inbound' })],
     };
     const g = buildGraph({
@@ -67,6 +74,7 @@ describe('buildGraph', () => {
         targetScore: -2,
         cut: false,
         eager: true,
+        connectionType: 'block-relay',
       }),
     ]);
   });
@@ -102,6 +110,20 @@ describe('buildGraph', () => {
       sourceScore: null,
       targetScore: 1,
     });
+  });
+
+  it('shows a pair as cut as soon as one side quarantines the other, even before the connection closes', () => {
+    const peers: Record<string, PeerView[]> = {
+      alice: [peer('Pbob', { state: 'quarantined', score: -99, connected: true })],
+      bob: [peer('Palice', { direction: 'inbound' })],
+    };
+    const g = buildGraph({
+      nodes: [node('alice'), node('bob')],
+      peersOf: (n) => peers[n]!,
+      attackers: [],
+      marked: new Set(),
+    });
+    expect(g.edges.map((e) => e.id)).toEqual(['x:n:alice|n:bob']);
   });
 
   it('draws no links for a node that is down', () => {

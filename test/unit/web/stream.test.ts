@@ -181,6 +181,19 @@ describe('the trust-map server with fake nodes', () => {
     expect(fromServer.historySource).toBe('server');
     expect(fromServer.points[0]).toMatchObject({ score: 2 });
     expect((await fetch(`${map.url}api/why?node=carol&peer=PB`)).status).toBe(404);
+    // A node that cannot answer: the error and the server's samples, not an HTTP failure.
+    alice.down = true;
+    try {
+      const down = await ask('alice', 'PB');
+      expect(down).toMatchObject({
+        report: null,
+        historySource: 'server',
+        error: expect.stringContaining('not running'),
+      });
+      expect(down.points.length).toBeGreaterThan(0);
+    } finally {
+      alice.down = false;
+    }
   });
 
   it('starts an attacker on a POST and streams it running', async () => {

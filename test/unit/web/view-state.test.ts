@@ -212,6 +212,25 @@ describe('TrustMapState through the Poller', () => {
   });
 });
 
+describe("a node's own partition verdict", () => {
+  it('is shown on the node and reported when it starts and ends', async () => {
+    const { alice, bob } = pair();
+    const t = setup([alice, bob]);
+    await t.round();
+    alice.partition = { suspected: true, reason: 'no outbound peer answers' };
+    const start = await t.round();
+    expect(start.patch!.set['node:alice']).toMatchObject({
+      partitionSuspected: true,
+      partitionReason: 'no outbound peer answers',
+    });
+    expect(start.feed.map((e) => `${e.kind} ${e.node} ${e.text}`)).toEqual([
+      'partition alice suspects a partition: no outbound peer answers',
+    ]);
+    alice.partition = { suspected: false, reason: null };
+    expect((await t.round()).feed.map((e) => e.text)).toEqual(['no longer suspects a partition']);
+  });
+});
+
 describe('components', () => {
   it('splits nodes into groups linked by the connections they report', () => {
     expect(

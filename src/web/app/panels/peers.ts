@@ -42,18 +42,12 @@ export function renderPeers(
       el('td', { class: 'num' }, score(p.gossipsubScore)),
       el('td', {}, p.offences === 0 ? '0' : `${p.offences} (${p.lastOffence?.kind ?? '?'})`),
       el('td', {}, p.bannedUntil === null ? '-' : relative(p.bannedUntil, now)),
-      el(
-        'td',
-        {},
-        p.direction === null
-          ? '-'
-          : `${p.direction === 'outbound' ? 'out' : 'in'}${p.pushesUs === 'all' || p.wePush === 'all' ? ' · eager' : ''}`,
-      ),
+      el('td', {}, p.direction === null ? '-' : connection(p)),
       el(
         'td',
         {},
         p.connected
-          ? 'connected'
+          ? `${p.liveness ?? 'connected'}${p.rttMs === null ? '' : ` · ${Math.round(p.rttMs)} ms`}`
           : p.lastConnectedAt === null
             ? 'not seen connected'
             : `seen ${relative(p.lastConnectedAt, now)}`,
@@ -67,4 +61,12 @@ export function renderPeers(
     title,
     peers.length === 0 ? el('p', { class: 'hint' }, 'No peers (or the node is down).') : table,
   );
+}
+
+/** `out · outbound-full · eager`: who dialed, the connection type the node reports, eager pushes. */
+function connection(p: PeerView): string {
+  const parts = [p.direction === 'outbound' ? 'out' : 'in'];
+  if (p.connectionType !== null && p.connectionType !== 'inbound') parts.push(p.connectionType);
+  if (p.pushesUs === 'all' || p.wePush === 'all') parts.push('eager');
+  return parts.join(' · ');
 }

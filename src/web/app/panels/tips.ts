@@ -25,7 +25,8 @@ export function renderTips(container: HTMLElement, nodes: readonly NodeView[]): 
         'td',
         {},
         n.up
-          ? `${n.peers ?? 0} peers, ${n.quarantined ?? 0} quarantined${n.mining === true ? ', mining' : ''}`
+          ? `${n.peers ?? 0} peers, ${n.quarantined ?? 0} quarantined${n.mining === true ? ', mining' : ''}` +
+              (n.partitionSuspected === true ? `; suspects a partition: ${n.partitionReason ?? '?'}` : '')
           : `since ${relative(n.since)}: ${n.error ?? ''}`,
       ),
     ),

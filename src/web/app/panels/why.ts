@@ -87,6 +87,14 @@ export class WhyPanel {
   }
 
   #render(answer: WhyAnswer): void {
+    if (answer.report === null) {
+      this.#body.replaceChildren(
+        el('p', { class: 'error' }, answer.error ?? 'no answer'),
+        this.#historyNote(answer),
+      );
+      this.#chart.show(answer.points);
+      return;
+    }
     const r = answer.report as Report;
     const now = Date.now();
     const facts = el(
@@ -162,12 +170,14 @@ export class WhyPanel {
             el('summary', {}, 'Gossipsub score components'),
             el('pre', {}, JSON.stringify(r.gossipsub, null, 1)),
           );
-    const source = el(
-      'p',
-      { class: 'hint' },
-      `Score over time (${answer.points.length} points, ${answer.historySource === 'node' ? "the node's own history" : "this page server's samples, one per poll"})`,
-    );
+    const source = this.#historyNote(answer);
     this.#body.replaceChildren(facts, el('h3', {}, 'Offence history'), history, gossip, source);
     this.#chart.show(answer.points);
+  }
+
+  #historyNote(answer: WhyAnswer): HTMLElement {
+    const from =
+      answer.historySource === 'node' ? "the node's own history" : "this page server's samples, one per poll";
+    return el('p', { class: 'hint' }, `Score over time (${answer.points.length} points, ${from})`);
   }
 }
