@@ -3,7 +3,7 @@ import '../src/polyfill.js';
  * `npm run ui`: the live trust map in a browser, for nodes outside `npm run devnet` (which serves
  * the same page itself).
  *
- *   npm run ui                                   # every node of nodes/devnet.json
+ *   npm run ui                                   # every node of the devnet (its manifest, then nodes/devnet.json)
  *   npm run ui -- alice                          # one devnet node and its peers
  *   npm run ui -- --rpc http://127.0.0.1:8200 --cookie ./n1/rpc.cookie
  *
@@ -12,8 +12,8 @@ import '../src/polyfill.js';
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../src/cli/errors.js';
-import { loadDevnetFile, resolveTarget } from '../src/cli/target.js';
-import { ConfigError, cookiePathOf, DEFAULT_DEVNET_FILE, rpcUrlOf } from '../src/node/devnet-definitions.js';
+import { knownNodesOf, resolveTarget } from '../src/cli/target.js';
+import { ConfigError, DEFAULT_DEVNET_FILE } from '../src/node/devnet-definitions.js';
 import { type NodeTarget, startTrustMapServer, TrustMapPortInUseError } from '../src/web/server/index.js';
 
 interface Flags {
@@ -44,14 +44,20 @@ program.parse();
 const flags = program.opts<Flags>();
 const [node] = program.args;
 
+/** How long the devnet's node list is reused before it is read again (unit: ms). */
+const NODE_LIST_TTL_MS = 5_000;
+
+/** Every node of the devnet: the running launch's manifest (node6, node7, ...), then the file. */
+function devnetNodes(): NodeTarget[] {
+  return knownNodesOf(flags.devnet).nodes.map((n) => ({
+    name: n.name,
+    rpcUrl: n.rpc,
+    cookiePath: n.cookiePath,
+  }));
+}
+
 function targets(): NodeTarget[] {
-  if (node === undefined && flags.rpc === undefined) {
-    return loadDevnetFile(flags.devnet).nodes.map((def) => ({
-      name: def.name,
-      rpcUrl: rpcUrlOf(def),
-      cookiePath: cookiePathOf(def),
-    }));
-  }
+  if (node === undefined && flags.rpc === undefined) return devnetNodes();
   const target = resolveTarget(node, {
     ...(flags.rpc === undefined ? {} : { rpc: flags.rpc }),
     ...(flags.cookie === undefined ? {} : { cookie: flags.cookie }),
@@ -63,11 +69,24 @@ function targets(): NodeTarget[] {
 }
 
 try {
-  const nodes = targets();
+  let nodes = targets();
+  let readAt = Date.now();
+  const all = node === undefined && flags.rpc === undefined;
   const map = await startTrustMapServer({
-    nodes: () => nodes,
+    // A devnet launched (or relaunched bigger) after this started shows up within seconds.
+    nodes: () => {
+      if (all && Date.now() - readAt > NODE_LIST_TTL_MS) {
+        readAt = Date.now();
+        try {
+          nodes = devnetNodes();
+        } catch {
+          // Keep the last list: a definitions file being rewritten is read again next time.
+        }
+      }
+      return nodes;
+    },
     port: flags.port,
-    title: `trustmesh trust map · ${nodes.map((n) => n.name).join(', ')}`,
+    title: `trustmesh trust map · ${all ? 'devnet' : nodes.map((n) => n.name).join(', ')}`,
   });
   console.log(`trust map ${map.url}  (${nodes.length} node${nodes.length === 1 ? '' : 's'}; Ctrl-C stops)`);
   const stop = () => {
