@@ -7,8 +7,9 @@
  * a frame that is oversize or has more than 1,000 entries is OVERSIZE_MESSAGE, one that does not
  * decode or has an entry of the wrong shape is MALFORMED_MESSAGE (both flagrant: no honest encoder
  * produces them). Addresses beyond the peer's address tokens are dropped silently (Core); the rest
- * go to the address book with the peer's netgroup as their source. An unsolicited message of at most
- * 10 entries is forwarded, fresh entries only, to 2 random full-relay peers (Core's RelayAddress).
+ * go to the address book with the peer's netgroup as their source. From an unsolicited message of at
+ * most 10 entries, the fresh entries that were new to our book are forwarded to 2 random full-relay
+ * peers (Core's RelayAddress; new-to-us only, so each node forwards an address once).
  * Block-relay-only connections carry no address relay at all (Core): they stay invisible to a spy.
  *
  * Answering getaddr: at most once per `GETADDR_ANSWER_INTERVAL_MS` per peer (more often: an empty
@@ -74,6 +75,8 @@ export interface ReceivedAddrs {
   received: number;
   accepted: number;
   added: number;
+  /** The entries that were new to our book (the only ones we forward). */
+  newEntries: AddrEntryMessage[];
 }
 
 export class AddrRelay {
@@ -133,7 +136,7 @@ export class AddrRelay {
         await frames.write(encodeAddr(this.answerFor(peer)), { signal });
       } else {
         const result = this.receive(peer, request.entries);
-        if (request.entries.length <= MAX_RELAYED_ENTRIES) this.forward(peer, request.entries);
+        if (request.entries.length <= MAX_RELAYED_ENTRIES) this.forward(peer, result.newEntries);
         this.m.log(
           'addr from %s: %d received, %d accepted, %d new',
           peer,
@@ -166,8 +169,8 @@ export class AddrRelay {
     const accepted = this.m.limiter.takeAddresses(peer, entries.length, now);
     const group = this.m.netgroupOfPeer(peer);
     const self = this.m.host.peerId.toString();
-    let added = 0;
-    if (group === undefined) return { received: entries.length, accepted: 0, added };
+    const newEntries: AddrEntryMessage[] = [];
+    if (group === undefined) return { received: entries.length, accepted: 0, added: 0, newEntries };
     for (const entry of entries.slice(0, accepted)) {
       if (entry.peerId === self || !isDialableEntry(entry)) continue;
       const result = this.m.book.add(
@@ -175,12 +178,17 @@ export class AddrRelay {
         { group, peerId: peer },
         now,
       );
-      if (result === 'added') added++;
+      if (result === 'added') newEntries.push(entry);
     }
-    return { received: entries.length, accepted, added };
+    return { received: entries.length, accepted, added: newEntries.length, newEntries };
   }
 
-  /** Forwards the fresh entries of an unsolicited message to RELAY_FANOUT other full-relay peers. */
+  /**
+   * Forwards entries that were new to our book and fresh to RELAY_FANOUT other full-relay peers.
+   * Forwarding only what is new to us ends every relay after one pass over the network (each node
+   * forwards an address at most once); forwarding everything would bounce announcements between
+   * nodes forever (Core prevents that with a per-peer filter of known addresses).
+   */
   private forward(source: string, entries: readonly AddrEntryMessage[]): void {
     const now = this.m.now();
     const fresh = entries.filter((e) => now - e.lastSeen <= RELAY_FRESHNESS_MS && isDialableEntry(e));

@@ -373,6 +373,8 @@ export class ConnectionManager {
       now,
       lastTipChangeAt,
       tipEverChanged: lastTipChangeAt > this.startedAt,
+      expectsOutbound:
+        this.targets.outboundFullRelay + this.targets.blockRelayOnly > 0 || this.m.manualPeers().size > 0,
       targetSpacingMs: this.m.chain?.targetSpacingMs ?? Number.POSITIVE_INFINITY,
       connected: this.slots.size,
       outbound,

@@ -3,7 +3,7 @@
  * feeds it the time, our tip's age and the peer counts each tick, and dials extra outbound peers
  * while it says yes (sync on reconnect then catches up).
  *
- * Reasons, first match wins:
+ * Reasons, first match wins (the first two only for a node that keeps peers of its own choosing):
  * - `no-peers`: no connection at all for `PARTITION_NO_OUTBOUND_MS`;
  * - `no-outbound-peers`: connections, but none we chose (outbound or manual) for that long: what we
  *   hear comes only from peers that chose us, the eclipse situation;
@@ -25,6 +25,12 @@ export interface PartitionInputs {
   lastTipChangeAt: number;
   /** Whether our tip has changed since we started (blocks were arriving). */
   tipEverChanged: boolean;
+  /**
+   * Whether this node keeps peers of its own choosing (outbound targets or static peers). A node
+   * that only waits for others to dial it (a bootstrap node, the root of a static topology) is not
+   * cut off for lack of outbound peers.
+   */
+  expectsOutbound: boolean;
   /** The chain's target block interval (ms). */
   targetSpacingMs: number;
   /** Open connections of any kind. */
@@ -77,8 +83,10 @@ export class PartitionDetector {
 
   update(input: PartitionInputs): PartitionStatus {
     const { now } = input;
-    this.noPeersSince = input.connected === 0 ? (this.noPeersSince ?? now) : undefined;
-    this.noOutboundSince = input.outbound === 0 ? (this.noOutboundSince ?? now) : undefined;
+    const lonely = input.expectsOutbound && input.connected === 0;
+    this.noPeersSince = lonely ? (this.noPeersSince ?? now) : undefined;
+    const noOutbound = input.expectsOutbound && input.outbound === 0;
+    this.noOutboundSince = noOutbound ? (this.noOutboundSince ?? now) : undefined;
     const tipAge = now - input.lastTipChangeAt;
     const staleTip = tipAge >= this.staleTipIntervals * input.targetSpacingMs;
     const stale = tipAge >= this.staleIntervals * input.targetSpacingMs;

@@ -32,6 +32,7 @@ describe('PartitionDetector', () => {
     peersAhead: 0,
     lastTipChangeAt: 0,
     tipEverChanged: true,
+    expectsOutbound: true,
   };
 
   it('reports no-peers, no-outbound-peers, peers-ahead and stale-tip, first match wins', () => {
@@ -52,6 +53,12 @@ describe('PartitionDetector', () => {
     expect(status.reason).toBe('no-peers');
     expect(status.detail).toMatch(/no connected peer/);
     expect(d.update({ ...base, now: 6_300, lastTipChangeAt: 6_000 }).suspected).toBe(false);
+    // A node that only waits to be dialled (a bootstrap node) is not cut off for lack of outbound peers.
+    const root = new PartitionDetector({ noOutboundMs: 100 });
+    root.update({ ...base, now: 0, outbound: 0, connected: 0, expectsOutbound: false });
+    expect(
+      root.update({ ...base, now: 500, outbound: 0, connected: 0, expectsOutbound: false }).suspected,
+    ).toBe(false);
   });
 });
 
