@@ -6,8 +6,17 @@
 /** Interval between two polls of a node (unit: ms): the page updates about once a second. */
 export const POLL_INTERVAL_MS = 1_000;
 
-/** An RPC call of a poll that has not answered after this long fails (unit: ms). */
-export const POLL_CALL_TIMEOUT_MS = 900;
+/**
+ * An RPC call of a poll that has not answered after this long fails (unit: ms). A node under
+ * attack on two busy cores can take over a second to answer; a hung one costs a round this long.
+ */
+export const POLL_CALL_TIMEOUT_MS = 1_500;
+
+/**
+ * Polls in a row a node may time out while still shown up with its last answer (unit: polls): a
+ * busy node is slow, not dead; one that refuses connections is shown down at once.
+ */
+export const SLOW_POLLS_TOLERATED = 3;
 
 /** Nodes polled at the same time (unit: nodes): keeps a 30-node devnet from bursting 120 calls. */
 export const POLL_CONCURRENCY = 6;

@@ -41,6 +41,11 @@ export interface NodeReading {
   readonly mempool: readonly string[];
 }
 
+/** The node did not answer in time: busy or hung, not (yet) known to be dead. */
+export class NodeSlowError extends Error {
+  override name = 'NodeSlowError';
+}
+
 export interface ScorePoint {
   readonly at: number;
   readonly score: number;
@@ -50,26 +55,37 @@ export class NodeReader {
   constructor(
     readonly name: string,
     private readonly rpc: NodeRpc,
+    /** The per-call timeout of `rpc` (unit: ms): a read failing after this long was a timeout. */
+    private readonly timeoutMs = POLL_CALL_TIMEOUT_MS,
   ) {}
 
   /** A reader over the node's real RPC client. */
   static forTarget(target: NodeTarget, timeoutMs = POLL_CALL_TIMEOUT_MS): NodeReader {
     const client = RpcClient.fromCookie(target.rpcUrl, target.cookiePath, { name: target.name, timeoutMs });
     // Method names are checked by the node; `scoreHistory` is newer than this client's type.
-    return new NodeReader(target.name, {
-      call: (method, params) => client.call(method as RpcMethodName, params),
-    });
+    return new NodeReader(
+      target.name,
+      { call: (method, params) => client.call(method as RpcMethodName, params) },
+      timeoutMs,
+    );
   }
 
+  /** One poll's calls, in parallel; `NodeSlowError` when they failed only by running out of time. */
   async read(): Promise<NodeReading> {
-    const [status, tip, peers, reputation, mempool] = await Promise.all([
-      this.rpc.call('status') as Promise<NodeStatus>,
-      this.rpc.call('tip') as Promise<BlockSummary>,
-      this.rpc.call('peers') as Promise<PeerInfo[]>,
-      this.rpc.call('reputation') as Promise<ReputationEntry[]>,
-      this.rpc.call('mempool') as Promise<MempoolInfo>,
-    ]);
-    return { status, tip, peers, reputation, mempool: mempool.txids };
+    const started = performance.now();
+    try {
+      const [status, tip, peers, reputation, mempool] = await Promise.all([
+        this.rpc.call('status') as Promise<NodeStatus>,
+        this.rpc.call('tip') as Promise<BlockSummary>,
+        this.rpc.call('peers') as Promise<PeerInfo[]>,
+        this.rpc.call('reputation') as Promise<ReputationEntry[]>,
+        this.rpc.call('mempool') as Promise<MempoolInfo>,
+      ]);
+      return { status, tip, peers, reputation, mempool: mempool.txids };
+    } catch (err) {
+      if (performance.now() - started >= this.timeoutMs) throw new NodeSlowError((err as Error).message);
+      throw err;
+    }
   }
 
   why(peerId: string): Promise<PeerReport> {

@@ -7,7 +7,7 @@
  */
 import type { FeedEvent, Patch } from '../shared/protocol.js';
 import { POLL_CONCURRENCY, POLL_INTERVAL_MS } from './constants.js';
-import { NodeReader, type NodeTarget } from './node-reader.js';
+import { NodeReader, NodeSlowError, type NodeTarget } from './node-reader.js';
 import type { TrustMapState } from './view-state.js';
 
 export interface PollerOptions {
@@ -119,7 +119,7 @@ export class Poller {
         }
       }
     } catch (err) {
-      state.nodeFailed(name, now(), (err as Error).message);
+      state.nodeFailed(name, now(), (err as Error).message, err instanceof NodeSlowError);
     }
   }
 

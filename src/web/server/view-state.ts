@@ -17,7 +17,7 @@ import type {
   PeerView,
   Snapshot,
 } from '../shared/protocol.js';
-import { MARKED_PEERS, PEERS_PER_NODE } from './constants.js';
+import { MARKED_PEERS, PEERS_PER_NODE, SLOW_POLLS_TOLERATED } from './constants.js';
 import { FeedLog } from './feed.js';
 import { judgementEvents } from './judgements.js';
 import type { NodeReading } from './node-reader.js';
@@ -33,6 +33,8 @@ interface NodeMemory {
   view: NodeView;
   reputation: readonly ReputationEntry[] | undefined;
   connected: readonly string[];
+  /** Polls in a row that timed out while the node was shown up. */
+  slowPolls: number;
 }
 
 export class TrustMapState {
@@ -83,7 +85,7 @@ export class TrustMapState {
         partitionSuspected: null,
         partitionReason: null,
       };
-      this.#nodes.set(name, { view, reputation: undefined, connected: [] });
+      this.#nodes.set(name, { view, reputation: undefined, connected: [], slowPolls: 0 });
       this.#entries.set(`node:${name}`, view);
       this.#entries.set(`peers:${name}`, []);
     }
@@ -224,6 +226,7 @@ export class TrustMapState {
     }
     rows.sort((a, b) => Number(b.connected) - Number(a.connected) || a.score - b.score);
     memory.view = view;
+    memory.slowPolls = 0;
     memory.reputation = reading.reputation;
     memory.connected = reading.peers.map((p) => p.peerId);
     this.#entries.set(`node:${name}`, view);
@@ -231,9 +234,20 @@ export class TrustMapState {
     this.propagation.observe(name, at, tip, reading.mempool);
   }
 
-  nodeFailed(name: string, at: number, error: string): void {
+  /**
+   * A poll of `name` failed. A node that was up and only timed out (`slow`) keeps its last answer
+   * for `SLOW_POLLS_TOLERATED` polls, with the error shown; otherwise it is down, without links.
+   */
+  nodeFailed(name: string, at: number, error: string, slow = false): void {
     const memory = this.#nodes.get(name);
     if (memory === undefined) return;
+    if (slow && memory.view.up && memory.slowPolls < SLOW_POLLS_TOLERATED) {
+      memory.slowPolls++;
+      memory.view = { ...memory.view, error: `slow: ${error}` };
+      this.#entries.set(`node:${name}`, memory.view);
+      return;
+    }
+    memory.slowPolls = 0;
     if (memory.view.up) this.feed.add(at, 'node', name, `is down: ${error}`);
     memory.view = { ...memory.view, up: false, since: memory.view.up ? at : memory.view.since, error };
     memory.connected = [];

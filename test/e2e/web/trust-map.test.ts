@@ -159,9 +159,12 @@ describe.runIf(run).sequential('trust map in a browser', () => {
         'the attacker marked and cut off by all 5 nodes',
         (g) => {
           for (const e of g.edges) {
-            // When the page drew it, so the time this loop takes does not count.
+            // When the page first drew it, so the time this loop takes does not count.
             if (e.classes.includes('cut') && e.target === vertex)
-              cutShownAt.set(e.source.slice(2), e.shownAt);
+              cutShownAt.set(
+                e.source.slice(2),
+                Math.min(e.shownAt, cutShownAt.get(e.source.slice(2)) ?? Infinity),
+              );
           }
           const marked = g.vertices.find((v) => v.id === vertex)?.classes.includes('attacker');
           return marked === true && cutShownAt.size === 5 ? [...cutShownAt.keys()].sort() : undefined;

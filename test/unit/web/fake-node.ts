@@ -31,8 +31,11 @@ export class FakeNode implements NodeRpc {
     readonly peerId: string,
   ) {}
 
+  /** Set before the reader is made: every failed call then counts as a timeout (a busy node). */
+  timesOut = false;
+
   reader(): NodeReader {
-    return new NodeReader(this.name, this);
+    return new NodeReader(this.name, this, this.timesOut ? 0 : 60_000);
   }
 
   async call(method: string, params: readonly unknown[] = []): Promise<unknown> {

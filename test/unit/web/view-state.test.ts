@@ -121,6 +121,25 @@ describe('TrustMapState through the Poller', () => {
     expect(back.feed.map((e) => `${e.node} ${e.text}`)).toEqual(['bob is back up']);
   });
 
+  it('keeps a node that only times out up, marked slow, for 3 polls, then shows it down', async () => {
+    const { alice, bob } = pair();
+    bob.timesOut = true;
+    const t = setup([alice, bob]);
+    await t.round();
+    bob.down = true;
+    for (let i = 0; i < 3; i++) {
+      const slow = await t.round();
+      expect(slow.patch?.set['node:bob'] ?? t.state.snapshot().entries['node:bob']).toMatchObject({
+        up: true,
+        error: expect.stringMatching(/^slow: /),
+      });
+      expect((t.state.snapshot().entries['peers:bob'] as PeerView[]).length).toBe(1);
+    }
+    const down = await t.round();
+    expect(down.patch!.set['node:bob']).toMatchObject({ up: false });
+    expect(down.patch!.set['peers:bob']).toEqual([]);
+  });
+
   it('reports a new block once, and a reorg when a tip is replaced', async () => {
     const { alice, bob } = pair();
     const t = setup([alice, bob]);
