@@ -11,7 +11,7 @@ try {
   const written = await writeExport(target, out, options);
   const attackers = options.attackers.reduce((sum, a) => sum + a.count, 0);
   process.stdout.write(
-    `wrote ${target} export of ${options.nodes} nodes${attackers > 0 ? ` and ${attackers} attackers` : ''}: ${written[0]}` +
+    `wrote ${target} export of ${options.nodes} nodes${attackers > 0 ? ` and ${attackers} attacker${attackers === 1 ? '' : 's'}` : ''}: ${written[0]}` +
       `${written.length > 1 ? ` (+${written.length - 1} key files)` : ''}\n`,
   );
 } catch (err) {

@@ -92,13 +92,13 @@ export async function writeExport(target: Target, out: string, options: ExportOp
     await writeFile(
       path,
       renderK8s(plan)
-        .map((object) => stringify(object))
+        .map((object) => stringify(object, { aliasDuplicateObjects: false }))
         .join('---\n'),
     );
     return [path];
   }
   const path = join(out, 'compose.yaml');
-  await writeFile(path, stringify(renderCompose(plan)));
+  await writeFile(path, stringify(renderCompose(plan), { aliasDuplicateObjects: false }));
   const written = [path];
   for (const node of plan.nodes) {
     const dir = join(out, keyDir(node.name));

@@ -41,10 +41,6 @@ export interface HostProcessOptions {
   readonly entry: string;
   readonly args: readonly string[];
   readonly env: Record<string, string>;
-  /** Extra node flags (e.g. another preload). */
-  readonly nodeFlags?: readonly string[];
-  /** Keep stdin open as a pipe (processes that exit when it closes). */
-  readonly stdinPipe?: boolean;
 }
 
 export class HostProcess {
@@ -59,11 +55,7 @@ export class HostProcess {
     this.label = options.label;
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  get running(): boolean {
+  private get running(): boolean {
     return this.child !== undefined && this.exitText === undefined;
   }
 
@@ -71,34 +63,19 @@ export class HostProcess {
     this.listeners.push(listener);
   }
 
-  /** Writes one JSON command line to the process's stdin (with `stdinPipe`). */
-  send(command: Record<string, unknown>): void {
-    if (this.running) this.child?.stdin?.write(`${JSON.stringify(command)}\n`);
-  }
-
   /** Spawns the process; resolves with its `started` line (`{"event":"started",...}`). */
   start(timeoutMs = START_TIMEOUT_MS): Promise<HostLine> {
     const { options } = this;
     const child = spawn(
       'ip',
-      [
-        'netns',
-        'exec',
-        options.namespace,
-        process.execPath,
-        ...(options.nodeFlags ?? []),
-        ...PRELOADS,
-        options.entry,
-        ...options.args,
-      ],
+      ['netns', 'exec', options.namespace, process.execPath, ...PRELOADS, options.entry, ...options.args],
       {
         cwd: REPO_ROOT,
         env: { ...process.env, ...options.env },
-        stdio: [options.stdinPipe === true ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     this.child = child;
-    child.stdin?.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
       child.once('close', (code, signal) => {
         this.exitText = signal === null ? `exit code ${code}` : `signal ${signal}`;
@@ -149,7 +126,6 @@ export class HostProcess {
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     const child = this.child;
     if (child === undefined || this.exitText !== undefined) return;
-    child.stdin?.end();
     child.kill(graceMs === 0 ? 'SIGKILL' : 'SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await this.exited;

@@ -10,6 +10,7 @@
  * - `txLost`: payments neither on the final common chain nor in some honest node's mempool;
  * - `blocks`: height of the final chain; `forks`: blocks mined during the run that are not on it;
  * - `quarantines`: (honest node, attacker) pairs where the node quarantined the attacker;
+ * - a partition run also fails when no node reported `partitionSuspected` in its status;
  *   `falsePositives`: (honest node, honest peer) pairs quarantined.
  */
 import type { LinkShape } from './link-shaping.js';
@@ -177,6 +178,10 @@ export function buildReport(input: ReportInput): TestnetReport {
   for (const [name, by] of Object.entries(caughtBy))
     if (by.length === 0) failures.push(`${name} was quarantined by no honest node`);
   if (!final.converged) failures.push('the honest nodes did not converge on one tip');
+  if (partition !== undefined && !partition.detectionReported)
+    failures.push('the nodes do not report partitionSuspected');
+  else if (partition !== undefined && partition.detection.size === 0)
+    failures.push('no node reported the partition');
   if (
     partition !== undefined &&
     (partition.healToConvergedMs === null || partition.healToConvergedMs > HEAL_GOAL_MS)
