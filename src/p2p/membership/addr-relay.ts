@@ -12,6 +12,11 @@
  * peers (Core's RelayAddress; new-to-us only, so each node forwards an address once).
  * Block-relay-only connections carry no address relay at all (Core): they stay invisible to a spy.
  *
+ * Sending unsolicited addresses: entries for one peer are gathered and sent in one stream at most
+ * once per `ADDR_SEND_INTERVAL_MS` (at most MAX_RELAYED_ENTRIES per stream, the rest dropped as
+ * Core drops what exceeds its relay budget), so an honest node stays far below the receiver's stream
+ * limit however many announcements arrive at once (a devnet starting, a partition healing).
+ *
  * Answering getaddr: at most once per `GETADDR_ANSWER_INTERVAL_MS` per peer (more often: an empty
  * answer, no penalty), a random sample of at most 1,000 entries / 23% of the book.
  */
@@ -51,6 +56,20 @@ export function addrProtocol(network: string): string {
 /** Inbound addr streams a peer may have open at once (one request each; two covers a race). */
 const MAX_INBOUND_ADDR_STREAMS = 2;
 
+/**
+ * Least time (ms) between two unsolicited addr streams to one peer: twice the receiver's sustained
+ * stream allowance (ADDR_STREAMS_PER_SECOND), so an honest sender never nears it.
+ */
+export const ADDR_SEND_INTERVAL_MS = 2_000;
+
+/** Entries waiting to be announced to one peer, sent together by one timer. */
+interface Outbox {
+  readonly entries: Map<string, AddrEntryMessage>;
+  readonly sent: Promise<void>;
+  /** Drops what waits (stopping): `sent` resolves without a stream. */
+  cancel(): void;
+}
+
 export interface AddrRelayModules {
   host: MembershipHost;
   network: string;
@@ -82,6 +101,9 @@ export interface ReceivedAddrs {
 export class AddrRelay {
   readonly protocol: string;
   private readonly lastAnswered = new Map<string, number>();
+  private readonly outboxes = new Map<string, Outbox>();
+  private readonly lastSent = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private running = false;
 
   constructor(private readonly m: AddrRelayModules) {
@@ -97,12 +119,18 @@ export class AddrRelay {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const outbox of this.outboxes.values()) outbox.cancel();
+    this.outboxes.clear();
     if (!this.running) return;
     this.running = false;
     await this.m.host.unhandle(this.protocol);
   }
 
   forget(peer: string): void {
+    this.outboxes.delete(peer);
+    this.lastSent.delete(peer);
     this.lastAnswered.delete(peer);
     this.m.limiter.forget(peer);
   }
@@ -203,14 +231,47 @@ export class AddrRelay {
     for (const target of candidates.slice(0, RELAY_FANOUT)) void this.announce(target, fresh);
   }
 
-  /** Sends `entries` to `peer` unsolicited. Failures are logged, never thrown. */
-  async announce(peer: string, entries: readonly AddrEntryMessage[]): Promise<void> {
-    if (entries.length === 0 || this.m.isBlockRelay(peer)) return;
-    try {
-      await this.exchange(peer, encodeAddrRequest(entries), false);
-    } catch (err) {
-      this.m.log('addr to %s failed: %s', peer, (err as Error).message);
+  /**
+   * Sends `entries` to `peer` unsolicited, together with whatever else waits for it, at most once
+   * per ADDR_SEND_INTERVAL_MS. Resolves once that stream is done; failures are logged, never thrown.
+   */
+  announce(peer: string, entries: readonly AddrEntryMessage[]): Promise<void> {
+    if (entries.length === 0 || this.m.isBlockRelay(peer)) return Promise.resolve();
+    const outbox = this.outboxes.get(peer) ?? this.openOutbox(peer);
+    for (const entry of entries) {
+      if (outbox.entries.size >= MAX_RELAYED_ENTRIES) break;
+      outbox.entries.set(entry.peerId, entry);
     }
+    return outbox.sent;
+  }
+
+  private openOutbox(peer: string): Outbox {
+    const entries = new Map<string, AddrEntryMessage>();
+    let resolve!: () => void;
+    const sent = new Promise<void>((r) => (resolve = r));
+    const send = async (): Promise<void> => {
+      if (this.outboxes.get(peer) === outbox) this.outboxes.delete(peer);
+      this.lastSent.set(peer, this.m.now());
+      try {
+        if (entries.size > 0) await this.exchange(peer, encodeAddrRequest([...entries.values()]), false);
+      } catch (err) {
+        this.m.log('addr to %s failed: %s', peer, (err as Error).message);
+      }
+    };
+    const wait = Math.max(0, (this.lastSent.get(peer) ?? -Infinity) + ADDR_SEND_INTERVAL_MS - this.m.now());
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void send().finally(resolve);
+    }, wait);
+    timer.unref();
+    this.timers.add(timer);
+    const cancel = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const outbox: Outbox = { entries, sent, cancel };
+    this.outboxes.set(peer, outbox);
+    return outbox;
   }
 
   /** Announces our own addresses to `peer`. */
