@@ -42,8 +42,17 @@ export interface BlockForge {
   templateWith(transactions: readonly Transaction[], coinbaseExtra?: bigint): BlockTemplate;
   /** Signs `header` with the attacker's miner key (over its fields as they are now). */
   sign(header: BlockHeader): BlockHeader;
-  /** Searches a nonce so the block id `pow`s the header's target; the rest of the header is kept. */
-  seal(header: BlockHeader, transactions: readonly Transaction[], pow: PowOutcome): Promise<FullBlock>;
+  /**
+   * Searches a nonce so the block id `pow`s the header's target; the rest of the header is kept.
+   * With `onlyOnTip`, gives up (undefined) once the tip moved away from the header's parent: the
+   * block would land on a side chain, where only its header and body are checked until it wins.
+   */
+  seal(
+    header: BlockHeader,
+    transactions: readonly Transaction[],
+    pow: PowOutcome,
+    onlyOnTip?: boolean,
+  ): Promise<FullBlock | undefined>;
   /** The merkle root of `transactions` (what a correct header commits to). */
   merkleRootOf(transactions: readonly Transaction[]): Uint8Array<ArrayBuffer>;
   /** Processes a block in the attacker's own chain (a valid one is then relayed like any block). */
@@ -129,6 +138,11 @@ export interface Misbehaviour {
   act(ctx: AttackContext): Promise<void>;
   /** When set, getdata requests for these objects are never answered (the request times out). */
   readonly withholdAll?: boolean;
+  /**
+   * Shortest attack (s) in which the scenario can judge the kind (it behaves first, or its verdict
+   * needs a getdata timeout or real proof of work); the scenario runs at least this long.
+   */
+  readonly scenarioSeconds?: number;
 }
 
 /** A self-payment of `amount` from `output` (the rest is the fee), used to build attack payloads. */

@@ -70,3 +70,24 @@ export function frame(body: Uint8Array): Uint8Array {
   out.set(body, prefix.length);
   return out;
 }
+
+/**
+ * Writes `bytes` on a `protocol` stream from a fresh bare identity to every target, and logs each
+ * identity (`identity`): for a protocol on which the attacker's own identity already holds the one
+ * stream a peer may have (txpush: its own subscription), so the form is judged at all.
+ */
+export async function fromFreshIdentities(
+  ctx: AttackContext,
+  form: string,
+  protocol: string,
+  bytes: Uint8Array,
+): Promise<void> {
+  for (const target of ctx.identities.targets()) {
+    const bare = await ctx.identities.spawnBarePeer(target);
+    if (bare === undefined) continue;
+    ctx.logger.info({ form, identity: bare.peerId }, 'sent from a fresh identity');
+    const stream = await bare.wire.open('', protocol);
+    stream.write(bytes);
+    stream.close();
+  }
+}

@@ -92,7 +92,8 @@ async function runOne(
   beforeAttack: ReadonlySet<string>,
   options: ScenarioOptions,
 ): Promise<ScenarioResult> {
-  options.progress(`${kind.kind}: ${options.attackers} attacker(s) for ${options.durationS} s…`);
+  const durationS = Math.max(options.durationS, kind.scenarioSeconds ?? 0);
+  options.progress(`${kind.kind}: ${options.attackers} attacker(s) for ${durationS} s…`);
   const crashesBefore = devnet.crashes.length;
   devnet.resetPeak();
   const accounts = [...ATTACKER_ACCOUNTS.slice(index % ATTACKER_ACCOUNTS.length), ...ATTACKER_ACCOUNTS];
@@ -108,7 +109,7 @@ async function runOne(
   const reach = new ReachWatcher(devnet.nodes, () => attackerIds);
   reach.start();
   const from = load.mark();
-  await sleep(options.durationS * 1_000);
+  await sleep(durationS * 1_000);
   const to = load.mark();
   reach.stop();
   const verdicts = await collectVerdicts(devnet.nodes, attackerIds, reach);

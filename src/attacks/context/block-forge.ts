@@ -20,6 +20,7 @@ import {
 } from '../../chain/objects/block.js';
 import { createCoinbase, txidOf } from '../../chain/objects/transaction.js';
 import { blockSubsidy } from '../../chain/params.js';
+import { bytesEqual } from '../../crypto/hash.js';
 import { publicKeyOf, sign } from '../../crypto/index.js';
 import type { NodeServices } from '../../node/services.js';
 import type { BlockForge, PowOutcome } from '../attack.js';
@@ -84,7 +85,7 @@ export function blockForge(
     },
     sign: signHeader,
     merkleRootOf: rootOf,
-    async seal(header, transactions, pow: PowOutcome): Promise<FullBlock> {
+    async seal(header, transactions, pow: PowOutcome, onlyOnTip = false): Promise<FullBlock | undefined> {
       const target = bytesToBigInt(header.target);
       const candidate: BlockHeader = { ...header, nonce: 1n };
       if (pow === 'misses') {
@@ -97,6 +98,7 @@ export function blockForge(
         const nonce = searchNonce(bytes, target, start, SEAL_BATCH);
         if (nonce !== undefined) return { header: { ...candidate, nonce }, transactions: [...transactions] };
         await yieldToEventLoop();
+        if (onlyOnTip && !bytesEqual(chain.tip().id, header.prevHash)) return undefined;
       }
     },
     async submitOwn(bytes) {

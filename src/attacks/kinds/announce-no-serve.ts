@@ -8,6 +8,7 @@ export const misbehaviour: Misbehaviour = {
   catalogue: 7,
   class: 'graduated',
   description: 'announces transactions it never serves: every getdata to it times out',
+  scenarioSeconds: 45,
   intervalMs: 500,
   withholdAll: true,
   async act(ctx) {

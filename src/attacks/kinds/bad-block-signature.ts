@@ -17,6 +17,6 @@ export const misbehaviour: Misbehaviour = {
     const header = { ...template.header, minerSignature: signature };
     // Sealed after the flip: the proof of work covers the bad signature, only the signature fails.
     const block = await ctx.blocks.seal(header, template.transactions, 'meets');
-    await announceBlock(ctx, blockIdOf(block.header), encodeBlock(block));
+    if (block !== undefined) await announceBlock(ctx, blockIdOf(block.header), encodeBlock(block));
   },
 };

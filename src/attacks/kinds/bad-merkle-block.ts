@@ -30,10 +30,11 @@ export const misbehaviour: Misbehaviour = {
     if (round % 2 === 1) {
       const header = ctx.blocks.sign({ ...template.header, merkleRoot: randomBytes(32) });
       const block = await ctx.blocks.seal(header, template.transactions, 'meets');
-      await announceBlock(ctx, blockIdOf(block.header), encodeBlock(block));
+      if (block !== undefined) await announceBlock(ctx, blockIdOf(block.header), encodeBlock(block));
       return;
     }
-    const real = await ctx.blocks.seal(template.header, template.transactions, 'meets');
+    const real = await ctx.blocks.seal(template.header, template.transactions, 'meets', true);
+    if (real === undefined) return;
     const id = blockIdOf(real.header);
     const realBytes = encodeBlock(real);
     ctx.logger.info(

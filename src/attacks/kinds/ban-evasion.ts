@@ -1,5 +1,6 @@
 /**
- * Catalogue 23: gets itself banned with one badly signed transaction, then tries to come back
+ * Catalogue 23: gets itself banned with badly signed transactions (a round at a time, until every
+ * peer hung up on it or 5 rounds passed), then tries to come back
  * during its ban: every round it redials each victim with the same identity (the gater must refuse
  * it), and once it starts an honest node with a fresh identity on the same host (it must be judged
  * afresh: connected, and holding none of the old identity's history). Each attempt is logged
@@ -10,8 +11,11 @@ import { txidOf } from '../../chain/objects/transaction.js';
 import type { AttackContext, Misbehaviour } from '../attack.js';
 import { announceServed, badlySignedSelfPayments } from '../payloads.js';
 
+/** Rounds it offends (until every peer hung up on it) before it tries to come back. */
+const MAX_OFFENDING_ROUNDS = 5;
+
 interface EvasionState {
-  offended: boolean;
+  offendingRounds: number;
   fresh: boolean;
 }
 const states = new WeakMap<AttackContext, EvasionState>();
@@ -26,17 +30,18 @@ export const misbehaviour: Misbehaviour = {
   async act(ctx) {
     let state = states.get(ctx);
     if (state === undefined) {
-      state = { offended: false, fresh: false };
+      state = { offendingRounds: 0, fresh: false };
       states.set(ctx, state);
     }
-    if (!state.offended) {
-      if (ctx.peers().length === 0) return;
+    const connected = ctx.peers().length;
+    if (state.offendingRounds === 0 || (connected > 0 && state.offendingRounds < MAX_OFFENDING_ROUNDS)) {
+      if (connected === 0) return;
       const txs = badlySignedSelfPayments(ctx, 1);
       await announceServed(
         ctx,
         txs.map((tx) => ({ txid: txidOf(tx), bytes: encodeTransaction(tx) })),
       );
-      state.offended = true;
+      state.offendingRounds++;
       return;
     }
     for (const target of ctx.identities.targets()) {

@@ -23,6 +23,7 @@ export const misbehaviour: Misbehaviour = {
   catalogue: 22,
   class: 'graduated',
   description: `relays valid transactions for ${BEHAVE_MS / 1000} s to earn credit, then withholds everything it announces`,
+  scenarioSeconds: BEHAVE_MS / 1000 + 35,
   intervalMs: 500,
   async act(ctx) {
     const started = startedAt.get(ctx) ?? ctx.now();

@@ -12,6 +12,7 @@ export const misbehaviour: Misbehaviour = {
   catalogue: 3,
   class: 'graduated',
   description: 'serves validly signed transactions dated one hour in the future',
+  scenarioSeconds: 45,
   intervalMs: 1_000,
   async act(ctx) {
     const txs = signedSelfPayments(ctx, 1, ctx.now() + AHEAD_MS);

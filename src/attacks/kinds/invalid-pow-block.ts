@@ -13,6 +13,6 @@ export const misbehaviour: Misbehaviour = {
   async act(ctx) {
     const template = ctx.blocks.template();
     const block = await ctx.blocks.seal(template.header, template.transactions, 'misses');
-    await announceBlock(ctx, blockIdOf(block.header), encodeBlock(block));
+    if (block !== undefined) await announceBlock(ctx, blockIdOf(block.header), encodeBlock(block));
   },
 };

@@ -2,14 +2,14 @@
  * Catalogue 16: bytes no honest encoder produces, cycling one form per round over every connected
  * peer: random bytes, an empty Inv and a non-canonical Inv on the inventory topic; random,
  * truncated, empty and short-prefixed frames and a non-minimal length prefix on the getdata
- * stream; random and empty requests on sync, addr and txpush; an undecodable pushed transaction.
- * Each send is logged with its form (`form`), so a verdict can be traced to it.
+ * stream; random and empty requests on sync and addr; an undecodable pushed transaction; and a
+ * random txpush subscription, from fresh identities (the attacker's own identity already holds the
+ * one txpush stream a peer may open). Each send is logged with its form (`form`).
  */
 import { randomBytes } from 'node:crypto';
-import { InvType } from '../../p2p/wire/codec.js';
-import { encodeGetData, encodeInv } from '../../p2p/wire/codec.js';
+import { encodeGetData, encodeInv, InvType } from '../../p2p/wire/codec.js';
 import type { AttackContext, Misbehaviour } from '../attack.js';
-import { frame } from '../payloads.js';
+import { frame, fromFreshIdentities } from '../payloads.js';
 
 /** One malformed form, sent to `peer`. */
 type Form = (ctx: AttackContext, peer: string) => Promise<void>;
@@ -30,7 +30,8 @@ function getData(): Uint8Array {
   return encodeGetData({ requestId: 1, items: [{ type: InvType.TX, hash: randomBytes(32) }] });
 }
 
-const FORMS: ReadonlyArray<readonly [string, Form]> = [
+/** Every form, with its name (what the log's `form` field says). */
+export const MALFORMED_FORMS: ReadonlyArray<readonly [string, Form]> = [
   ['inv: random bytes', (ctx) => ctx.wire.publish(randomBytes(64))],
   ['inv: empty message', (ctx) => ctx.wire.publish(new Uint8Array(0))],
   [
@@ -71,8 +72,14 @@ const FORMS: ReadonlyArray<readonly [string, Form]> = [
   ],
   ['addr: random frame', (ctx, peer) => onStream(ctx, peer, ctx.wire.protocols.addr, frame(randomBytes(40)))],
   [
-    'txpush: random subscription',
-    (ctx, peer) => onStream(ctx, peer, ctx.wire.protocols.txpush, frame(randomBytes(4))),
+    'txpush (new identity): random subscription',
+    (ctx) =>
+      fromFreshIdentities(
+        ctx,
+        'txpush (new identity): random subscription',
+        ctx.wire.protocols.txpush,
+        frame(randomBytes(4)),
+      ),
   ],
   [
     'txpush: undecodable transaction pushed',
@@ -94,13 +101,17 @@ export const misbehaviour: Misbehaviour = {
   async act(ctx) {
     const round = rounds.get(ctx) ?? 0;
     rounds.set(ctx, round + 1);
-    const [form, send] = FORMS[round % FORMS.length]!;
-    const peers = ctx.peers();
-    ctx.logger.info({ form, peers: peers.length }, 'malformed message sent');
-    if (form.startsWith('inv:')) {
-      await send(ctx, '');
-      return;
-    }
-    await Promise.allSettled(peers.map((peer) => send(ctx, peer)));
+    await sendMalformed(ctx, round % MALFORMED_FORMS.length);
   },
 };
+
+/** Sends form `index` of MALFORMED_FORMS: on the topic once, or on a new stream to every connected peer. */
+export async function sendMalformed(ctx: AttackContext, index: number): Promise<void> {
+  const [form, send] = MALFORMED_FORMS[index]!;
+  ctx.logger.info({ form }, 'malformed message sent');
+  if (form.startsWith('inv:') || form.includes('(new identity)')) {
+    await send(ctx, '');
+    return;
+  }
+  await Promise.allSettled(ctx.peers().map((peer) => send(ctx, peer)));
+}

@@ -1,7 +1,8 @@
 /**
  * Catalogue 17: messages just over and far over (10 MB) each documented limit, cycling one form per
  * round over every connected peer: an Inv one byte over its limit on the inventory topic; frames
- * one byte over, and a 10 MB frame, on getdata and sync; one byte over on addr and txpush. The far
+ * one byte over, and a 10 MB frame, on getdata and sync; one byte over on addr; and a txpush
+ * subscription one byte over, from fresh identities (see malformed.ts). The far
  * frames are streamed in 64 KiB chunks of the same buffer: the attacker never holds 10 MB either,
  * and the length prefix alone tells the receiver to stop reading.
  */
@@ -14,7 +15,7 @@ import {
   MAX_SYNC_REQUEST_BYTES,
 } from '../../p2p/wire/constants.js';
 import type { AttackContext, Misbehaviour } from '../attack.js';
-import { varint } from '../payloads.js';
+import { fromFreshIdentities, varint } from '../payloads.js';
 
 /** The "far over" size (bytes): 10 MB. */
 const FAR_OVER_BYTES = 10 * 1024 * 1024;
@@ -41,7 +42,8 @@ async function oversizeFrame(
 
 type Form = readonly [string, (ctx: AttackContext, peer: string) => Promise<void>];
 
-const FORMS: readonly Form[] = [
+/** Every form, with its name (what the log's `form` field says). */
+export const OVERSIZE_FORMS: readonly Form[] = [
   ['inv: one byte over', (ctx) => ctx.wire.publish(randomBytes(MAX_INV_BYTES + 1))],
   [
     'getdata: one byte over',
@@ -58,8 +60,17 @@ const FORMS: readonly Form[] = [
     (ctx, p) => oversizeFrame(ctx, p, ctx.wire.protocols.addr, MAX_ADDR_FRAME_BYTES + 1),
   ],
   [
-    'txpush: one byte over',
-    (ctx, p) => oversizeFrame(ctx, p, ctx.wire.protocols.txpush, MAX_PUSH_SUBSCRIBE_BYTES + 1),
+    'txpush (new identity): one byte over',
+    (ctx) => {
+      const bytes = new Uint8Array(MAX_PUSH_SUBSCRIBE_BYTES + 2);
+      bytes.set(varint(MAX_PUSH_SUBSCRIBE_BYTES + 1));
+      return fromFreshIdentities(
+        ctx,
+        'txpush (new identity): one byte over',
+        ctx.wire.protocols.txpush,
+        bytes,
+      );
+    },
   ],
 ];
 
@@ -74,12 +85,17 @@ export const misbehaviour: Misbehaviour = {
   async act(ctx) {
     const round = rounds.get(ctx) ?? 0;
     rounds.set(ctx, round + 1);
-    const [form, send] = FORMS[round % FORMS.length]!;
-    ctx.logger.info({ form }, 'oversize message sent');
-    if (form.startsWith('inv:')) {
-      await send(ctx, '');
-      return;
-    }
-    await Promise.allSettled(ctx.peers().map((peer) => send(ctx, peer)));
+    await sendOversize(ctx, round % OVERSIZE_FORMS.length);
   },
 };
+
+/** Sends form `index` of OVERSIZE_FORMS: on the topic once, or on a new stream to every connected peer. */
+export async function sendOversize(ctx: AttackContext, index: number): Promise<void> {
+  const [form, send] = OVERSIZE_FORMS[index]!;
+  ctx.logger.info({ form }, 'oversize message sent');
+  if (form.startsWith('inv:') || form.includes('(new identity)')) {
+    await send(ctx, '');
+    return;
+  }
+  await Promise.allSettled(ctx.peers().map((peer) => send(ctx, peer)));
+}

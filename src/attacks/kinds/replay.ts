@@ -12,6 +12,7 @@ export const misbehaviour: Misbehaviour = {
   catalogue: 4,
   class: 'graduated',
   description: 'replays old objects: confirmed transactions, or signed copies dated an hour back',
+  scenarioSeconds: 45,
   intervalMs: 1_000,
   async act(ctx) {
     const cutoff = ctx.now() - ctx.params.txMaxAgeMs;

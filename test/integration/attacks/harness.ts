@@ -4,6 +4,8 @@
  * own identity and dev account), and what the tests read from the victims: who quarantined the
  * attacker, with which offences, and how long after its first offence.
  */
+import type { Misbehaviour } from '../../../src/attacks/attack.js';
+import { attackHooks } from '../../../src/attacks/node.js';
 import type { TrustmeshNode } from '../../../src/node/trustmesh-node.js';
 import { offenceSpec, type PeerReport } from '../../../src/p2p/reputation/index.js';
 import { line, TestNetwork, waitFor } from '../../helpers/index.js';
@@ -28,12 +30,15 @@ export interface Attacker {
   readonly peerId: string;
 }
 
-/** Starts an attacker of `kind` dialing every victim (not waiting for the connections). */
-export async function addAttacker(stage: Stage, kind: string): Promise<Attacker> {
+/**
+ * Starts an attacker of `kind` (a catalogue kind, or any misbehaviour given as `custom`) dialing
+ * every victim (not waiting for the connections).
+ */
+export async function addAttacker(stage: Stage, kind: string, custom?: Misbehaviour): Promise<Attacker> {
   const index = stage.net.size;
   const node = await stage.net.addNode({
     name: `attacker-${kind}`,
-    misbehaviour: kind,
+    ...(custom === undefined ? { misbehaviour: kind } : { hooks: attackHooks(custom) }),
     devAccount: ATTACKER_ACCOUNTS[index % ATTACKER_ACCOUNTS.length]!,
     connectTo: stage.victims.map((_, i) => i),
     waitForConnections: false,
@@ -48,14 +53,23 @@ export interface Verdict {
   readonly msToQuarantine: number;
 }
 
-/** Waits until every victim quarantined the attacker; returns each verdict. */
-export async function waitForQuarantine(stage: Stage, peerId: string, timeoutMs: number): Promise<Verdict[]> {
+/**
+ * Waits until every victim quarantined the attacker (with `any`, one victim: an identity that
+ * dialed only one of them); returns each verdict.
+ */
+export async function waitForQuarantine(
+  stage: Stage,
+  peerId: string,
+  timeoutMs: number,
+  any = false,
+): Promise<Verdict[]> {
+  const judged = () => stage.victims.filter((v) => v.reputation.isQuarantined(peerId));
   await waitFor(
-    () => stage.victims.every((v) => v.reputation.isQuarantined(peerId)),
+    () => (any ? judged().length > 0 : judged().length === stage.victims.length),
     timeoutMs,
-    `every victim to quarantine ${peerId}`,
+    `${any ? 'a victim' : 'every victim'} to quarantine ${peerId}`,
   );
-  return stage.victims.map((victim) => {
+  return judged().map((victim) => {
     const report = victim.reputation.report(peerId);
     const first = report.offences[0]!;
     return { victim: victim.config.name, report, msToQuarantine: report.ban!.bannedAt - first.at };
