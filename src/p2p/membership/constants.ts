@@ -211,6 +211,13 @@ export const MISSED_PINGS_TO_SUSPECT = 1;
  */
 export const SUSPECT_TIMEOUT_MS = 15_000;
 
+/**
+ * A timer that fires more than this late (ms) means our own event loop stalled (CPU starvation, a
+ * long synchronous task): a ping that timed out during the stall, and suspicion time spent in it,
+ * say nothing about the peer and are not counted (as the request tracker does for getdata timeouts).
+ */
+export const EVENT_LOOP_STALL_MS = 1_000;
+
 /** Dead peers remembered for the `peers` view and tests (entries). */
 export const MAX_DEAD_REMEMBERED = 256;
 

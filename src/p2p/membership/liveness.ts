@@ -141,6 +141,16 @@ export class LivenessTable {
     if (peer.state === 'alive') this.suspect(peer, now);
   }
 
+  /**
+   * Our own process was stalled for `ms`: suspicion time spent in the stall does not count (every
+   * suspect's clock moves forward by `ms`, never past `now`).
+   */
+  forgive(ms: number, now: number): void {
+    for (const peer of this.peers.values()) {
+      if (peer.state === 'suspect') peer.suspectSince = Math.min(now, peer.suspectSince! + ms);
+    }
+  }
+
   /** Declares dead every suspect whose timeout has run out; returns them. */
   tick(now: number): string[] {
     const died: string[] = [];

@@ -46,6 +46,20 @@ describe('LivenessTable', () => {
     expect(a.smoothedRttMs).toBeCloseTo(8 + (16 - 8) / 8 + (4 - 9) / 8);
   });
 
+  it('forgives suspicion time spent while our own process was stalled', () => {
+    const t = new LivenessTable({ missedPingsToSuspect: 1, suspectTimeoutMs: 100 });
+    t.connected('a', 0);
+    t.pingFailed('a', 0);
+    t.forgive(80, 90);
+    expect(t.tick(150)).toEqual([]);
+    expect(t.tick(180)).toEqual(['a']);
+    // Never moved past now.
+    t.connected('b', 0);
+    t.pingFailed('b', 0);
+    t.forgive(1_000, 10);
+    expect(t.get('b')!.suspectSince).toBe(10);
+  });
+
   it('rejects invalid options', () => {
     expect(() => new LivenessTable({ missedPingsToSuspect: 0 })).toThrow(RangeError);
     expect(() => new LivenessTable({ suspectTimeoutMs: 0 })).toThrow(RangeError);
