@@ -405,8 +405,7 @@ export class TestnetRun {
     const mempools = new Map<number, Set<string>>();
     const tips = new Map<number, string>();
     const peers = new Map<number, PeerView>();
-    let metricsQuarantines = 0;
-    await Promise.all(
+    const counted = await Promise.all(
       nodes.map(async (node) => {
         mempools.set(node.host.index, new Set((await node.rpc!.call('mempool')).txids));
         const status = await node.rpc!.call('status');
@@ -418,9 +417,10 @@ export class TestnetRun {
           minTrustScore: Math.min(0, ...list.map((p) => p.score)),
           minGossipsubScore: Math.min(0, ...list.map((p) => p.gossipsubScore)),
         });
-        metricsQuarantines += await scrapeQuarantines(node);
+        return scrapeQuarantines(node);
       }),
     );
+    const metricsQuarantines = counted.reduce((sum, n) => sum + n, 0);
     return {
       converged,
       height: tip.height,
