@@ -122,59 +122,12 @@ async function main(): Promise<void> {
   try {
     for (const part of args.parts) {
       let result: unknown;
-      switch (part) {
-        case 'crypto':
-          result = await runScript('scripts/bench-crypto.ts', q ? ['--seconds', '0.5'] : []);
-          break;
-        case 'validate':
-          result = await runScript('scripts/bench-validate.ts', q ? ['--seconds', '0.5'] : []);
-          break;
-        case 'propagation':
-          result = await runScript('scripts/bench-propagation.ts', args.propagationArgs);
-          break;
-        case 'startup':
-          result = await benchStartup({
-            repoRoot: REPO_ROOT,
-            nodes: 5,
-            miners: 2,
-            build: await compiled(),
-            log,
-          });
-          break;
-        case 'memory':
-          result = await benchMemory({
-            repoRoot: REPO_ROOT,
-            nodes: q ? 6 : 20,
-            mempoolTxs: q ? 1_000 : 10_000,
-            rate: q ? 100 : 200,
-            fillTimeoutMs: q ? 60_000 : 300_000,
-            build: await compiled(),
-            baseline: true,
-            log,
-          });
-          break;
-        case 'throughput':
-          result = await benchThroughput({
-            repoRoot: REPO_ROOT,
-            nodes: q ? 4 : 10,
-            stepSeconds: q ? 3 : 6,
-            drainMs: q ? 5_000 : 10_000,
-            startRate: 25,
-            maxSteps: q ? 3 : 8,
-            profile: args.profile,
-            log,
-          });
-          break;
-        case 'blocks':
-          result = await benchBlocks({
-            repoRoot: REPO_ROOT,
-            nodes: q ? 4 : 10,
-            blocks: q ? 1 : 3,
-            txsPerBlock: q ? 100 : 500,
-            rate: q ? 50 : 100,
-            log,
-          });
-          break;
+      try {
+        result = await runPart(part);
+      } catch (err) {
+        // One failed part (a timeout on a loaded machine) does not cost the others their figures.
+        log(`${part} failed: ${(err as Error).stack ?? String(err)}`);
+        result = { error: (err as Error).message };
       }
       results[part] = result;
       if (!args.json) printTable(part, result);
@@ -183,6 +136,65 @@ async function main(): Promise<void> {
     await build?.remove();
   }
   if (args.json) process.stdout.write(`${JSON.stringify(results)}\n`);
+
+  async function runPart(part: Part): Promise<unknown> {
+    let result: unknown;
+    switch (part) {
+      case 'crypto':
+        result = await runScript('scripts/bench-crypto.ts', q ? ['--seconds', '0.5'] : []);
+        break;
+      case 'validate':
+        result = await runScript('scripts/bench-validate.ts', q ? ['--seconds', '0.5'] : []);
+        break;
+      case 'propagation':
+        result = await runScript('scripts/bench-propagation.ts', args.propagationArgs);
+        break;
+      case 'startup':
+        result = await benchStartup({
+          repoRoot: REPO_ROOT,
+          nodes: 5,
+          miners: 2,
+          build: await compiled(),
+          log,
+        });
+        break;
+      case 'memory':
+        result = await benchMemory({
+          repoRoot: REPO_ROOT,
+          nodes: q ? 6 : 20,
+          mempoolTxs: q ? 1_000 : 10_000,
+          rate: q ? 100 : 200,
+          fillTimeoutMs: q ? 60_000 : 300_000,
+          build: await compiled(),
+          baseline: true,
+          log,
+        });
+        break;
+      case 'throughput':
+        result = await benchThroughput({
+          repoRoot: REPO_ROOT,
+          nodes: q ? 4 : 10,
+          stepSeconds: q ? 3 : 6,
+          drainMs: q ? 5_000 : 10_000,
+          startRate: 25,
+          maxSteps: q ? 3 : 8,
+          profile: args.profile,
+          log,
+        });
+        break;
+      case 'blocks':
+        result = await benchBlocks({
+          repoRoot: REPO_ROOT,
+          nodes: q ? 4 : 10,
+          blocks: q ? 1 : 3,
+          txsPerBlock: q ? 100 : 500,
+          rate: q ? 50 : 100,
+          log,
+        });
+        break;
+    }
+    return result;
+  }
 }
 
 function round2(value: number): number {

@@ -7,8 +7,8 @@
  * node 0 mines one block over RPC holding them; the clock starts when the RPC returns (the block
  * is connected on node 0 and announced) and stops when every node reports the new height. Bytes:
  * TCP payload received by all node processes on P2P connections from the mine call until every
- * node has the block plus SETTLE_MS, divided by the other nodes (tcp-bytes.ts); idle background
- * traffic over the same time, measured just before, is subtracted.
+ * node has the block plus SETTLE_MS, divided by the other nodes (tcp-bytes.ts); background traffic
+ * at the rate sampled just before (after the payments' announcements settled) is subtracted.
  *
  * Today blocks travel whole, so `ratio` (bytes per node / block bytes) is about 1 and
  * `baselineBlockP50Ms` (full-block relay) is the same measurement as `blockP50Ms`, repeated. When
@@ -21,6 +21,10 @@ import { mempoolSize, startLoadNetwork } from './load-network.js';
 
 /** Quiet time (ms) after the block reached every node, for trailing messages. */
 const SETTLE_MS = 500;
+/** Wait (ms) after the mempools filled, for the payments' trailing announcements. */
+const QUIET_MS = 2_000;
+/** Window (ms) over which the background traffic rate is sampled before each block. */
+const IDLE_SAMPLE_MS = 1_000;
 /** Longest wait (ms) for the payments to reach every mempool, or the block every node. */
 const WAIT_MS = 120_000;
 
@@ -76,7 +80,7 @@ export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult>
     for (const kind of kinds) {
       const count = kind === 'empty' ? 0 : options.txsPerBlock;
       if (count > 0) {
-        await injector.pushPaced(coinSource.payments(count), options.rate);
+        await injector.pushPaced(coinSource.payments(count), options.rate, true);
         await devnet.waitAll(
           async (node) => (await mempoolSize(devnet, node.index)) >= count,
           WAIT_MS,
@@ -84,9 +88,11 @@ export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult>
           250,
         );
       }
+      // Trailing announcements of the payments settle first; then the background rate is sampled.
+      await sleep(QUIET_MS);
       const idleStart = await bytesReceived(pids, ports);
-      await sleep(SETTLE_MS);
-      const idleRate = ((await bytesReceived(pids, ports)) - idleStart) / SETTLE_MS;
+      await sleep(IDLE_SAMPLE_MS);
+      const idleRate = ((await bytesReceived(pids, ports)) - idleStart) / IDLE_SAMPLE_MS;
       const height = (await devnet.rpc(0).call('status')).height + 1;
       const bytesBefore = await bytesReceived(pids, ports);
       await devnet.rpc(0).call('mine', [1]);
@@ -99,12 +105,14 @@ export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult>
       );
       await sleep(SETTLE_MS);
       const windowMs = performance.now() - minedAt;
-      const relayed = (await bytesReceived(pids, ports)) - bytesBefore - idleRate * windowMs;
+      const raw = (await bytesReceived(pids, ports)) - bytesBefore;
+      const relayed = raw - idleRate * windowMs;
       const tip = await devnet.rpc(0).call('tip');
       const round_ = {
         kind,
         ms: Math.round(doneAt - minedAt),
         bytesPerNode: Math.round(Math.max(0, relayed) / (options.nodes - 1)),
+        rawBytesPerNode: Math.round(raw / (options.nodes - 1)),
         blockBytes: tip.bytes,
       };
       rounds.push(round_);

@@ -13,13 +13,18 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { createP2PNode, type P2PNode } from '../../src/p2p/node/index.js';
 import { TxPushServer } from '../../src/p2p/push/server.js';
 
-/** How long (ms) the nodes get to subscribe to the injector's pushes after it connected. */
-const SUBSCRIBE_TIMEOUT_MS = 60_000;
+/**
+ * How long (ms) the nodes get to subscribe to the injector's pushes after it connected: twenty
+ * freshly started tsx nodes on a busy 2-core machine took over a minute.
+ */
+const SUBSCRIBE_TIMEOUT_MS = 240_000;
+/** Time (ms) one dial of a node may take before it is retried. */
+const DIAL_TIMEOUT_MS = 15_000;
 /** Injection tick (ms) of `pushPaced`: the rate is spread evenly over ticks. */
 export const TICK_MS = 50;
 
 export interface PacedResult {
-  /** Transactions the push queue refused (a node reading too slowly). */
+  /** Pushes the queue refused (a node reading too slowly); retried ones count each time. */
   readonly dropped: number;
   /** Transactions per second actually handed over (below the rate when the driver lagged). */
   readonly achievedRate: number;
@@ -55,12 +60,32 @@ export class Injector {
   /** Dials every address (`/p2p/` multiaddrs) and waits until each of those nodes subscribed. */
   async connect(addresses: readonly string[]): Promise<void> {
     this.peers = addresses.map((address) => address.split('/p2p/')[1]!);
-    await Promise.all(addresses.map((address) => this.p2p.libp2p.dial(multiaddr(address))));
     const deadline = Date.now() + SUBSCRIBE_TIMEOUT_MS;
+    // Dials time out on a loaded machine: retry each until the deadline.
+    await Promise.all(
+      addresses.map(async (address) => {
+        for (;;) {
+          try {
+            await this.p2p.libp2p.dial(multiaddr(address), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
+            return;
+          } catch (err) {
+            if (Date.now() > deadline)
+              throw new Error(`injector cannot dial ${address}: ${(err as Error).message}`, { cause: err });
+          }
+        }
+      }),
+    );
     for (;;) {
       const subscribed = new Set([...this.server.subscribers()].map((s) => s.peer));
       if (this.peers.every((peer) => subscribed.has(peer))) return;
-      if (Date.now() > deadline) throw new Error('not every node subscribed to the injector');
+      if (Date.now() > deadline) {
+        const missing = this.peers.filter((peer) => !subscribed.has(peer));
+        const open = new Set(this.p2p.libp2p.getConnections().map((c) => c.remotePeer.toString()));
+        const connected = missing.filter((peer) => open.has(peer)).length;
+        throw new Error(
+          `${missing.length} of ${this.peers.length} nodes did not subscribe to the injector (${connected} of them connected to it)`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -70,16 +95,29 @@ export class Injector {
     return this.server.push(this.peers[index]!, tx);
   }
 
-  /** Pushes `txs` at `rate` per second, to the nodes in turn (tx i to node i mod n). */
-  async pushPaced(txs: readonly Uint8Array[], rate: number): Promise<PacedResult> {
+  /**
+   * Pushes `txs` at `rate` per second, to the nodes in turn (tx i to node i mod n). A push the queue
+   * refuses (a node reading too slowly) is counted in `dropped`; with `retry` it is tried again on
+   * the next ticks (so every transaction gets in, late), else it is lost.
+   */
+  async pushPaced(txs: readonly Uint8Array[], rate: number, retry = false): Promise<PacedResult> {
     const started = performance.now();
     let sent = 0;
     let dropped = 0;
-    for (let tick = 1; sent < txs.length; tick++) {
+    let backlog: Array<{ node: number; tx: Uint8Array }> = [];
+    const give = (node: number, tx: Uint8Array): void => {
+      if (this.push(node, tx)) return;
+      dropped++;
+      if (retry) backlog.push({ node, tx });
+    };
+    for (let tick = 1; sent < txs.length || backlog.length > 0; tick++) {
+      const waiting = backlog;
+      backlog = [];
+      for (const { node, tx } of waiting) give(node, tx);
       const due = Math.min(txs.length, Math.round((rate * tick * TICK_MS) / 1000));
-      for (; sent < due; sent++) if (!this.push(sent % this.peers.length, txs[sent]!)) dropped++;
+      for (; sent < due; sent++) give(sent % this.peers.length, txs[sent]!);
       const wait = started + tick * TICK_MS - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(wait, backlog.length > 0 ? TICK_MS : 0)));
     }
     const elapsed = Math.max(1, performance.now() - started - TICK_MS);
     return { dropped, achievedRate: (txs.length * 1000) / elapsed };

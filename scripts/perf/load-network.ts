@@ -22,6 +22,8 @@ export interface LoadNetworkOptions {
   readonly build?: CompiledTree;
   readonly nodeFlags?: (index: number) => string[];
   readonly log: (text: string) => void;
+  /** Leave the injector unconnected until `connect()` (to measure the network alone first). */
+  readonly deferConnect?: boolean;
 }
 
 export interface LoadNetwork {
@@ -30,6 +32,8 @@ export interface LoadNetwork {
   readonly coinSource: CoinSource;
   /** ms from launch until every node printed `started`. */
   readonly startedMs: number;
+  /** Connects the injector to every node (once; done already unless `deferConnect`). */
+  connect(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,26 +42,36 @@ export async function mempoolSize(devnet: PerfDevnet, index: number): Promise<nu
 }
 
 /**
- * Mines on node 0 until its mempool is empty, then waits until every node is at its height with
- * an empty mempool. Returns the number of blocks mined.
+ * Mines on node 0 until every node is at node 0's height with an empty mempool: transactions that
+ * reach node 0 late (after a failed step) are mined as they come. Returns the number of blocks.
  */
 export async function mineUntilEmpty(devnet: PerfDevnet, timeoutMs = SETTLE_TIMEOUT_MS): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
   let blocks = 0;
-  while ((await mempoolSize(devnet, 0)) > 0) {
-    await devnet.rpc(0).call('mine', [1]);
-    blocks++;
+  for (;;) {
+    if ((await mempoolSize(devnet, 0)) > 0) {
+      await devnet.rpc(0).call('mine', [1]);
+      blocks++;
+      continue;
+    }
+    const height = (await devnet.rpc(0).call('status')).height;
+    const states = await Promise.all(
+      devnet.nodes.map((node) => node.rpc!.call('status').catch(() => undefined)),
+    );
+    if (states.every((s) => s !== undefined && s.height >= height && s.mempool === 0)) return blocks;
+    if (performance.now() > deadline) {
+      // Say which nodes are behind and what they hold: this is where relay failures show.
+      const described = states.map((s, i) =>
+        s === undefined
+          ? `${devnet.nodes[i]!.name}: no answer`
+          : `${devnet.nodes[i]!.name}: height ${s.height}, mempool ${s.mempool}, peers ${s.peers}, quarantined ${s.quarantined}`,
+      );
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for every node at height ${height} with an empty mempool; ${described.join('; ')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const height = (await devnet.rpc(0).call('status')).height;
-  await devnet.waitAll(
-    async (node) => {
-      const status = await node.rpc!.call('status');
-      return status.height >= height && status.mempool === 0;
-    },
-    timeoutMs,
-    `every node at height ${height} with an empty mempool`,
-    250,
-  );
-  return blocks;
 }
 
 /** Creates `coins` coins: funding transactions pushed to node 0, mined, synced everywhere. */
@@ -100,14 +114,22 @@ export async function startLoadNetwork(options: LoadNetworkOptions): Promise<Loa
     const startedMs = await devnet.waitStarted();
     options.log(`  ${options.count} ${options.runtime} nodes started in ${(startedMs / 1000).toFixed(1)} s`);
     const net = devnet;
-    await injector.connect(net.nodes.map((_, i) => net.addressOf(i)));
+    let connected: Promise<void> | undefined;
+    const connect = (): Promise<void> => {
+      connected ??= injector.connect(net.nodes.map((_, i) => net.addressOf(i)));
+      return connected;
+    };
     const coinSource = new CoinSource(REGTEST);
-    if (options.coins > 0) await fundCoins(net, injector, coinSource, options.coins, options.log);
+    if (options.deferConnect !== true) {
+      await connect();
+      if (options.coins > 0) await fundCoins(net, injector, coinSource, options.coins, options.log);
+    }
     return {
       devnet: net,
       injector,
       coinSource,
       startedMs,
+      connect,
       stop: async () => {
         await injector.stop();
         await net.stop();

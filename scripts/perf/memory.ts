@@ -11,7 +11,7 @@
  */
 import type { CompiledTree } from './compiled-build.js';
 import type { PerfDevnet } from './devnet.js';
-import { fundCoins, mempoolSize, startLoadNetwork } from './load-network.js';
+import { fundCoins, type LoadNetwork, mempoolSize, startLoadNetwork } from './load-network.js';
 import { rssMb } from './proc.js';
 import { mean, percentile, round } from './stats.js';
 
@@ -40,11 +40,13 @@ interface RssFigures {
 
 export interface MemoryResult {
   readonly rssPerNodeIdleMb: number;
-  readonly mempool10kDeltaMb: number;
+  /** null when the mempools could not be filled (see `detail.fillError`). */
+  readonly mempool10kDeltaMb: number | null;
   readonly detail: {
     readonly nodes: number;
     readonly tsxIdle: RssFigures;
-    readonly tsxFull: RssFigures;
+    readonly tsxFull?: RssFigures;
+    readonly fillError?: string;
     /** Smallest mempool among the nodes when the full figure was read (mempoolTxs when all arrived). */
     readonly mempoolTxsReached: number;
     readonly fillMs: number;
@@ -68,6 +70,33 @@ async function rssOf(devnet: PerfDevnet): Promise<RssFigures> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Connects the injector, funds and pushes `mempoolTxs` payments; reads memory once they are in. */
+async function fill(
+  net: LoadNetwork,
+  options: MemoryOptions,
+): Promise<{ tsxFull: RssFigures; reached: number; fillMs: number }> {
+  await net.connect();
+  await fundCoins(net.devnet, net.injector, net.coinSource, options.mempoolTxs, options.log);
+  const txs = net.coinSource.payments(options.mempoolTxs);
+  const started = performance.now();
+  const paced = await net.injector.pushPaced(txs, options.rate, true);
+  if (paced.dropped > 0) options.log(`  ${paced.dropped} pushes refused by full queues, retried`);
+  const deadline = started + options.fillTimeoutMs;
+  let reached: number;
+  for (;;) {
+    const sizes = await Promise.all(net.devnet.nodes.map((node) => mempoolSize(net.devnet, node.index)));
+    reached = Math.min(...sizes);
+    if (reached >= options.mempoolTxs || performance.now() > deadline) break;
+    await sleep(1_000);
+  }
+  const fillMs = Math.round(performance.now() - started);
+  const tsxFull = await rssOf(net.devnet);
+  options.log(
+    `  ${reached} transactions in every mempool after ${(fillMs / 1000).toFixed(1)} s: ${tsxFull.meanMb} MB per node`,
+  );
+  return { tsxFull, reached, fillMs };
+}
+
 export async function benchMemory(options: MemoryOptions): Promise<MemoryResult> {
   options.log(
     `memory: ${options.nodes} nodes idle, then ${options.mempoolTxs} transactions in every mempool`,
@@ -78,31 +107,22 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
     runtime: 'tsx',
     repoRoot: options.repoRoot,
     log: options.log,
+    deferConnect: true,
   });
   let tsxIdle: RssFigures;
-  let tsxFull: RssFigures;
+  let tsxFull: RssFigures | undefined;
   let reached: number;
   let fillMs: number;
+  let fillError: string | undefined;
   try {
     await sleep(IDLE_SETTLE_MS);
     tsxIdle = await rssOf(net.devnet);
     options.log(`  idle: ${tsxIdle.meanMb} MB per node (max ${tsxIdle.maxMb})`);
-    await fundCoins(net.devnet, net.injector, net.coinSource, options.mempoolTxs, options.log);
-    const txs = net.coinSource.payments(options.mempoolTxs);
-    const started = performance.now();
-    await net.injector.pushPaced(txs, options.rate);
-    const deadline = started + options.fillTimeoutMs;
-    for (;;) {
-      const sizes = await Promise.all(net.devnet.nodes.map((node) => mempoolSize(net.devnet, node.index)));
-      reached = Math.min(...sizes);
-      if (reached >= options.mempoolTxs || performance.now() > deadline) break;
-      await sleep(1_000);
-    }
-    fillMs = Math.round(performance.now() - started);
-    tsxFull = await rssOf(net.devnet);
-    options.log(
-      `  ${reached} transactions in every mempool after ${(fillMs / 1000).toFixed(1)} s: ${tsxFull.meanMb} MB per node`,
-    );
+    ({ tsxFull, reached, fillMs } = await fill(net, options).catch((err: Error) => {
+      fillError = err.message;
+      options.log(`  mempool fill failed: ${err.message}`);
+      return { tsxFull: undefined, reached: 0, fillMs: 0 };
+    }));
   } finally {
     await net.stop();
   }
@@ -126,11 +146,12 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
   }
   return {
     rssPerNodeIdleMb: tsxIdle.meanMb,
-    mempool10kDeltaMb: round(tsxFull.meanMb - tsxIdle.meanMb, 1),
+    mempool10kDeltaMb: tsxFull === undefined ? null : round(tsxFull.meanMb - tsxIdle.meanMb, 1),
     detail: {
       nodes: options.nodes,
       tsxIdle,
-      tsxFull,
+      ...(tsxFull === undefined ? {} : { tsxFull }),
+      ...(fillError === undefined ? {} : { fillError }),
       mempoolTxsReached: reached,
       fillMs,
       tsxStartAllMs: Math.round(net.startedMs),

@@ -24,6 +24,7 @@ import {
   readProfile,
   summarizeProfile,
 } from './cpu-profile.js';
+import type { PerfDevnet } from './devnet.js';
 import { mempoolSize, mineUntilEmpty, startLoadNetwork } from './load-network.js';
 import { machineTicks, totalCpuMs } from './proc.js';
 import { round } from './stats.js';
@@ -70,8 +71,34 @@ export interface ThroughputResult {
     readonly nativeVerifyPerSec: number;
     readonly stepSeconds: number;
     readonly steps: ThroughputStep[];
+    /** Quarantines among the (honest) nodes at the end: overload must never cause one. */
+    readonly quarantines: HonestQuarantine[];
+    /** Why the ramp stopped early (the network did not settle after a step). */
+    readonly aborted?: string;
     readonly profile?: ProfileSummary;
   };
+}
+
+/** A node that quarantined another benchmark node, and the offence that did it. */
+export interface HonestQuarantine {
+  readonly node: string;
+  readonly peer: string;
+  readonly offence: string;
+}
+
+async function honestQuarantines(devnet: PerfDevnet): Promise<HonestQuarantine[]> {
+  const names = new Map(devnet.nodes.map((node) => [node.peerId, node.name]));
+  const found: HonestQuarantine[] = [];
+  for (const node of devnet.nodes) {
+    const entries = await node.rpc!.call('quarantined').catch(() => []);
+    for (const entry of entries) {
+      const peer = names.get(entry.peerId);
+      if (peer === undefined) continue;
+      const last = entry.lastOffence;
+      found.push({ node: node.name, peer, offence: `${last?.kind ?? 'unknown'}: ${last?.evidence ?? ''}` });
+    }
+  }
+  return found;
 }
 
 async function runStep(
@@ -156,6 +183,8 @@ export async function benchThroughput(options: ThroughputOptions): Promise<Throu
   const windows: ProfileWindow[] = [];
   let profile: ProfileSummary | undefined;
   let best = 0;
+  let aborted: string | undefined;
+  let quarantines: HonestQuarantine[];
   try {
     let failed: number | undefined;
     let rate = options.startRate;
@@ -167,13 +196,23 @@ export async function benchThroughput(options: ThroughputOptions): Promise<Throu
       options.log(
         `  ${String(rate).padStart(6)} tx/s: ${step.pass ? 'pass' : 'FAIL'} (sent at ${step.achievedRate}/s, missing ${step.missing}, drained in ${step.drainMs} ms, ${step.cpuMsPerTxPerNode} ms CPU/tx/node, machine ${Math.round(step.machineBusy * 100)}% busy)`,
       );
-      await mineUntilEmpty(net.devnet);
+      try {
+        await mineUntilEmpty(net.devnet);
+      } catch (err) {
+        // The network did not settle after the step: report it and keep the steps measured so far.
+        aborted = (err as Error).message;
+        options.log(`  stopped: ${aborted}`);
+        if (step.pass) best = Math.max(best, rate);
+        break;
+      }
       if (step.pass) best = Math.max(best, rate);
       else failed = Math.min(failed ?? rate, rate);
       if (failed !== undefined && failed - best <= BRACKET_SHARE * Math.max(best, 1)) break;
       rate = failed === undefined ? rate * 2 : Math.round((best + failed) / 2);
       if (net.coinSource.available < rate * options.stepSeconds) break;
     }
+    quarantines = await honestQuarantines(net.devnet);
+    if (quarantines.length > 0) options.log(`  honest peers quarantined: ${JSON.stringify(quarantines)}`);
   } finally {
     await net.stop();
     if (profileDir !== undefined) {
@@ -196,6 +235,8 @@ export async function benchThroughput(options: ThroughputOptions): Promise<Throu
       nativeVerifyPerSec: Math.round(verifyRate),
       stepSeconds: options.stepSeconds,
       steps,
+      ...(aborted === undefined ? {} : { aborted }),
+      quarantines,
       ...(profile === undefined ? {} : { profile }),
     },
   };
