@@ -8,7 +8,7 @@
  *     [--dials 4] [--rounds 2] [--warmup 100] [--settle-ms 1000] [--drain-ms 15000] [--trace]
  *     [--quiet-busy 0.3] [--quiet-wait-ms 60000] [--verbose] [--log-level info] [--keep]
  *     [--no-baseline] [--experiment <names>]
- *     [--hosts N [--latency 40ms] [--jitter 10ms] [--loss 0.5%] [--link-rate 10mbit]]
+ *     [--hosts N [--latency 40ms] [--jitter 10ms] [--loss 0.5%] [--link-rate 10mbit]] [--proceed-unready]
  *
  * Both networks are `--nodes` separate processes on 127.0.0.1, each node dialing `--dials` others
  * as chosen by `--seed` (scripts/bench/topology.ts), the same graph and directions for both.
@@ -94,6 +94,7 @@ interface Args {
   quietWaitMs: number;
   drainMs: number;
   readyTimeoutMs: number;
+  proceedUnready: boolean;
   logLevel: string;
   experiments: string[];
   json: boolean;
@@ -128,7 +129,7 @@ function parseArgs(argv: readonly string[]): Args {
     '--loss',
     '--link-rate',
   ]);
-  const flags = new Set(['--json', '--trace', '--verbose', '--keep', '--no-baseline']);
+  const flags = new Set(['--json', '--trace', '--verbose', '--keep', '--no-baseline', '--proceed-unready']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (known.has(arg)) i++;
@@ -175,6 +176,7 @@ function parseArgs(argv: readonly string[]): Args {
     quietWaitMs: number('--quiet-wait-ms', 60_000, 0),
     drainMs: number('--drain-ms', 15_000, 100),
     readyTimeoutMs: number('--ready-timeout-ms', 120_000, 1_000),
+    proceedUnready: argv.includes('--proceed-unready'),
     logLevel: value('--log-level') ?? 'info',
     experiments: (value('--experiment') ?? '').split(',').filter((name) => name !== ''),
     json: argv.includes('--json'),
@@ -279,6 +281,7 @@ async function main(): Promise<void> {
     rate: args.rate,
     warmup: args.warmup,
     readyTimeoutMs: args.readyTimeoutMs,
+    proceedUnready: args.proceedUnready,
     drainTimeoutMs: args.drainMs,
     settleMs: args.settleMs,
     quietBusy: args.quietBusy,

@@ -94,6 +94,8 @@ export interface PhaseOptions {
   rate: number;
   warmup: number;
   readyTimeoutMs: number;
+  /** Measure even when the network is not ready after readyTimeoutMs (logs the lagging nodes). */
+  proceedUnready: boolean;
   /** After the last message is sent, how long (ms) to wait for stragglers. */
   drainTimeoutMs: number;
   /** Time (ms) after the last arrival before the closing byte sample. */
@@ -256,8 +258,9 @@ export class PhaseRunner {
 async function waitReady(network: BenchNetwork, options: PhaseOptions): Promise<NodeStatus[]> {
   const deadline = Date.now() + options.readyTimeoutMs;
   let lagging: string[] = [];
+  let statuses: NodeStatus[] = [];
   while (Date.now() < deadline) {
-    const statuses = await Promise.all(
+    statuses = await Promise.all(
       network.children.map((_, i) => network.status(i).catch(() => ({ peers: 0, mesh: 0 }))),
     );
     lagging = [];
@@ -270,9 +273,10 @@ async function waitReady(network: BenchNetwork, options: PhaseOptions): Promise<
     if (lagging.length === 0) return statuses;
     await sleep(READY_POLL_MS);
   }
-  throw new Error(
-    `${network.label}: network not ready after ${options.readyTimeoutMs} ms: ${lagging.join('; ')}`,
-  );
+  const text = `${network.label}: network not ready after ${options.readyTimeoutMs} ms: ${lagging.join('; ')}`;
+  if (!options.proceedUnready) throw new Error(text);
+  options.log(`${text}; measuring anyway (--proceed-unready)`);
+  return statuses;
 }
 
 /** Sends `count` messages at the steady rate, senders in turn; each is requested on its schedule. */
