@@ -5,6 +5,7 @@
  * is detected on the side that stops receiving blocks, then converges after the heal.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { TrustmeshNodeApi } from '../../../src/node/node-api.js';
 import type { TrustmeshNode } from '../../../src/node/trustmesh-node.js';
 import { allAtTip, allHaveTxs, mineOn, sendPayment, TestNetwork, waitFor } from '../../helpers/index.js';
 
@@ -55,13 +56,36 @@ describe('open membership with whole nodes', () => {
         () => net!.nodes.every((n) => atTargets(n)),
         30_000,
         'every node at its outbound targets',
-      );
+      ).catch((err: Error) => {
+        const lagging = net!.nodes
+          .filter((n) => !atTargets(n))
+          .map((n) => {
+            const s = n.services.membership.status();
+            return `${n.config.name}: ${s.outboundFullRelay}+${s.blockRelayOnly} out, ${s.inbound} in, book ${s.addrbook.new}/${s.addrbook.tried}`;
+          });
+        throw new Error(`${err.message}; lagging: ${lagging.join('; ')}`);
+      });
       console.log(
         `membership: ${NODES} whole nodes at ${FULL}+${BLOCK} outbound peers ${Date.now() - started} ms ` +
           `after the first start, ${Date.now() - allStarted} ms after the last`,
       );
       const txid = sendPayment(net.node(7), net.node(3), 1_000n);
       await waitFor(() => allHaveTxs(net!.nodes, [txid]), 10_000, 'the transaction in every mempool');
+      // What the RPC shows: status counts, the peers' membership fields, the address book.
+      const api = new TrustmeshNodeApi(net.node(5).services);
+      const status = await api.status();
+      expect(status.outbound).toBeGreaterThanOrEqual(FULL + BLOCK);
+      expect(status.partitionSuspected).toBe(false);
+      const views = await api.peers();
+      expect(views.filter((p) => p.connectionType === 'block-relay').length).toBeGreaterThanOrEqual(BLOCK);
+      for (const p of views) {
+        expect(p.netgroup).toMatch(/^ipv4:127\./);
+        expect(['alive', 'suspect']).toContain(p.liveness);
+        expect(p.connectedAt).toBeGreaterThan(0);
+      }
+      const book = await api.addrbook();
+      expect(book.some((e) => e.table === 'tried')).toBe(true);
+      expect(book.every((e) => e.addrs.length > 0 && e.netgroup.startsWith('ipv4:127.'))).toBe(true);
       for (const node of net.nodes) {
         const peers = node.services.membership.peers();
         const chosen = peers.filter(
