@@ -135,6 +135,7 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
       build: options.build,
       repoRoot: options.repoRoot,
       log: options.log,
+      deferConnect: true,
     });
     try {
       await sleep(IDLE_SETTLE_MS);
