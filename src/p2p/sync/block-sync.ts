@@ -2,7 +2,9 @@
  * Chain sync: a node that starts, restarts or reconnects after a partition catches up with the
  * most-work chain of its peers, and learns their mempools (anti-entropy, like BIP 35).
  *
- * On connect we ask the peer's status; when it claims more cumulative work than our tip we sync
+ * On connect, and every STATUS_POLL_INTERVAL_MS with one random peer, we ask the peer's status
+ * and its mempool's txids (those we lack are fetched as if it announced them); when it claims more
+ * cumulative work than our tip we sync
  * from it: locator → block ids after the fork point (at most MAX_BLOCKS_PER_REQUEST) → getdata of the
  * blocks we lack, in order, each validated before the next is requested. One sync runs at a time.
  *
@@ -24,7 +26,11 @@ import { MAX_BLOCKS_PER_REQUEST, MAX_MEMPOOL_INV_ITEMS } from '../wire/constants
 
 /** Rounds per sync session: 200 x 500 = 100k blocks, then the next trigger continues. */
 export const MAX_ROUNDS_PER_SESSION = 200;
-/** Interval (ms) between status checks of a random peer, to catch up when nothing is announced. */
+/**
+ * Interval (ms) between reconciliations with a random peer: its status (catch up when nothing is
+ * announced) and its mempool (anti-entropy: a partition that heals without a reconnect still
+ * exchanges what was announced on either side of the cut).
+ */
 export const STATUS_POLL_INTERVAL_MS = 15_000;
 
 export interface SyncTransport {
@@ -72,7 +78,9 @@ export class BlockSync {
     this.timer = setInterval(() => {
       const peers = this.deps.connectedPeers();
       const peer = peers[Math.floor(Math.random() * peers.length)];
-      if (peer !== undefined) this.requestSync(peer);
+      if (peer === undefined) return;
+      this.requestSync(peer);
+      this.learnMempool(peer);
     }, STATUS_POLL_INTERVAL_MS);
     this.timer.unref();
   }
@@ -86,6 +94,11 @@ export class BlockSync {
   /** A new connection: sync if it is ahead, and learn its mempool. */
   peerConnected(peer: string): void {
     this.requestSync(peer);
+    this.learnMempool(peer);
+  }
+
+  /** Asks `peer` for its mempool's txids; the ones we lack are fetched as if it announced them. */
+  private learnMempool(peer: string): void {
     this.deps.transport.mempool(peer).then(
       (txids) => {
         const items = txids.slice(0, MAX_MEMPOOL_INV_ITEMS).map((hash) => ({ type: InvType.TX, hash }));
