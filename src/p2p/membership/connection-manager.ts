@@ -431,7 +431,7 @@ export class ConnectionManager {
     if (entry.peerId === this.m.host.peerId.toString() || this.dialing.has(entry.peerId)) return false;
     if (this.m.isBanned(entry.peerId)) return false;
     const slot = this.slots.get(entry.peerId);
-    if (slot !== undefined && (slot.type !== 'inbound' || slot.netgroup !== entry.netgroup)) return false;
+    if (slot !== undefined && (!this.adoptable(slot) || slot.netgroup !== entry.netgroup)) return false;
     if (
       entry.lastTry !== undefined &&
       now - entry.lastTry < REDIAL_AFTER_MS &&
@@ -439,6 +439,15 @@ export class ConnectionManager {
     )
       return false;
     return !this.outboundNetgroups().has(entry.netgroup);
+  }
+
+  /**
+   * A connection that may become one of our outbound peers when the book's selection picks its
+   * peer: an inbound one, or an outbound one nobody chose (not a static peer, no dial of ours
+   * pending when it opened: a dial that completed after its timeout, or another component's).
+   */
+  private adoptable(slot: PeerSlot): boolean {
+    return slot.type === 'inbound' || (slot.type === 'manual' && !this.m.manualPeers().has(slot.peerId));
   }
 
   /** No candidate in the book: ask one connected peer for addresses (each at most once per interval). */
@@ -486,7 +495,7 @@ export class ConnectionManager {
       if (connection.status !== 'open') throw new Error(`connection ${connection.status}`);
       this.m.book.good(peer, this.m.now());
       const slot = this.slots.get(peer);
-      if (slot !== undefined && slot.type === 'inbound' && slot.netgroup === netgroup && type !== 'feeler') {
+      if (slot !== undefined && this.adoptable(slot) && slot.netgroup === netgroup && type !== 'feeler') {
         slot.type = type;
         this.m.onEvent({ kind: 'adopted', peer, type, at: this.m.now() });
         this.greet(slot);
