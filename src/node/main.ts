@@ -77,6 +77,11 @@ interface Flags {
   logLevel?: string;
   logStdout?: boolean;
   stopTimeoutMs?: string;
+  bootstrap?: string[];
+  outboundFullRelay?: string;
+  blockRelayOnly?: string;
+  maxInbound?: string;
+  netgroupMode?: string;
 }
 
 function integer(field: string, value: string | undefined): number | undefined {
@@ -109,6 +114,11 @@ export async function resolveConfig(name: string | undefined, flags: Flags): Pro
     logLevel: flags.logLevel,
     logStdout: flags.logStdout,
     stopTimeoutMs: integer('--stop-timeout-ms', flags.stopTimeoutMs),
+    bootstrap: flags.bootstrap,
+    outboundFullRelay: integer('--outbound-full-relay', flags.outboundFullRelay),
+    blockRelayOnly: integer('--block-relay-only', flags.blockRelayOnly),
+    maxInbound: integer('--max-inbound', flags.maxInbound),
+    netgroupMode: flags.netgroupMode as NodeConfig['netgroupMode'] | undefined,
   };
   const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined));
   return validateConfig({ ...base, ...fromFile, ...defined });
@@ -137,6 +147,11 @@ export function nodeProgram(): Command {
     .option('--host <host>', 'P2P listen host')
     .option('--port <port>', 'P2P listen port (0 = any)')
     .option('--peer <multiaddr...>', 'static peer (repeatable), /ip4/…/tcp/…/p2p/<id>')
+    .option('--bootstrap <multiaddr...>', 'bootstrap address (repeatable): discover peers from it')
+    .option('--outbound-full-relay <n>', 'full-relay outbound peers to keep (default 8 with --bootstrap)')
+    .option('--block-relay-only <n>', 'block-relay-only outbound peers to keep (default 2 with --bootstrap)')
+    .option('--max-inbound <n>', 'inbound connections accepted (default 114)')
+    .option('--netgroup-mode <mode>', 'ipv4-16 (an IPv4 /16 per netgroup) or ip (each address its own)')
     .option('--rpc-port <port>', 'JSON-RPC port on 127.0.0.1 (-1 = off)')
     .option('--metrics-port <port>', 'Prometheus metrics port on 127.0.0.1 (-1 = off)')
     .option('--mine', 'mine blocks')
