@@ -54,7 +54,7 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
   const program = new Command('trustmesh-repl')
     .usage('<node> [--json]  |  --rpc <url> --cookie <file> [--json]')
     .description('Interactive console of a trustmesh node (type `help` inside).')
-    .argument('[node]', 'node name from nodes/devnet.json')
+    .argument('[node]', 'a node of the running devnet (see npm run cli -- nodes) or of nodes/devnet.json')
     .option('--json', 'print raw JSON results')
     .option('--rpc <url>', 'talk to the node at this RPC URL')
     .option('--cookie <file>', 'RPC cookie file (with --rpc)')
