@@ -18,6 +18,8 @@ import { TxPushServer } from '../../src/p2p/push/server.js';
  * freshly started tsx nodes on a busy 2-core machine took over a minute.
  */
 const SUBSCRIBE_TIMEOUT_MS = 240_000;
+/** Port 1 on loopback: nothing listens there, so a dial to it fails at once. */
+const UNREACHABLE_ADDRESS = '/ip4/127.0.0.1/tcp/1';
 /** Time (ms) one dial of a node may take before it is retried. */
 const DIAL_TIMEOUT_MS = 15_000;
 /** Injection tick (ms) of `pushPaced`: the rate is spread evenly over ticks. */
@@ -47,6 +49,10 @@ export class Injector {
       port: 0,
       devnetLoopback: true,
       allowLoopbackColocation: true,
+      // Announce an address nobody listens on: the nodes' connection managers must not learn the
+      // injector as an outbound candidate, or they dial it, find it serves no chain (a stale
+      // outbound peer) and hang up every connection to it, the injector's own included.
+      announce: [UNREACHABLE_ADDRESS],
     });
     const server = new TxPushServer(p2p.libp2p, { network });
     await server.start();
