@@ -22,6 +22,10 @@ import { RawStreams, rawWire } from './context/raw-wire.js';
 
 /** Dev account an attacker spends from when none is configured (the last funded one). */
 export const ATTACKER_DEV_ACCOUNT = 9;
+/** The tip must stay unchanged this long (ms) while connected before the attack starts acting. */
+const CAUGHT_UP_QUIET_MS = 2_000;
+/** ...or this long (ms) after the first check, whatever the chain does (a busy chain never rests). */
+const CAUGHT_UP_MAX_MS = 30_000;
 /** Bytes registered for serving that are remembered (least recently used forgotten first). */
 const MAX_SERVED = 10_000;
 
@@ -31,6 +35,10 @@ export class AttackRunner implements Startable {
   private timer: NodeJS.Timeout | undefined;
   private acting = false;
   private ctx: AttackContext | undefined;
+  private firstCheckAt: number | undefined;
+  private lastTip: string | undefined;
+  private tipSince = 0;
+  private caughtUpAt: number | undefined;
   private withholding: boolean;
   private readonly streams = new RawStreams();
   private identities: AttackIdentities | undefined;
@@ -81,7 +89,12 @@ export class AttackRunner implements Startable {
         this.withholding = on;
       },
       blocks: blockForge(services, account.secretKey, account.address),
-      wire: rawWire(p2p, (peer) => peers.peerId(peer), this.streams),
+      wire: rawWire(
+        p2p,
+        (peer) => peers.peerId(peer),
+        this.streams,
+        (peer) => services.getdataClient.forget(peer),
+      ),
       identities,
     };
     return this;
@@ -92,7 +105,7 @@ export class AttackRunner implements Startable {
     if (ctx === undefined) throw new Error('AttackRunner.attach(services) must be called before start()');
     ctx.logger.warn({ kind: this.misbehaviour.kind }, `ATTACKER: ${this.misbehaviour.description}`);
     this.timer = setInterval(() => {
-      if (this.acting) return;
+      if (this.acting || !this.caughtUp(ctx)) return;
       this.acting = true;
       this.misbehaviour
         .act(ctx)
@@ -101,6 +114,27 @@ export class AttackRunner implements Startable {
           this.acting = false;
         });
     }, this.misbehaviour.intervalMs);
+  }
+
+  /**
+   * True once the node has caught up with its peers' chain (its tip unchanged for CAUGHT_UP_QUIET_MS
+   * while connected), or CAUGHT_UP_MAX_MS after the first check: an attacker acting on a chain it
+   * is still downloading would spend outputs that are long spent, and build on stale tips.
+   */
+  private caughtUp(ctx: AttackContext): boolean {
+    if (this.caughtUpAt !== undefined) return true;
+    const now = Date.now();
+    this.firstCheckAt ??= now;
+    const tip = ctx.blocks.tip().idHex;
+    if (tip !== this.lastTip || ctx.peers().length === 0) {
+      this.lastTip = tip;
+      this.tipSince = now;
+    }
+    if (now - this.tipSince >= CAUGHT_UP_QUIET_MS || now - this.firstCheckAt >= CAUGHT_UP_MAX_MS) {
+      this.caughtUpAt = now;
+      ctx.logger.info({ height: ctx.blocks.tip().height }, 'caught up with the chain: attacking');
+    }
+    return this.caughtUpAt !== undefined;
   }
 
   async stop(): Promise<void> {

@@ -115,6 +115,15 @@ export async function kindNotes(input: NoteInput): Promise<string[]> {
     case 'oversize':
       notes.push(formsNote(input));
       break;
+    case 'inflation-block': {
+      const sealed = input.records.filter((r) => r.sealed === true).length;
+      const stale = input.records.filter((r) => r.sealed === false).length;
+      notes.push(
+        `inflating blocks sent: ${sealed}; abandoned because the tip moved while sealing: ${stale} ` +
+          '(each needs real proof of work on the tip, a race against the honest miners)',
+      );
+      break;
+    }
     case 'bad-merkle-block':
       notes.push(
         'the real block behind a mutated list is re-delivered by an honest peer in test/integration/attacks only',

@@ -92,17 +92,30 @@ export class RawStreams {
   }
 }
 
-/** The raw wire of a node: streams from its own identity, messages on its inventory topic. */
+/** Pause (ms) after closing our own getdata stream, for the peer to notice before we open ours. */
+const HANDOVER_MS = 100;
+
+/**
+ * The raw wire of a node: streams from its own identity, messages on its inventory topic. A peer
+ * serves one getdata stream per peer and refuses any other, so opening a raw getdata stream first
+ * closes the node's own (`releaseGetData`): its client opens a new one when it next needs one.
+ */
 export function rawWire(
   p2p: P2PNode,
   peerIdOf: (peer: string) => PeerId | undefined,
   streams: RawStreams,
+  releaseGetData: (peer: string) => void,
 ): RawWire {
+  const protocols = streamProtocols(p2p.network);
   return {
-    protocols: streamProtocols(p2p.network),
+    protocols,
     async open(peer, protocol) {
       const id = peerIdOf(peer);
       if (id === undefined) throw new Error(`not connected to ${peer}`);
+      if (protocol === protocols.getdata) {
+        releaseGetData(peer);
+        await new Promise((resolve) => setTimeout(resolve, HANDOVER_MS));
+      }
       return streams.openOn(p2p.libp2p, id, protocol);
     },
     async publish(data) {

@@ -9,6 +9,7 @@ export const misbehaviour: Misbehaviour = {
   catalogue: 11,
   class: 'flagrant',
   description: 'announces and serves a block with valid proof of work whose miner signature does not verify',
+  scenarioSeconds: 45,
   intervalMs: 2_000,
   async act(ctx) {
     const template = ctx.blocks.template();

@@ -22,6 +22,7 @@ export const misbehaviour: Misbehaviour = {
   class: 'flagrant',
   description:
     'serves blocks whose transactions do not match the merkle root: a mined header over a random root, or a real block with its transaction list mutated',
+  scenarioSeconds: 45,
   intervalMs: 2_000,
   async act(ctx) {
     const round = rounds.get(ctx) ?? 0;

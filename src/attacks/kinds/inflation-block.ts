@@ -56,6 +56,11 @@ export const misbehaviour: Misbehaviour = {
         : ctx.blocks.templateWith(round % 3 === 1 ? [spendMissing(ctx)] : doubleSpend(ctx));
     // On the tip only: on a side chain its ledger would only be checked if it ever won.
     const block = await ctx.blocks.seal(template.header, template.transactions, 'meets', true);
-    if (block !== undefined) await announceBlock(ctx, blockIdOf(block.header), encodeBlock(block));
+    if (block === undefined) {
+      ctx.logger.info({ sealed: false }, 'the tip moved while sealing: block abandoned');
+      return;
+    }
+    ctx.logger.info({ sealed: true, height: block.header.height }, 'inflating block sent');
+    await announceBlock(ctx, blockIdOf(block.header), encodeBlock(block));
   },
 };

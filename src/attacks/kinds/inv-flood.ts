@@ -8,6 +8,7 @@ export const misbehaviour: Misbehaviour = {
   catalogue: 8,
   class: 'graduated',
   description: 'floods announcements of random hashes, far above any honest rate',
+  scenarioSeconds: 45,
   intervalMs: 50,
   withholdAll: true,
   async act(ctx) {
