@@ -215,7 +215,8 @@ function startLoad(nodes: readonly TrustmeshNode[]): { stop: () => Promise<void>
 }
 
 it('survives SIGKILL twenty times under transaction and block load', async () => {
-  const configFile = join(dataDir, '..', `${dataDir.split('/').at(-1)}.json`);
+  // Inside the data dir, so afterAll removes it whatever happens.
+  const configFile = join(dataDir, 'victim-config.json');
   // The network peers are bootstrap addresses too, so they are in the address book from the start.
   const bootstrap = [0, 1].map((i) => net.addressOf(i));
   await writeFile(configFile, JSON.stringify({ name: 'victim', devnetLoopback: true, bootstrap }));
@@ -273,6 +274,5 @@ it('survives SIGKILL twenty times under transaction and block load', async () =>
     expect(confirmedAtKills.size).toBeGreaterThan(KILLS);
   } finally {
     await chain.close();
-    await rm(configFile, { force: true });
   }
 }, 150_000);
