@@ -18,6 +18,8 @@ import { TxPushServer } from '../../src/p2p/push/server.js';
  * freshly started tsx nodes on a busy 2-core machine took over a minute.
  */
 const SUBSCRIBE_TIMEOUT_MS = 240_000;
+/** How long (ms) refused pushes are retried after the last transaction was due. */
+const RETRY_GRACE_MS = 60_000;
 /** Port 1 on loopback: nothing listens there, so a dial to it fails at once. */
 const UNREACHABLE_ADDRESS = '/ip4/127.0.0.1/tcp/1';
 /** Time (ms) one dial of a node may take before it is retried. */
@@ -116,7 +118,9 @@ export class Injector {
       dropped++;
       if (retry) backlog.push({ node, tx });
     };
-    for (let tick = 1; sent < txs.length || backlog.length > 0; tick++) {
+    // Retries stop RETRY_GRACE_MS after the last transaction was due (a node that left never reads).
+    const giveUpAt = started + (txs.length / rate) * 1000 + RETRY_GRACE_MS;
+    for (let tick = 1; sent < txs.length || (backlog.length > 0 && performance.now() < giveUpAt); tick++) {
       const waiting = backlog;
       backlog = [];
       for (const { node, tx } of waiting) give(node, tx);
