@@ -10,7 +10,7 @@
  * - an edge per cut link (`x:<node>|<peer>`): the node holds the peer in quarantine (its connection
  *   is closed or closing); a live edge between the same two is then not drawn.
  */
-import type { AttackerView, NodeView, PeerState, PeerView } from '../shared/protocol.js';
+import type { AttackerView, NodeView, PeerState, PeerView } from '../protocol.js';
 import { shortId } from './format.js';
 
 export interface VertexData {

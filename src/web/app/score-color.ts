@@ -3,7 +3,7 @@
  * quarantine has long struck), above zero from grey to green (full at +10, a peer with a good
  * record). Quarantined is always dark red. Pure, shared by the graph and the tables.
  */
-import type { PeerState } from '../shared/protocol.js';
+import type { PeerState } from '../protocol.js';
 
 /** Score at which the colour is fully red (unit: trust score points). */
 const FULL_RED_AT = -50;

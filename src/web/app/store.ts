@@ -12,7 +12,7 @@ import type {
   PeerView,
   PropagationView,
   Snapshot,
-} from '../shared/protocol.js';
+} from '../protocol.js';
 
 /** Feed events kept in the page (unit: events); the server keeps its own 500. */
 const MAX_FEED = 300;

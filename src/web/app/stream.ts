@@ -3,7 +3,7 @@
  * the URL token). Every (re)connect starts with a `snapshot`; `patch` and `feed` follow. The
  * browser reconnects by itself after a drop (the server says `retry: 2000`).
  */
-import { type FeedEvent, type Patch, type Snapshot, STREAM_EVENTS } from '../shared/protocol.js';
+import { type FeedEvent, type Patch, type Snapshot, STREAM_EVENTS } from '../protocol.js';
 import type { ViewStore } from './store.js';
 
 export function connect(store: ViewStore, onStatus: (live: boolean) => void): EventSource {

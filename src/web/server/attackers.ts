@@ -16,7 +16,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { MISBEHAVIOURS } from '../../attacks/kinds.js';
 import { REPO_ROOT } from '../../node/devnet-definitions.js';
-import type { AttackKind } from '../shared/protocol.js';
+import type { AttackKind } from '../protocol.js';
 import { MAX_ATTACKERS } from './constants.js';
 
 /** How long an attacker may take to print its peer id (unit: ms): tsx compiles on first start. */

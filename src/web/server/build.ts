@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 /** src/web: the app, the shared protocol and the Vite config. */
 const WEB_ROOT = fileURLToPath(new URL('../', import.meta.url));
-/** The folders and file whose changes make dist/web stale. */
-const SOURCES = ['app', 'shared', 'vite.config.ts'].map((p) => join(WEB_ROOT, p));
+/** The folder and files whose changes make dist/web stale. */
+const SOURCES = ['app', 'protocol.ts', 'vite.config.ts'].map((p) => join(WEB_ROOT, p));
 const CONFIG_FILE = join(WEB_ROOT, 'vite.config.ts');
 
 /** Where the built page lives (gitignored). */

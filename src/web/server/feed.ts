@@ -3,7 +3,7 @@
  * and coming back, attackers started. A ring buffer of the last `FEED_EVENTS` events (what a newly
  * connected page is sent) plus the events not yet broadcast.
  */
-import type { FeedEvent, FeedKind } from '../shared/protocol.js';
+import type { FeedEvent, FeedKind } from '../protocol.js';
 import { FEED_EVENTS } from './constants.js';
 import { RingBuffer } from './ring-buffer.js';
 

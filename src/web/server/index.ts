@@ -21,8 +21,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AttackKind, WhyAnswer } from '../shared/protocol.js';
-import { STREAM_EVENTS } from '../shared/protocol.js';
+import type { AttackKind, WhyAnswer } from '../protocol.js';
+import { STREAM_EVENTS } from '../protocol.js';
 import { ensureBuilt } from './build.js';
 import { POLL_INTERVAL_MS } from './constants.js';
 import { createHandler, HttpError } from './http-handler.js';

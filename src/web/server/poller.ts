@@ -5,7 +5,7 @@
  * after the previous one started, or at once if it ran longer). After each node's poll, and again
  * after the round, `onChange` gets what changed (a patch, or null) and the new feed events.
  */
-import type { FeedEvent, Patch } from '../shared/protocol.js';
+import type { FeedEvent, Patch } from '../protocol.js';
 import { POLL_CONCURRENCY, POLL_INTERVAL_MS } from './constants.js';
 import { NodeReader, NodeSlowError, type NodeTarget } from './node-reader.js';
 import type { TrustMapState } from './view-state.js';

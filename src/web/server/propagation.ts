@@ -6,7 +6,7 @@
  * finds it on its chain. Times are those of the poll that saw it (about one a second), so the
  * delays shown are upper bounds at poll resolution.
  */
-import type { PropagationView } from '../shared/protocol.js';
+import type { PropagationView } from '../protocol.js';
 import { SEEN_TXS } from './constants.js';
 import { BoundedMap } from './ring-buffer.js';
 

@@ -8,15 +8,7 @@
  * (at most `MAX_ATTACKERS` kinds) and the fixed ones; every history is a ring buffer.
  */
 import type { ReputationEntry } from '../../node/api.js';
-import type {
-  AttackerView,
-  FeedEvent,
-  MetaView,
-  NodeView,
-  Patch,
-  PeerView,
-  Snapshot,
-} from '../shared/protocol.js';
+import type { AttackerView, FeedEvent, MetaView, NodeView, Patch, PeerView, Snapshot } from '../protocol.js';
 import { MARKED_PEERS, PEERS_PER_NODE, SLOW_POLLS_TOLERATED } from './constants.js';
 import { FeedLog } from './feed.js';
 import { judgementEvents } from './judgements.js';

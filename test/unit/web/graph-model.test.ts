@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../../src/web/app/graph-model.js';
-import type { NodeView, PeerView } from '../../../src/web/shared/protocol.js';
+import type { NodeView, PeerView } from '../../../src/web/protocol.js';
 import { scoreColour } from '../../../src/web/app/score-color.js';
 
 function node(name: string, up = true): NodeView {

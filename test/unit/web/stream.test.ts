@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTrustMapServer, type TrustMapServer } from '../../../src/web/server/index.js';
 import { frame, SseHub } from '../../../src/web/server/sse.js';
-import type { Patch, Snapshot, WhyAnswer } from '../../../src/web/shared/protocol.js';
+import type { Patch, Snapshot, WhyAnswer } from '../../../src/web/protocol.js';
 import { FakeNode } from './fake-node.js';
 
 interface StreamEvent {

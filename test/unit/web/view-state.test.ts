@@ -4,7 +4,7 @@
  * reorgs, partitions), propagation, and boundedness over a simulated hour of a churning devnet.
  */
 import { describe, expect, it } from 'vitest';
-import type { FeedEvent, NodeView, Patch, PeerView } from '../../../src/web/shared/protocol.js';
+import type { FeedEvent, NodeView, Patch, PeerView } from '../../../src/web/protocol.js';
 import {
   FEED_EVENTS,
   MARKED_PEERS,

@@ -2,7 +2,7 @@
  * The event feed, newest on top: offences, quarantines, releases, blocks, reorgs, partition
  * suspicions, nodes down and back, attackers. A line naming a peer opens its `why`.
  */
-import type { FeedEvent } from '../../shared/protocol.js';
+import type { FeedEvent } from '../../protocol.js';
 import { clock, el } from '../format.js';
 
 /** Lines kept in the page (unit: lines). */

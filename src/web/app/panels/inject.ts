@@ -3,7 +3,7 @@
  * server, which runs it as `npm run attacker -- <kind>` does); the attackers started so far and
  * their state are listed below.
  */
-import type { AttackerView, AttackKind } from '../../shared/protocol.js';
+import type { AttackerView, AttackKind } from '../../protocol.js';
 import { el, shortId } from '../format.js';
 
 export class InjectPanel {

@@ -3,7 +3,7 @@
  * one), ban expiry, connection direction and push scope, liveness. A row click opens the peer's
  * `why`.
  */
-import type { PeerView } from '../../shared/protocol.js';
+import type { PeerView } from '../../protocol.js';
 import { el, relative, score } from '../format.js';
 import { scoreColour } from '../score-color.js';
 

@@ -2,7 +2,7 @@
  * Propagation of the latest transaction and block: which nodes have it and how long after its
  * creation the page's server first saw it there (polls about once a second, so an upper bound).
  */
-import type { PropagationView } from '../../shared/protocol.js';
+import type { PropagationView } from '../../protocol.js';
 import { el, shortHash } from '../format.js';
 
 export function renderPropagation(

@@ -3,7 +3,7 @@
  * verdict line says whether they agree, are catching up (tips one block apart on one chain) or
  * disagree (different blocks at the same height, or a tip whose parent no other tip explains).
  */
-import type { NodeView } from '../../shared/protocol.js';
+import type { NodeView } from '../../protocol.js';
 import { el, relative, shortHash } from '../format.js';
 
 export function renderTips(container: HTMLElement, nodes: readonly NodeView[]): void {

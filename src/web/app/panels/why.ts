@@ -3,7 +3,7 @@
  * and expiry, offence counts, the offence history with evidence, the gossipsub score components,
  * and the score over time (the node's own `scoreHistory`, or the server's samples).
  */
-import type { WhyAnswer } from '../../shared/protocol.js';
+import type { WhyAnswer } from '../../protocol.js';
 import { clock, el, relative, score } from '../format.js';
 import { ScoreChart } from './score-chart.js';
 
