@@ -240,7 +240,6 @@ export async function composeNode(
     fetcher,
     blame,
     onMempoolInventory: (peer, items) => relay.handleInv(peer, items),
-    onTipAdvanced: () => relay.announce('block', chain.tip().id),
     connectedPeers: () => peers.list(),
     logger: logger.child({ component: 'sync' }),
   });

@@ -1,6 +1,11 @@
 /**
  * The node's event wiring: what each service does when a peer connects or disconnects, when the
  * chain connects a block, changes its tip or reorganises, and when the miner finds a block.
+ *
+ * Blocks are announced here and only here, when they join the active chain, whatever brought them
+ * (our miner, the relay, a sync session, the orphan pool when their parent came): a block that
+ * connected as a side effect of another is announced like any other, so no neighbour waits for the
+ * next status poll to learn it.
  * Listeners are added on start; the services they feed are stopped after this one, in reverse order.
  */
 import { decodeBlock } from '../chain/encoding/codec.js';
@@ -11,6 +16,11 @@ import type { Startable } from './lifecycle.js';
 
 /** Delay (ms) after a connection opens before we open protocol streams on it (lets identify finish). */
 const CONNECT_SETTLE_MS = 250;
+/**
+ * Most blocks announced for one tip change, as Bitcoin Core's MAX_BLOCKS_TO_ANNOUNCE: beyond it
+ * (a long sync, a deep reorg) only the new tip is announced, and a peer that lacks its parent syncs.
+ */
+export const MAX_BLOCKS_TO_ANNOUNCE = 8;
 
 export function wireEvents(services: NodeServices): Startable {
   const {
@@ -71,19 +81,31 @@ export function wireEvents(services: NodeServices): Startable {
     pushSubscriptions.peerDisconnected(peer);
     limiter.forget(peer);
   });
-  const onBlock = ({ entry, txids }: { entry: { idHex: string }; txids: readonly string[] }) =>
+  /** Blocks joined to the active chain since the last tip event, oldest first. */
+  let joined: Uint8Array[] = [];
+  const onBlock = ({
+    entry,
+    txids,
+  }: {
+    entry: { id: Uint8Array; idHex: string };
+    txids: readonly string[];
+  }) => {
+    joined.push(entry.id);
     relay.objectsArrived([`block:${entry.idHex}`, ...txids.map((txid) => `tx:${txid}`)]);
-  const onTip = (tip: { height: number }) => {
+  };
+  const onTip = (tip: { id: Uint8Array; height: number }) => {
     relay.tipChanged();
     metrics.chainHeight.set(tip.height);
+    const announced = joined.length > MAX_BLOCKS_TO_ANNOUNCE ? [tip.id] : joined;
+    joined = [];
+    for (const id of announced) relay.announce('block', id);
   };
   const onReorg = (reorg: { disconnected: readonly string[] }) => {
     metrics.reorgs.inc();
     void announceReturned(reorg.disconnected);
   };
-  const onMined = (result: { height: number; idHex: string; id: Uint8Array }) => {
+  const onMined = (result: { height: number; idHex: string }) => {
     logger.info({ height: result.height, id: result.idHex }, 'mined block');
-    relay.announce('block', result.id);
   };
   const onMiningFailure = (err: Error) => logger.warn({ err: err.message }, 'mining attempt failed');
 

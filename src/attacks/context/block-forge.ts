@@ -29,7 +29,7 @@ import type { BlockForge, PowOutcome } from '../attack.js';
 const SEAL_BATCH = 20_000;
 
 export function blockForge(
-  { chain, relay }: Pick<NodeServices, 'chain' | 'relay'>,
+  { chain }: Pick<NodeServices, 'chain'>,
   secretKey: Uint8Array,
   payoutAddress: Uint8Array,
 ): BlockForge {
@@ -102,8 +102,8 @@ export function blockForge(
       }
     },
     async submitOwn(bytes) {
-      const result = await chain.processBlock(bytes);
-      if (result.status === 'connected') relay.announce('block', result.id);
+      // Announced by the node's chain events once it joins the active chain, as any block is.
+      await chain.processBlock(bytes);
     },
   };
 }

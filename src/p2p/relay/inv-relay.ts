@@ -2,7 +2,8 @@
  * Inventory relay: Bitcoin's inv/getdata, with gossipsub as the announcement channel.
  *
  * - A node announces (publishes an Inv to its gossipsub mesh) only objects it has validated itself:
- *   its own transactions and blocks, and objects it fetched and accepted.
+ *   transactions it created or fetched and accepted, and blocks once they joined its active chain
+ *   (src/node/events.ts calls `announce` for those, whatever path brought them).
  * - On an Inv from a neighbour, the hashes we lack go to the RequestTracker, which picks one
  *   announcer per hash; we fetch with getdata from that announcer, validate, and announce on.
  * - The gossipsub validation result of an Inv is reported once its announced objects are resolved:
@@ -424,8 +425,11 @@ export class InvRelay {
       if (status === 'duplicate') return;
       blame.goodDelivery(peer);
       metrics?.deliveries.inc({ type, path });
-      if (pushable) this.pushTransaction(key, payload, false);
-      this.announce(type, itemOfKey(key).hash);
+      // A block is announced when it joins the active chain (the node's chain events), not here.
+      if (type === 'tx') {
+        if (pushable) this.pushTransaction(key, payload, false);
+        this.announce('tx', itemOfKey(key).hash);
+      }
     } catch (err) {
       if (!(err instanceof ValidationError)) {
         this.deps.logger?.error({ peer, key, err: (err as Error).message }, 'validation failed unexpectedly');

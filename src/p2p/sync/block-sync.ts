@@ -56,8 +56,6 @@ export interface BlockSyncDeps {
   blame: RelayBlame;
   /** Mempool txids learned from a peer: handed to the relay as announcements by that peer. */
   onMempoolInventory(peer: string, items: InvItem[]): void;
-  /** A sync session advanced our tip: the relay announces the new tip once. */
-  onTipAdvanced(): void;
   connectedPeers(): string[];
   logger?: Logger;
 }
@@ -115,13 +113,11 @@ export class BlockSync {
     this.queue = this.queue.then(async () => {
       this.queued.delete(peer);
       if (this.stopped || this.deps.blame.isQuarantined(peer)) return;
-      const workBefore = this.deps.chain.tipWork();
       try {
         await this.syncFrom(peer);
       } catch (err) {
         this.deps.logger?.debug({ peer, err: (err as Error).message }, 'sync from peer ended');
       }
-      if (this.deps.chain.tipWork() > workBefore) this.deps.onTipAdvanced();
     });
   }
 

@@ -72,8 +72,8 @@ describe('block attack kinds are quarantined on their first offence', () => {
         // Both victims rejected the mutated copy without marking the id invalid.
         expect(h0!.chain.isInvalid(id) || h1!.chain.isInvalid(id)).toBe(false);
         expect(withheld!.height).toBe(h0!.chain.tip().height + 1);
+        // Connecting it announces it: h1 learns it from h0.
         await h0!.chain.processBlock(fromHex(withheld!.realBlock as string));
-        h0!.relay.announce('block', fromHex(id));
         await waitFor(() => h1!.chain.tip().idHex === id, 10_000, 'h1 to accept the real block from h0');
         return;
       }
