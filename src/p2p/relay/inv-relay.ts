@@ -86,10 +86,12 @@ export const TX_ANNOUNCE_INTERVAL_MS = 500;
 /** Recent objects whose holders we remember, to push only to peers that lack them. */
 export const KNOWN_INVENTORY_CAPACITY = 8_192;
 /**
- * How long (ms) a notfound waits before it may count against its sender. An honest peer answers
- * notfound for a transaction that left its mempool since it announced it (confirmed, replaced,
- * evicted), typically just as a block arrives; if within this time we hold the object (the block
- * came), the notfound was a race and costs nothing. Several blocks' worth on a loaded devnet.
+ * How long (ms) a notfound for a block waits before it may count against its sender: if within this
+ * time we hold the block (it came by another path), the answer was a race and costs nothing.
+ * A notfound for a transaction never counts (Bitcoin Core's rule): an honest peer answers it for a
+ * transaction that left its mempool since it announced it (confirmed in a block we have not synced
+ * yet, replaced, expired, evicted), and a node that restarts behind the tip sees hundreds of those.
+ * It costs the answerer nothing either way: the request moves at once to the next announcer.
  */
 export const NOTFOUND_GRACE_MS = 10_000;
 /** Notfound answers awaiting their grace period; beyond this the oldest are forgiven. */
@@ -383,8 +385,9 @@ export class InvRelay {
       if (!requested.delete(key)) continue;
       this.tracker.receivedResponse(peer, key, { found: false });
       this.resolveKey(key, peer);
-      // Deferred items (the response was full) are never an offence; notfound only after its grace.
-      if (notFound.has(key)) this.judgeNotFoundLater(peer, key);
+      // Deferred items (the response was full) and transactions not found are never an offence; a
+      // block not found is judged after its grace.
+      if (notFound.has(key) && key.startsWith('block:')) this.judgeNotFoundLater(peer, key);
     }
     for (const key of requested) {
       this.tracker.receivedResponse(peer, key, { found: false });

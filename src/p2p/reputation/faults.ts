@@ -14,7 +14,7 @@ export type PeerFaultKind =
   | 'PUSHED_KNOWN_INVALID'
   /** Served an object that is not any object we requested (its id does not match). */
   | 'UNREQUESTED_OBJECT'
-  /** Answered notfound for an object it announced to us and still holds as far as we can tell. */
+  /** Answered notfound for a block it announced to us, and we still lack it after the grace period. */
   | 'NOT_FOUND_AFTER_ANNOUNCE'
   /** Left a requested item out of its answer (neither object, notFound nor deferred). */
   | 'LEFT_OUT_OF_RESPONSE'

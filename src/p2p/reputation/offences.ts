@@ -144,7 +144,7 @@ export const OFFENCES: Readonly<Record<OffenceKind, OffenceSpec>> = Object.freez
   NOTFOUND_AFTER_ANNOUNCE: judgement(
     'NOTFOUND_AFTER_ANNOUNCE',
     PENALTY_LOW,
-    'peer answered notfound for an object it announced',
+    'peer answered notfound for a block it announced, or left a requested item out of its answer',
   ),
   /**
    * Honest cause: an overloaded peer. Announcing and then not serving stalls relay until the request
