@@ -230,6 +230,8 @@ export async function composeNode(
     push: txPushChannel(pushServer),
     isPreferred,
     onUnknownParent: (peer) => sync.requestSync(peer),
+    isBlockRelayOnly: (peer) => membership.isBlockRelayOnly(peer),
+    onNewObject: (peer, type) => membership.recordDelivery(peer, type),
     now,
     logger: logger.child({ component: 'relay' }),
     metrics,
@@ -241,6 +243,7 @@ export async function composeNode(
     blame,
     onMempoolInventory: (peer, items) => relay.handleInv(peer, items),
     connectedPeers: () => peers.list(),
+    carriesTransactions: (peer) => !membership.isBlockRelayOnly(peer),
     logger: logger.child({ component: 'sync' }),
   });
   onPushed = (peer, txs) => relay.handlePushed(peer, txs);

@@ -25,6 +25,7 @@ export const MAX_BLOCKS_TO_ANNOUNCE = 8;
 export function wireEvents(services: NodeServices): Startable {
   const {
     peers,
+    membership,
     reputation,
     relay,
     sync,
@@ -68,8 +69,10 @@ export function wireEvents(services: NodeServices): Startable {
     const timer = setTimeout(() => {
       settling.delete(timer);
       if (!running || !peers.has(peer)) return;
-      sync.peerConnected(peer);
-      pushSubscriptions.peerConnected(peer, peers.isOutbound(peer));
+      // A block-relay-only connection carries no transactions: no mempool exchange, no pushes.
+      const blocksOnly = membership.isBlockRelayOnly(peer);
+      sync.peerConnected(peer, { mempool: !blocksOnly });
+      if (!blocksOnly) pushSubscriptions.peerConnected(peer, peers.isOutbound(peer));
     }, CONNECT_SETTLE_MS);
     timer.unref();
     settling.add(timer);

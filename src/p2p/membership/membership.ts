@@ -278,6 +278,15 @@ export class Membership {
     return this.connections.denyInbound(remoteAddr);
   }
 
+  /**
+   * Whether our connection to `peer` is block-relay-only (Core's): we neither take its transactions
+   * (pushes, announcements, mempool) nor give it ours by push, so the link reveals nothing of how
+   * transactions travel and cannot be used to map or starve our transaction relay.
+   */
+  isBlockRelayOnly(peer: string): boolean {
+    return this.connections.slot(peer)?.type === 'block-relay';
+  }
+
   /** A peer delivered a new valid transaction or block (eviction protection). */
   recordDelivery(peer: string, kind: 'tx' | 'block'): void {
     this.connections.recordDelivery(peer, kind);

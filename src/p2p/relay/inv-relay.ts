@@ -22,6 +22,9 @@
  * - Announcements are requested from preferred announcers first: peers we dialed and allow-listed
  *   peers, as in Bitcoin Core's txrequest. An inbound peer never becomes preferred by earning trust,
  *   so an attacker that delivers once cannot make us wait on its withheld announcements.
+ * - Block-relay-only connections (Bitcoin Core's) carry no transactions: their transaction
+ *   announcements are ignored and we push them none (the node also neither subscribes to their
+ *   pushes nor asks for their mempool). Our own Invs still reach them over the shared gossipsub topic.
  *
  * Costs an attacker can impose: announcements are rate limited and capped per peer (tracker);
  * pushes are rate limited per peer before they reach us (objects and bytes); every fetched object is
@@ -115,6 +118,10 @@ export interface InvRelayDeps {
   isPreferred(peer: string): boolean;
   /** A peer served a block whose parent we lack: it has a chain we do not; sync from it. */
   onUnknownParent(peer: string): void;
+  /** Whether `peer` is a block-relay-only connection: its transaction announcements are ignored. */
+  isBlockRelayOnly(peer: string): boolean;
+  /** `peer` delivered a new valid object first (it protects the peer from inbound eviction). */
+  onNewObject(peer: string, type: ObjectType): void;
   now?: () => number;
   logger?: Logger;
   metrics?: NodeMetrics | null;
@@ -195,9 +202,11 @@ export class InvRelay {
     }
     const now = this.now();
     const preferred = this.deps.isPreferred(peer);
+    const blocksOnly = this.deps.isBlockRelayOnly(peer);
     const keys = new Set<string>();
     for (const item of items) {
       const type = invTypeName(item.type);
+      if (blocksOnly && type === 'tx') continue;
       const key = invKeyOf(type, item.hash);
       if (this.rejected.has(key) || this.unacceptable.has(key)) continue;
       if (chain.hasObject(type, key.slice(type.length + 1))) continue;
@@ -318,6 +327,7 @@ export class InvRelay {
     const { push, blame } = this.deps;
     for (const { peer, all } of push.subscribers()) {
       if (!(own || all) || this.known.has(key, peer) || blame.isQuarantined(peer)) continue;
+      if (this.deps.isBlockRelayOnly(peer)) continue;
       if (!push.push(peer, payload)) continue;
       this.known.add(key, peer);
       this.deps.metrics?.pushesSent.inc();
@@ -427,6 +437,7 @@ export class InvRelay {
       // A duplicate arrived by another path first (sync, another announcer) and was announced then.
       if (status === 'duplicate') return;
       blame.goodDelivery(peer);
+      this.deps.onNewObject(peer, type);
       metrics?.deliveries.inc({ type, path });
       // A block is announced when it joins the active chain (the node's chain events), not here.
       if (type === 'tx') {

@@ -57,6 +57,8 @@ export interface BlockSyncDeps {
   /** Mempool txids learned from a peer: handed to the relay as announcements by that peer. */
   onMempoolInventory(peer: string, items: InvItem[]): void;
   connectedPeers(): string[];
+  /** False for a block-relay-only connection: its mempool is never asked for. */
+  carriesTransactions(peer: string): boolean;
   logger?: Logger;
 }
 
@@ -78,7 +80,7 @@ export class BlockSync {
       const peer = peers[Math.floor(Math.random() * peers.length)];
       if (peer === undefined) return;
       this.requestSync(peer);
-      this.learnMempool(peer);
+      if (this.deps.carriesTransactions(peer)) this.learnMempool(peer);
     }, STATUS_POLL_INTERVAL_MS);
     this.timer.unref();
   }
@@ -89,10 +91,10 @@ export class BlockSync {
     await this.queue;
   }
 
-  /** A new connection: sync if it is ahead, and learn its mempool. */
-  peerConnected(peer: string): void {
+  /** A new connection: sync if it is ahead, and learn its mempool (unless it carries no transactions). */
+  peerConnected(peer: string, options: { mempool: boolean } = { mempool: true }): void {
     this.requestSync(peer);
-    this.learnMempool(peer);
+    if (options.mempool) this.learnMempool(peer);
   }
 
   /** Asks `peer` for its mempool's txids; the ones we lack are fetched as if it announced them. */

@@ -2,12 +2,29 @@
  * Whole trustmesh nodes (chain, relay, sync, reputation) on their own loopback /16s, each started
  * with one bootstrap address and no static peer: they reach their outbound targets by discovery, a
  * transaction sent at any node reaches every mempool, and a split with no links between the halves
- * is detected on the side that stops receiving blocks, then converges after the heal.
+ * is detected on the side that stops receiving blocks, then converges after the heal. A
+ * block-relay-only connection carries blocks and no transactions.
  */
+
+/**
+ * How long (ms) a transaction is given to cross a link that must not carry it: a full-relay link
+ * carries it in well under a second (push at once, Inv within 500 ms, mempool exchange at connect).
+ */
+const NO_TX_WAIT_MS = 3_000;
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrustmeshNodeApi } from '../../../src/node/node-api.js';
 import type { TrustmeshNode } from '../../../src/node/trustmesh-node.js';
-import { allAtTip, allHaveTxs, mineOn, sendPayment, TestNetwork, waitFor } from '../../helpers/index.js';
+import {
+  allAtTip,
+  allHaveTxs,
+  isConfirmed,
+  mineOn,
+  sendPayment,
+  sleep,
+  TestNetwork,
+  tipOf,
+  waitFor,
+} from '../../helpers/index.js';
 
 const FULL = 4;
 const BLOCK = 1;
@@ -131,4 +148,29 @@ describe('open membership with whole nodes', () => {
       'suspicion cleared after the heal',
     );
   }, 150_000);
+
+  it('a block-relay-only connection carries blocks but no transactions', async () => {
+    net = await TestNetwork.start({ count: 0, edges: [] });
+    // A keeps no outbound peers of its own; B's only outbound slot is block-relay-only, to A.
+    await net.addNode({ host: '127.97.0.1', devAccount: 0, outboundFullRelay: 0, blockRelayOnly: 0 });
+    await net.addNode({
+      host: '127.98.0.1',
+      devAccount: 1,
+      outboundFullRelay: 0,
+      blockRelayOnly: 1,
+      bootstrap: [net.addressOf(0)],
+    });
+    const [a, b] = [net.node(0), net.node(1)];
+    await waitFor(
+      () => b.services.membership.isBlockRelayOnly(a.peerIdString),
+      30_000,
+      'B connected to A as block-relay-only',
+    );
+    const pendingBefore = sendPayment(a, b, 1_000n);
+    await sleep(NO_TX_WAIT_MS);
+    expect(b.chain.mempool.has(pendingBefore)).toBe(false);
+    const block = await mineOn(a);
+    await waitFor(() => tipOf(b).idHex === block, 10_000, 'the block at B');
+    expect(isConfirmed(b, pendingBefore)).toBe(true);
+  }, 60_000);
 });
