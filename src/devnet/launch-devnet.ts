@@ -12,7 +12,7 @@
  * seconds, with notable events as they happen.
  */
 import { createStyle } from '../cli/format.js';
-import { ConfigError, displayPath } from '../node/devnet-definitions.js';
+import { ConfigError, devnetOutboundTargets, displayPath } from '../node/devnet-definitions.js';
 import { LoadGenerator } from './load-generator.js';
 import { buildManifest, type LaunchState } from './manifest.js';
 import { manifestPathOf, writeManifest } from './manifest-file.js';
@@ -142,6 +142,9 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
     if (screen === undefined) say(`${node.def.name} ${text}`);
   });
 
+  // What each discovering node's OUT column is measured against (devnet-definitions.ts).
+  const targets = devnetOutboundTargets(devnet.nodes.length);
+  const outboundTarget = targets.outboundFullRelay + targets.blockRelayOnly;
   const model = (): DashboardModel => ({
     network: devnet.network,
     startedAt,
@@ -150,6 +153,7 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
     nodes: supervisor.nodes.map(({ def, process }) => ({
       name: def.name,
       roles: def.roles,
+      ...(def.bootstrap.length > 0 ? { outboundTarget } : {}),
       ...(process.pid === undefined ? {} : { pid: process.pid }),
       process: process.state,
       ...(process.exit === undefined ? {} : { exit: process.exit }),

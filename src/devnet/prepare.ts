@@ -4,8 +4,9 @@
  * the `--reset` of its data root. Every refusal is a `DevnetSetupError` with one line saying what
  * to do.
  *
- * A generated devnet (`--nodes`, `--miners`) takes its network, data root and first ports from a
- * template definitions file (`--devnet <file>`, default nodes/devnet.json), so it shares the data
+ * A generated devnet (`--nodes`, `--miners`) finds its peers by discovery (each node on its own
+ * 127.N.0.1, bootstrapping from the first two nodes) and takes its network, data root and first
+ * ports from a template definitions file (`--devnet <file>`, default nodes/devnet.json), so it shares the data
  * root, and thus the manifest, that the CLI finds through that same file. "Already runs" counts
  * every node the data root's manifest or the definitions name (src/devnet/known-nodes.ts).
  */
@@ -18,7 +19,9 @@ import {
   BASE_PORTS,
   ConfigError,
   DEFAULT_DEVNET_FILE,
+  DEFAULT_P2P_HOST,
   type DevnetDefinition,
+  devnetFileJson,
   displayPath,
   generateDevnet,
   loadDevnet,
@@ -89,7 +92,11 @@ function generateFromTemplate(
   miners: number,
   templateName: string,
 ): DevnetDefinition {
-  const generated = generateDevnet(count, miners, { network: template.network, dataRoot: template.dataRoot });
+  const generated = generateDevnet(count, miners, {
+    network: template.network,
+    dataRoot: template.dataRoot,
+    layout: 'discovery',
+  });
   const first = template.nodes[0];
   if (first === undefined) return generated;
   const shift = {
@@ -98,20 +105,21 @@ function generateFromTemplate(
     metrics: first.metricsPort - BASE_PORTS.metrics,
   };
   if (shift.p2p === 0 && shift.rpc === 0 && shift.metrics === 0) return generated;
-  const json = {
-    network: generated.network,
-    dataRoot: generated.dataRoot,
-    nodes: generated.nodes.map(({ name, roles, p2pPort, rpcPort, metricsPort, peers, devAccount }) => ({
-      name,
-      roles,
-      p2pPort: p2pPort + shift.p2p,
-      rpcPort: rpcPort + shift.rpc,
-      metricsPort: metricsPort + shift.metrics,
-      peers,
-      devAccount,
+  const shifted: DevnetDefinition = {
+    ...generated,
+    nodes: generated.nodes.map((def) => ({
+      ...def,
+      p2pPort: def.p2pPort + shift.p2p,
+      rpcPort: def.rpcPort + shift.rpc,
+      metricsPort: def.metricsPort + shift.metrics,
     })),
   };
-  return parseDevnet(json, REPO_ROOT, `devnet generated from ${templateName}`);
+  // Parsed again: a shift may push a port past 65535 or onto another node's.
+  return parseDevnet(
+    devnetFileJson(shifted, generated.dataRoot),
+    REPO_ROOT,
+    `devnet generated from ${templateName}`,
+  );
 }
 
 /** What the attacker aims at: the devnet a live manifest records, else the definitions file. */
@@ -143,19 +151,7 @@ export function resolveRunningDevnet(file: string | undefined): RunningDevnet {
 /** Writes a generated devnet where its nodes (and the CLI, with `--devnet`) can read it. */
 export async function writeDevnetFile(resolved: ResolvedDevnet): Promise<void> {
   const { devnet } = resolved;
-  const json = {
-    network: devnet.network,
-    dataRoot: portablePath(devnet.dataRoot),
-    nodes: devnet.nodes.map(({ name, roles, p2pPort, rpcPort, metricsPort, peers, devAccount }) => ({
-      name,
-      roles,
-      p2pPort,
-      rpcPort,
-      metricsPort,
-      peers,
-      devAccount,
-    })),
-  };
+  const json = devnetFileJson(devnet, portablePath(devnet.dataRoot));
   await mkdir(devnet.dataRoot, { recursive: true });
   await writeFile(resolved.file, `${JSON.stringify(json, null, 2)}\n`);
 }
@@ -186,17 +182,33 @@ export async function refuseIfRunning(devnet: DevnetDefinition, action: string):
   }
 }
 
-/** Refuses when any port a node will listen on is taken, naming the node and the port. */
+/**
+ * Refuses when any address a node will listen on is taken, naming the node and the address: its
+ * P2P port on its own host (127.N.0.1), its RPC and metrics ports on 127.0.0.1. A P2P host that
+ * cannot be bound at all (no loopback route for it, e.g. on macOS without an alias) is named too.
+ */
 export async function checkPortsFree(devnet: DevnetDefinition): Promise<void> {
   const taken: string[] = [];
+  const unusable = new Map<string, string>();
   for (const def of devnet.nodes) {
-    for (const [what, port] of [
-      ['p2p', def.p2pPort],
-      ['rpc', def.rpcPort],
-      ['metrics', def.metricsPort],
+    for (const [what, host, port] of [
+      ['p2p', def.host, def.p2pPort],
+      ['rpc', DEFAULT_P2P_HOST, def.rpcPort],
+      ['metrics', DEFAULT_P2P_HOST, def.metricsPort],
     ] as const) {
-      if (!(await isPortFree(port))) taken.push(`${port} (${def.name} ${what})`);
+      if (unusable.has(host)) continue;
+      const free = await probeListen(host, port);
+      if (free === 'free') continue;
+      if (free === 'no-address') unusable.set(host, def.name);
+      else taken.push(`${host === DEFAULT_P2P_HOST ? '' : `${host}:`}${port} (${def.name} ${what})`);
     }
+  }
+  if (unusable.size > 0) {
+    const hosts = [...unusable].map(([host, name]) => `${host} (${name})`).join(', ');
+    throw new DevnetSetupError(
+      `cannot listen on ${hosts}: this system does not route that loopback address; on Linux all of ` +
+        '127.0.0.0/8 works, elsewhere add it (e.g. `sudo ifconfig lo0 alias 127.2.0.1`) or set `host` in --devnet <file>',
+    );
   }
   if (taken.length > 0) {
     throw new DevnetSetupError(
@@ -207,11 +219,18 @@ export async function checkPortsFree(devnet: DevnetDefinition): Promise<void> {
 }
 
 /** Whether a TCP server can listen on 127.0.0.1:`port` right now. */
-export function isPortFree(port: number): Promise<boolean> {
+export async function isPortFree(port: number, host: string = DEFAULT_P2P_HOST): Promise<boolean> {
+  return (await probeListen(host, port)) === 'free';
+}
+
+/** Listens on `host`:`port` and closes again: free, taken, or an address this system lacks. */
+function probeListen(host: string, port: number): Promise<'free' | 'taken' | 'no-address'> {
   return new Promise((resolvePort) => {
     const server = createServer();
-    server.once('error', () => resolvePort(false));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolvePort(true)));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      resolvePort(err.code === 'EADDRNOTAVAIL' ? 'no-address' : 'taken'),
+    );
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolvePort('free')));
   });
 }
 

@@ -1,6 +1,7 @@
 /**
- * The devnet's status view, as text: a table with one row per node (height, tip, peers, mempool,
- * tx/s, quarantined peers, mining) above a feed of notable events. Pure functions from a
+ * The devnet's status view, as text: a table with one row per node (height, tip, outbound and
+ * inbound connections, a suspected partition, mempool, tx/s, quarantined peers, mining) above a
+ * feed of notable events. Pure functions from a
  * `DashboardModel` to lines; the launcher decides where they go (redrawn in place on a terminal,
  * or one plain line per node every few seconds in a log).
  */
@@ -21,6 +22,11 @@ export interface NodeRow {
   readonly roles: readonly string[];
   readonly pid?: number;
   readonly process: NodeProcessState;
+  /**
+   * Outbound connections the node keeps when it discovers its peers (full-relay + block-relay-only,
+   * from its definitions); absent for a node with static peers only.
+   */
+  readonly outboundTarget?: number;
   /** How the process ended, when it has. */
   readonly exit?: string;
   readonly poll: NodePoll;
@@ -91,7 +97,9 @@ function nodeTable(model: DashboardModel, style: Style): string {
       stateCell(node, model.now, style),
       height,
       status === undefined ? '-' : status.tip.slice(0, TIP_CHARS),
-      status === undefined ? '-' : String(status.peers),
+      outCell(node, style),
+      status?.inbound === undefined ? '-' : String(status.inbound),
+      partitionCell(node, style),
       status === undefined ? '-' : String(status.mempool),
       status === undefined ? '-' : status.txPerSec.toFixed(1),
       quarantined === undefined ? '-' : quarantined > 0 ? style.bad(String(quarantined)) : '0',
@@ -100,11 +108,62 @@ function nodeTable(model: DashboardModel, style: Style): string {
     ];
   });
   return table(
-    ['NODE', 'ROLE', 'STATE', 'HEIGHT', 'TIP', 'PEERS', 'MEMPOOL', 'TX/S', 'QUARANTINED', 'MINING', 'PID'],
+    [
+      'NODE',
+      'ROLE',
+      'STATE',
+      'HEIGHT',
+      'TIP',
+      'OUT',
+      'IN',
+      'PARTITION',
+      'MEMPOOL',
+      'TX/S',
+      'QUARANTINED',
+      'MINING',
+      'PID',
+    ],
     rows,
     style,
-    ['left', 'left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'left', 'right'],
+    [
+      'left',
+      'left',
+      'left',
+      'right',
+      'left',
+      'right',
+      'right',
+      'left',
+      'right',
+      'right',
+      'right',
+      'left',
+      'right',
+    ],
   );
+}
+
+/**
+ * Outbound connections (those the node chose, static peers included), against the node's target
+ * when it discovers its peers: `5/5` in the ok colour once the target is met, `3/5` as a warning.
+ */
+function outCell(node: NodeRow, style: Style): string {
+  const out = node.poll.status?.outbound;
+  if (out === undefined) return '-';
+  if (node.outboundTarget === undefined) return String(out);
+  const text = `${out}/${node.outboundTarget}`;
+  return out >= node.outboundTarget ? style.ok(text) : style.warn(text);
+}
+
+/** `no`, or the reason the node suspects it is cut off (docs/membership.md, partition detection). */
+function partitionCell(node: NodeRow, style: Style): string {
+  const status = node.poll.status;
+  if (status?.partitionSuspected === undefined) return '-';
+  return status.partitionSuspected ? style.bad(partitionText(status)) : style.dim('no');
+}
+
+function partitionText(status: { partitionReason?: string | null }): string {
+  return `SUSPECTED${status.partitionReason == null ? '' : ` (${status.partitionReason})`}`;
 }
 
 function stateCell(node: NodeRow, now: number, style: Style): string {
@@ -147,7 +206,8 @@ function paintEvent(event: FeedEvent, text: string, style: Style): string {
 
 /**
  * The plain status: one line per node, for logs and pipes:
- * `12:00:05 alice  up  height 42  tip 0000ab12cd34  peers 2  mempool 0  tx/s 0.0  quarantined 0  mining`.
+ * `12:00:05 alice  up  height 42  tip 0000ab12cd34  out 3/3  in 2  mempool 0  tx/s 0.0  quarantined 0  mining`,
+ * ending in `partition SUSPECTED (<reason>)` while the node suspects a partition.
  */
 export function renderPlainStatus(model: DashboardModel): string[] {
   const plain = { ok: id, warn: id, bad: id, dim: id, bold: id, accent: id };
@@ -161,11 +221,13 @@ export function renderPlainStatus(model: DashboardModel): string[] {
         : [
             `height ${status.height}`,
             `tip ${status.tip.slice(0, TIP_CHARS)}`,
-            `peers ${status.peers}`,
+            `out ${status.outbound === undefined ? '-' : status.outbound}${node.outboundTarget === undefined ? '' : `/${node.outboundTarget}`}`,
+            `in ${status.inbound ?? '-'}`,
             `mempool ${status.mempool}`,
             `tx/s ${status.txPerSec.toFixed(1)}`,
             `quarantined ${quarantined ?? status.quarantined}`,
             status.mining ? 'mining' : 'not mining',
+            ...(status.partitionSuspected === true ? [`partition ${partitionText(status)}`] : []),
           ];
     return [`${clock(model.now)} ${node.name.padEnd(width)}`, state, ...facts].join('  ');
   });

@@ -1,10 +1,17 @@
 /**
- * Devnet node definitions: which nodes a local devnet runs, their roles, ports and peers.
+ * Devnet node definitions: which nodes a local devnet runs, their roles, addresses, ports and how
+ * each finds its peers.
+ *
+ * A node finds its peers by discovery (docs/membership.md): it listens on its own loopback address
+ * (`host`, node i of a generated devnet on 127.(i+1).0.1, so each node is alone in its /16 netgroup
+ * and the real netgroup rules apply on one machine), is given one or two `bootstrap` nodes (the
+ * first node bootstraps from the second, every other node from the first two) and keeps devnet-sized
+ * outbound targets (`devnetOutboundTargets`) filled from its address book. Static `peers` (manual,
+ * addnode-style) still work: a definition with `peers` and no `bootstrap` keeps exactly those.
  *
  * The default devnet lives in `nodes/devnet.json` (5 nodes: alice and carol mine, bob, dave and
- * erin relay; a ring alice-bob-dave-erin-carol-alice plus the chord bob-carol, so the graph is
- * connected but not complete and no single quarantine splits it). `generateDevnet(n, miners)`
- * builds the same shape for any size (`--nodes N`).
+ * erin relay; all by discovery). `generateDevnet(n, miners)` builds the same shape for any size
+ * (`--nodes N`); `layout: 'static'` builds the older static ring on 127.0.0.1 instead.
  *
  * Every invalid value is a `ConfigError` whose one-line message names the file and the field, e.g.
  * `nodes/devnet.json: nodes[2].rpcPort: 8101 is already used by nodes[0].rpcPort`.
@@ -43,6 +50,26 @@ export const MAX_GENERATED_NODES = 100;
 /** First ports of the generated layout; node i (0-based) uses base + i. */
 export const BASE_PORTS = Object.freeze({ p2p: 7101, rpc: 8101, metrics: 9101 });
 
+/** The P2P listen address of a node whose definition names none (RPC and metrics always use it). */
+export const DEFAULT_P2P_HOST = '127.0.0.1';
+
+/**
+ * Outbound targets of a devnet node that discovers its peers: 4 full-relay + 1 block-relay-only
+ * (Core: 8 + 2). A devnet of 5 to 30 nodes cannot give every node Core's 10 outbound peers in
+ * distinct netgroups (a 5-node devnet has 4 other nodes), and on 2 shared cores 10 outbound
+ * connections per node would make a 20-node devnet a near-complete graph of ~200 connections, each
+ * pinged every 5 s; 4 + 1 keeps every node at degree ~10 (outbound plus inbound), enough that no
+ * single quarantine or crash splits the graph, with one block-relay-only peer as Core's defence
+ * against partitioning by address-relay spies. Smaller devnets scale down (see the function).
+ */
+export const DEVNET_OUTBOUND_FULL_RELAY = 4;
+/** Block-relay-only outbound peers of a devnet node that discovers its peers (see above). */
+export const DEVNET_BLOCK_RELAY_ONLY = 1;
+
+/** Ways `generateDevnet` connects the nodes: discovery (the devnet's) or static peers on 127.0.0.1. */
+export const DEVNET_LAYOUTS = ['discovery', 'static'] as const;
+export type DevnetLayout = (typeof DEVNET_LAYOUTS)[number];
+
 /** Names of the first five nodes; later ones are node6, node7, ... */
 export const DEVNET_NAMES = Object.freeze(['alice', 'bob', 'carol', 'dave', 'erin']);
 
@@ -62,7 +89,11 @@ export interface NodeDefinition {
   readonly p2pPort: number;
   readonly rpcPort: number;
   readonly metricsPort: number;
-  /** Names of the nodes this node dials at start. */
+  /** IPv4 loopback address (127.0.0.0/8) the node's P2P port listens and dials on. */
+  readonly host: string;
+  /** Names of the nodes this node discovers its peers from (bootstrap addresses). */
+  readonly bootstrap: readonly string[];
+  /** Names of the nodes this node keeps connected as static (manual) peers. */
   readonly peers: readonly string[];
   /** Index of the funded dev account whose key the node's wallet uses. */
   readonly devAccount: number;
@@ -93,7 +124,51 @@ export function cookiePathOf(def: NodeDefinition): string {
 }
 
 export function peerAddrOf(def: NodeDefinition): string {
-  return `/ip4/127.0.0.1/tcp/${def.p2pPort}`;
+  return `/ip4/${def.host}/tcp/${def.p2pPort}`;
+}
+
+/**
+ * The outbound targets of a node that discovers its peers in a devnet of `nodeCount` nodes:
+ * `DEVNET_OUTBOUND_FULL_RELAY` + `DEVNET_BLOCK_RELAY_ONLY`, scaled down so a node can reach them
+ * with one node to spare (at most `nodeCount - 2` outbound peers, at least 1): never two outbound
+ * peers share a netgroup and every node is its own netgroup, so a target of `nodeCount - 1` would
+ * need every node to know every other before it is met. The block-relay-only peer is kept once
+ * there is room for 3 outbound peers (2 full-relay carry transactions).
+ */
+export function devnetOutboundTargets(nodeCount: number): {
+  outboundFullRelay: number;
+  blockRelayOnly: number;
+} {
+  if (nodeCount < 2) return { outboundFullRelay: 0, blockRelayOnly: 0 };
+  const total = Math.max(1, Math.min(DEVNET_OUTBOUND_FULL_RELAY + DEVNET_BLOCK_RELAY_ONLY, nodeCount - 2));
+  const blockRelayOnly = total >= 3 ? DEVNET_BLOCK_RELAY_ONLY : 0;
+  return { outboundFullRelay: total - blockRelayOnly, blockRelayOnly };
+}
+
+/** The loopback address node `index` (0-based) of a discovery devnet listens on: 127.(index+1).0.1. */
+export function devnetHostOf(index: number): string {
+  return `127.${index + 1}.0.1`;
+}
+
+/** The JSON a definitions file holds for `devnet` (what `loadDevnet` reads back unchanged). */
+export function devnetFileJson(devnet: DevnetDefinition, dataRoot: string): object {
+  return {
+    network: devnet.network,
+    dataRoot,
+    nodes: devnet.nodes.map(
+      ({ name, roles, host, p2pPort, rpcPort, metricsPort, bootstrap, peers, devAccount }) => ({
+        name,
+        roles,
+        host,
+        p2pPort,
+        rpcPort,
+        metricsPort,
+        bootstrap,
+        peers,
+        devAccount,
+      }),
+    ),
+  };
 }
 
 export function isMiner(def: NodeDefinition): boolean {
@@ -164,7 +239,12 @@ export function parseDevnet(
   const nodes = rawNodes.map((raw: unknown, i): NodeDefinition => {
     const at = `nodes[${i}]`;
     if (!isRecord(raw)) return fail(at, 'expected an object');
-    checkKeys(raw, ['name', 'roles', 'p2pPort', 'rpcPort', 'metricsPort', 'peers', 'devAccount'], at, fail);
+    checkKeys(
+      raw,
+      ['name', 'roles', 'host', 'p2pPort', 'rpcPort', 'metricsPort', 'bootstrap', 'peers', 'devAccount'],
+      at,
+      fail,
+    );
     const name = raw.name;
     if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
       return fail(`${at}.name`, `expected a lowercase name (a-z, 0-9, -; at most 32), got ${show(name)}`);
@@ -187,9 +267,16 @@ export function parseDevnet(
       }
       return value;
     };
-    const peers = raw.peers;
-    if (!Array.isArray(peers) || peers.some((p) => typeof p !== 'string')) {
-      return fail(`${at}.peers`, 'expected an array of node names');
+    const nameList = (key: 'peers' | 'bootstrap'): string[] => {
+      const value = raw[key] ?? [];
+      if (!Array.isArray(value) || value.some((p) => typeof p !== 'string')) {
+        return fail(`${at}.${key}`, 'expected an array of node names');
+      }
+      return value as string[];
+    };
+    const host = raw.host ?? DEFAULT_P2P_HOST;
+    if (typeof host !== 'string' || !isLoopbackIpv4(host)) {
+      return fail(`${at}.host`, `expected an IPv4 loopback address 127.x.y.z, got ${show(host)}`);
     }
     const devAccount = raw.devAccount;
     if (
@@ -209,49 +296,64 @@ export function parseDevnet(
       p2pPort: port('p2pPort'),
       rpcPort: port('rpcPort'),
       metricsPort: port('metricsPort'),
-      peers: peers as string[],
+      host,
+      bootstrap: nameList('bootstrap'),
+      peers: nameList('peers'),
       devAccount,
       network,
       dataRoot,
     };
   });
 
-  // Cross-node rules: unique names, unique ports (all bind 127.0.0.1), peers that exist.
+  // Cross-node rules: unique names, unique listen addresses (RPC and metrics bind 127.0.0.1, P2P
+  // binds its host), peers and bootstrap nodes that exist.
   const names = new Map<string, number>();
-  const ports = new Map<number, string>();
+  const ports = new Map<string, string>();
   nodes.forEach((node, i) => {
     const first = names.get(node.name);
     if (first !== undefined) fail(`nodes[${i}].name`, `'${node.name}' is already used by nodes[${first}]`);
     names.set(node.name, i);
     for (const key of ['p2pPort', 'rpcPort', 'metricsPort'] as const) {
-      const owner = ports.get(node[key]);
-      if (owner !== undefined) fail(`nodes[${i}].${key}`, `${node[key]} is already used by ${owner}`);
-      ports.set(node[key], `nodes[${i}].${key}`);
+      const host = key === 'p2pPort' ? node.host : DEFAULT_P2P_HOST;
+      const owner = ports.get(`${host}:${node[key]}`);
+      if (owner !== undefined) {
+        const where = host === DEFAULT_P2P_HOST ? '' : ` on ${host}`;
+        fail(`nodes[${i}].${key}`, `${node[key]}${where} is already used by ${owner}`);
+      }
+      ports.set(`${host}:${node[key]}`, `nodes[${i}].${key}`);
     }
   });
   nodes.forEach((node, i) => {
-    node.peers.forEach((peer, j) => {
-      const field = `nodes[${i}].peers[${j}]`;
-      if (!names.has(peer)) fail(field, `no node named '${peer}'`);
-      if (peer === node.name) fail(field, 'a node cannot peer with itself');
-      if (node.peers.indexOf(peer) !== j) fail(field, `duplicate peer '${peer}'`);
-    });
+    for (const key of ['peers', 'bootstrap'] as const) {
+      node[key].forEach((peer, j) => {
+        const field = `nodes[${i}].${key}[${j}]`;
+        if (!names.has(peer)) fail(field, `no node named '${peer}'`);
+        if (peer === node.name)
+          fail(field, `a node cannot ${key === 'peers' ? 'peer with' : 'bootstrap from'} itself`);
+        if (node[key].indexOf(peer) !== j) fail(field, `duplicate node '${peer}'`);
+      });
+    }
   });
   return { network, dataRoot, nodes };
 }
 
 export interface GenerateOptions {
   network?: string;
+  /** 'discovery' (default): own loopback addresses and bootstrap nodes; 'static': a ring of peers. */
+  layout?: DevnetLayout;
   /** Relative to `repoRoot`, or absolute. Default `.devnet`. */
   dataRoot?: string;
   repoRoot?: string;
 }
 
 /**
- * An `count`-node devnet: alice..erin then node6, node7, ...; ports `BASE_PORTS + i`; node i dials
- * the previous node (a ring) and every even node also dials the node half-way round (chords), so
- * the graph is connected, has a small diameter and is not complete. `miners` miners are spread
- * evenly (for 5 nodes and 2 miners: alice and carol). Dev accounts 1, 2, ... (reused past 9).
+ * An `count`-node devnet: alice..erin then node6, node7, ...; ports `BASE_PORTS + i`; `miners`
+ * miners spread evenly (for 5 nodes and 2 miners: alice and carol); dev accounts 1, 2, ... (reused
+ * past 9). How nodes meet depends on `options.layout`:
+ * - 'discovery' (default): node i listens on 127.(i+1).0.1; node 0 bootstraps from node 1, every
+ *   other node from nodes 0 and 1; each finds the rest by address relay;
+ * - 'static': every node on 127.0.0.1; node i dials the previous node (a ring) and every even node
+ *   also the node half-way round (chords): connected, small diameter, not complete.
  */
 export function generateDevnet(count: number, miners = 2, options: GenerateOptions = {}): DevnetDefinition {
   const source = 'generated devnet';
@@ -267,24 +369,49 @@ export function generateDevnet(count: number, miners = 2, options: GenerateOptio
   }
   const nameOf = (i: number): string => DEVNET_NAMES[i] ?? `node${i + 1}`;
   const minerIndexes = new Set(Array.from({ length: miners }, (_, k) => Math.floor((k * count) / miners)));
+  const layout = options.layout ?? 'discovery';
+  if (!DEVNET_LAYOUTS.includes(layout)) {
+    throw new ConfigError(
+      source,
+      'layout',
+      `expected one of ${DEVNET_LAYOUTS.join(', ')}, got ${show(layout)}`,
+    );
+  }
   const half = Math.floor(count / 2);
   const raw = Array.from({ length: count }, (_, i) => {
     const peers = new Set<number>();
-    if (count > 1) peers.add((i - 1 + count) % count);
-    if (count >= 4 && i % 2 === 0) peers.add((i + half) % count);
-    peers.delete(i);
+    const bootstrap = new Set<number>();
+    if (layout === 'static') {
+      if (count > 1) peers.add((i - 1 + count) % count);
+      if (count >= 4 && i % 2 === 0) peers.add((i + half) % count);
+      peers.delete(i);
+    } else {
+      for (const seed of [0, 1]) if (seed < count && seed !== i) bootstrap.add(seed);
+    }
     return {
       name: nameOf(i),
       roles: [minerIndexes.has(i) ? 'miner' : 'relay'],
+      host: layout === 'static' ? DEFAULT_P2P_HOST : devnetHostOf(i),
       p2pPort: BASE_PORTS.p2p + i,
       rpcPort: BASE_PORTS.rpc + i,
       metricsPort: BASE_PORTS.metrics + i,
+      bootstrap: [...bootstrap].map(nameOf),
       peers: [...peers].map(nameOf),
       devAccount: (i % (DEV_ACCOUNT_LIMIT - 1)) + 1,
     };
   });
   const json = { network: options.network ?? 'devnet', dataRoot: options.dataRoot ?? '.devnet', nodes: raw };
   return parseDevnet(json, options.repoRoot ?? REPO_ROOT, source);
+}
+
+/** Whether `text` is a dotted-quad IPv4 address in 127.0.0.0/8 (a devnet is one machine). */
+function isLoopbackIpv4(text: string): boolean {
+  const parts = text.split('.');
+  return (
+    parts.length === 4 &&
+    parts[0] === '127' &&
+    parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,8 +3,9 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 /**
  * `npm run node -- [name] [options]`: runs one trustmesh node in this process.
  *
- * With a name, the node's settings come from the devnet definitions (nodes/devnet.json): ports,
- * data dir, peers (resolved to /p2p/ multiaddrs from their key files), role and dev wallet. Flags
+ * With a name, the node's settings come from the devnet definitions (nodes/devnet.json): its P2P
+ * host (its own 127.N.0.1) and ports, data dir, bootstrap nodes and static peers (resolved to /p2p/
+ * multiaddrs from their key files), outbound targets, role and dev wallet. Flags
  * and a JSON config file override them, so the same command runs a node on another host:
  *   npm run node -- --data-dir ./mynode --host 0.0.0.0 --port 7200 --peer /ip4/…/tcp/7101/p2p/12D3…
  * Ctrl-C (SIGINT) or SIGTERM stops it cleanly; state persists to the next start.
@@ -22,33 +23,43 @@ import {
   DEFAULT_DEVNET_FILE,
   type DevnetDefinition,
   dataDirOf,
+  devnetOutboundTargets,
   findNode,
   isMiner,
   loadDevnet,
   type NodeDefinition,
+  peerAddrOf,
   REPO_ROOT,
 } from './devnet-definitions.js';
 import { TrustmeshNode } from './trustmesh-node.js';
 
-/** The /p2p/ multiaddr of a devnet node, creating its identity key if it has none yet. */
+/** The /p2p/ multiaddr of a devnet node (on its own host), creating its identity key if it has none yet. */
 export async function devnetPeerAddress(def: NodeDefinition): Promise<string> {
   const key = await loadOrCreatePrivateKey(dataDirOf(def));
-  return `/ip4/127.0.0.1/tcp/${def.p2pPort}/p2p/${peerIdFromPrivateKey(key).toString()}`;
+  return `${peerAddrOf(def)}/p2p/${peerIdFromPrivateKey(key).toString()}`;
 }
 
-/** The settings of devnet node `def`: ports, data dir, peers, role, dev wallet, loopback allowances. */
+/**
+ * The settings of devnet node `def`: its P2P host and ports, data dir, bootstrap nodes (with the
+ * devnet-sized outbound targets, `devnetOutboundTargets`) or static peers, role, dev wallet and
+ * loopback allowances.
+ */
 export async function devnetNodeConfig(
   devnet: DevnetDefinition,
   def: NodeDefinition,
 ): Promise<Partial<NodeConfig>> {
-  const peers = await Promise.all(def.peers.map((name) => devnetPeerAddress(findNode(devnet, name))));
+  const address = (name: string) => devnetPeerAddress(findNode(devnet, name));
+  const peers = await Promise.all(def.peers.map(address));
+  const bootstrap = await Promise.all(def.bootstrap.map(address));
   return {
     name: def.name,
     network: devnet.network,
     dataDir: dataDirOf(def),
-    host: '127.0.0.1',
+    host: def.host,
     port: def.p2pPort,
     peers,
+    bootstrap,
+    ...(bootstrap.length > 0 ? devnetOutboundTargets(devnet.nodes.length) : {}),
     rpcPort: def.rpcPort,
     metricsPort: def.metricsPort,
     mine: isMiner(def),
