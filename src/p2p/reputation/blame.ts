@@ -18,12 +18,9 @@ import { PeerFault, type PeerFaultKind } from './faults.js';
 import type { OffenceKind } from './offences.js';
 import type { RateClass, RateLimiter } from './rate-limiter.js';
 import type { Reputation } from './reputation.js';
+import { offenceForTimestamp } from './timestamps.js';
 
-/**
- * Beyond the relay window plus this grace (ms), a stale transaction counts as a deliberate replay
- * (STALE_REPLAY) rather than a copy that went stale in transit or a skewed clock.
- */
-export const REPLAY_GRACE_MS = 5 * 60_000;
+export { CLOCK_SKEW_LIMIT_MS, REPLAY_GRACE_MS } from './timestamps.js';
 
 /** REJECT verdicts with their own offence kind; every other REJECT is INVALID_OBJECT. */
 const REJECT_OFFENCES: Partial<Record<ErrorCode, OffenceKind>> = {
@@ -63,19 +60,10 @@ const FAULT_OFFENCES: Record<PeerFaultKind, OffenceKind> = {
 /** The offence for delivering an object that failed with `error`, or null when the sender is blameless. */
 export function offenceForValidation(error: ValidationError, params: ChainParams): OffenceKind | null {
   if (error.verdict === 'REJECT') return REJECT_OFFENCES[error.code] ?? 'INVALID_OBJECT';
-  switch (error.code) {
-    case 'TX_TIME_TOO_NEW':
-    case 'BLOCK_TIME_TOO_NEW':
-      return 'TIMESTAMP_OUT_OF_WINDOW';
-    case 'TX_TOO_OLD':
-      return (error.detail.ageMs ?? 0) > params.txMaxAgeMs + REPLAY_GRACE_MS
-        ? 'STALE_REPLAY'
-        : 'TIMESTAMP_OUT_OF_WINDOW';
-    default:
-      // Duplicates, missing inputs, conflicts, fees, unknown parents: honest peers hit these in
-      // races and reorgs. They cost the attacker nothing to us beyond the rate limits.
-      return null;
-  }
+  // Outside the timestamp window: graded by how far (src/p2p/reputation/timestamps.ts). Any other
+  // IGNORE (duplicates, missing inputs, conflicts, fees, unknown parents) is what honest peers hit in
+  // races and reorgs: it costs the attacker nothing to us beyond the rate limits.
+  return offenceForTimestamp(error, params) ?? null;
 }
 
 /** Everything a peer can be blamed for. */

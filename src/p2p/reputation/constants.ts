@@ -100,6 +100,16 @@ export const HONEST_OFFENCE_INTERVAL_MS = 2 * 60_000;
 export const MAX_JUDGEMENT_PENALTY =
   -QUARANTINE_THRESHOLD * (1 - 2 ** (-HONEST_OFFENCE_INTERVAL_MS / SCORE_HALF_LIFE_MS));
 
+/**
+ * Longest gap (unit: ms) between two offences of an escalating kind (`REQUEST_TIMEOUT`) that still
+ * continues a streak; a good delivery ends the streak whatever the gap. 30 s: a staller that
+ * announces and never serves times out every 0.3-1 s (one request per announcement round, each
+ * expiring 2 s later; measured by the announce-no-serve scenario), so it stays well inside; it is shorter than `HONEST_OFFENCE_INTERVAL_MS`, so an honest peer
+ * offending at the tolerated rate never escalates; and an honest peer under load, whose timeouts
+ * come in the clusters of one stall, serves something between two stalls, which resets the streak.
+ */
+export const ESCALATION_WINDOW_MS = 30_000;
+
 // ---------------------------------------------------------------------------------------------
 // Rewards
 // ---------------------------------------------------------------------------------------------

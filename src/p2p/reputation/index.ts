@@ -20,6 +20,7 @@ export * from './constants.js';
 export * from './errors.js';
 export * from './offences.js';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+export * from './timestamps.js';
 export {
   type OffenceVerdict,
   type PeerReport,

@@ -17,6 +17,11 @@
  * -H * log2(1 - p / 50): 17.5 s for p = 1, 35 s for p = 2, 91 s for p = 5. Every judgement penalty is
  * at most `MAX_JUDGEMENT_PENALTY` (6.47), so an honest peer offending at most once per 2 minutes,
  * with any mix of kinds, is never quarantined.
+ *
+ * One judgement kind escalates (`REQUEST_TIMEOUT`): within a streak (no good delivery in between,
+ * each offence within `ESCALATION_WINDOW_MS` = 30 s of the previous one) the k-th costs k times the
+ * base penalty. A streak needs offences less than 30 s apart, so the 2-minute honest bound above is
+ * untouched; what it adds is that a peer serving nothing at all is quarantined after a handful.
  */
 import { PENALTY_FLAGRANT, PENALTY_LOW, PENALTY_MODERATE, QUARANTINE_THRESHOLD } from './constants.js';
 import { UnknownOffenceError } from './errors.js';
@@ -34,6 +39,7 @@ export const OFFENCE_KINDS = [
   'OVERSIZE_MESSAGE',
   'INVALID_OBJECT',
   'PROTOCOL_VIOLATION',
+  'IMPLAUSIBLE_TIMESTAMP',
   'TIMESTAMP_OUT_OF_WINDOW',
   'STALE_REPLAY',
   'UNSOLICITED_RESPONSE',
@@ -49,17 +55,31 @@ export type OffenceKind = (typeof OFFENCE_KINDS)[number];
 export interface OffenceSpec {
   readonly kind: OffenceKind;
   readonly class: OffenceClass;
-  /** Score points subtracted (after forfeiting any positive credit). */
+  /**
+   * Score points subtracted (after forfeiting any positive credit). For an escalating kind, the
+   * penalty of the first offence of a streak.
+   */
   readonly penalty: number;
+  /**
+   * Whether the penalty escalates: the k-th offence of a streak costs k x `penalty`, where a streak
+   * is offences of this kind with no good delivery in between and each within
+   * `ESCALATION_WINDOW_MS` of the previous one (see `escalatedPenalty`).
+   */
+  readonly escalates: boolean;
   /** One line for logs and the REPL. */
   readonly description: string;
 }
 
 const flagrant = (kind: OffenceKind, description: string): OffenceSpec =>
-  Object.freeze({ kind, class: 'flagrant', penalty: PENALTY_FLAGRANT, description });
+  Object.freeze({ kind, class: 'flagrant', penalty: PENALTY_FLAGRANT, escalates: false, description });
 
-const judgement = (kind: OffenceKind, penalty: number, description: string): OffenceSpec =>
-  Object.freeze({ kind, class: 'judgement', penalty, description });
+const judgement = (
+  kind: OffenceKind,
+  penalty: number,
+  description: string,
+  options: { escalates?: boolean } = {},
+): OffenceSpec =>
+  Object.freeze({ kind, class: 'judgement', penalty, escalates: options.escalates === true, description });
 
 /** The offence table. Each entry's comment says why it has its penalty. */
 export const OFFENCES: Readonly<Record<OffenceKind, OffenceSpec>> = Object.freeze({
@@ -103,6 +123,18 @@ export const OFFENCES: Readonly<Record<OffenceKind, OffenceSpec>> = Object.freez
    * items in one announcement...) never happens with a correct implementation.
    */
   PROTOCOL_VIOLATION: flagrant('PROTOCOL_VIOLATION', 'message breaks the wire protocol'),
+  /**
+   * An object dated more than `CLOCK_SKEW_LIMIT_MS` (10 minutes) beyond the window its rules accept:
+   * over 12 minutes ahead (2 minutes of allowed drift + 10), or over 25 minutes old (the 10-minute
+   * relay window, the 5-minute replay grace, + 10). Honest nodes check every object against their
+   * own clock before relaying it, so only clocks more than 10 minutes apart could produce one: a
+   * broken clock or a forged date (src/p2p/reputation/timestamps.ts). Each costs us a decode and a
+   * signature check for an object that can never be useful.
+   */
+  IMPLAUSIBLE_TIMESTAMP: flagrant(
+    'IMPLAUSIBLE_TIMESTAMP',
+    'object dated further outside the accepted window than any honest clock error explains',
+  ),
 
   // --- judgement calls: graduated, decaying ----------------------------------------------------
 
@@ -147,14 +179,18 @@ export const OFFENCES: Readonly<Record<OffenceKind, OffenceSpec>> = Object.freez
     'peer answered notfound for a block it announced, or left a requested item out of its answer',
   ),
   /**
-   * Honest cause: an overloaded peer. Announcing and then not serving stalls relay until the request
-   * tracker tries another announcer (as in Bitcoin Core's txrequest); 25 in a burst (or one every
-   * 35 s for good) quarantines the staller.
+   * Honest cause: an overloaded peer, which still serves most of what it is asked. Announcing and
+   * then not serving stalls relay until the request tracker tries another announcer (as in Bitcoin
+   * Core's txrequest). Escalating: the k-th timeout in a row (no good delivery in between, each within
+   * 30 s of the previous one) costs 2k, so 7 in a row quarantine (2 + 4 + ... + 14 = 56) a peer that
+   * serves nothing; one good delivery resets the streak. Timeouts at least 30 s apart never
+   * escalate: 25 in a burst (or one every 35 s for good) quarantine as before.
    */
   REQUEST_TIMEOUT: judgement(
     'REQUEST_TIMEOUT',
     PENALTY_LOW,
     'peer announced an object but did not serve it in time',
+    { escalates: true },
   ),
   /**
    * Honest cause: practically none, since the limits sit about 10x above an honest peer's traffic at
@@ -198,8 +234,18 @@ export function offenceSpec(kind: OffenceKind): OffenceSpec {
 }
 
 /**
+ * The penalty of the `streak`-th offence in a row of `kind` (1 for the first): `streak` x the base
+ * penalty for an escalating kind, the base penalty otherwise.
+ */
+export function escalatedPenalty(kind: OffenceKind, streak: number): number {
+  const spec = offenceSpec(kind);
+  return spec.escalates ? spec.penalty * Math.max(1, streak) : spec.penalty;
+}
+
+/**
  * How many offences of `kind`, committed at once by a neutral (or credited) peer, quarantine it:
- * 1 for flagrant kinds, ceil(-QUARANTINE_THRESHOLD / penalty) for judgement calls.
+ * 1 for flagrant kinds, ceil(-QUARANTINE_THRESHOLD / penalty) for judgement calls, and for an
+ * escalating kind the smallest n with penalty x (1 + 2 + ... + n) >= -QUARANTINE_THRESHOLD.
  *
  * "At once" means in the same millisecond. Every judgement penalty divides 50 exactly, so spread over
  * any time at all the decay leaves the score a hair above -50 after this many offences and one more
@@ -208,5 +254,10 @@ export function offenceSpec(kind: OffenceKind): OffenceSpec {
  */
 export function offencesToQuarantine(kind: OffenceKind): number {
   const spec = offenceSpec(kind);
-  return spec.class === 'flagrant' ? 1 : Math.ceil(-QUARANTINE_THRESHOLD / spec.penalty);
+  if (spec.class === 'flagrant') return 1;
+  if (!spec.escalates) return Math.ceil(-QUARANTINE_THRESHOLD / spec.penalty);
+  let total = 0;
+  let n = 0;
+  while (total < -QUARANTINE_THRESHOLD) total += escalatedPenalty(kind, ++n);
+  return n;
 }

@@ -194,7 +194,7 @@ export class Reputation {
     return {
       quarantined: false,
       newlyQuarantined: false,
-      reason: `${kind}: ${spec.description}; penalty ${spec.penalty}, score ${outcome.score.toFixed(1)} (${outcome.state}${allowNote})`,
+      reason: `${kind}: ${spec.description}; penalty ${outcome.penalty}${outcome.streak > 1 ? ` (offence ${outcome.streak} in a row)` : ''}, score ${outcome.score.toFixed(1)} (${outcome.state}${allowNote})`,
       kind,
       score: outcome.score,
       state: outcome.state,

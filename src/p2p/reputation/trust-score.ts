@@ -13,6 +13,11 @@
  * - `reward` (first delivery of a new valid object) adds a small credit, capped at +10, and only while
  *   the score is >= 0: good deeds never repair a negative score, only time does. Otherwise an attacker
  *   could interleave cheap valid relays with offences and never reach the threshold.
+ * - An escalating kind (`REQUEST_TIMEOUT`) costs k times its penalty for the k-th offence of a streak:
+ *   offences of that kind each within `ESCALATION_WINDOW_MS` (30 s) of the previous one, with no good
+ *   delivery in between (`reward` ends every streak, and so does the end of a quarantine). A peer that
+ *   announces and never serves reaches the threshold after 7 timeouts instead of 25; one that serves
+ *   between its timeouts, or times out less than once per 30 s, pays the base penalty each time.
  * - A flagrant offence quarantines at once, by its class rather than its number, so no credit or
  *   configuration can absorb it. A judgement call quarantines when the score reaches -50.
  * - The quarantine decision is returned exactly once (on the transition), with who, why and until,
@@ -44,6 +49,7 @@
  */
 import {
   BASE_BAN_MS,
+  ESCALATION_WINDOW_MS,
   EVICTION_BATCH_FRACTION,
   MAX_EVIDENCE_LENGTH,
   MAX_OFFENCE_HISTORY,
@@ -58,7 +64,7 @@ import {
   THROTTLE_THRESHOLD,
 } from './constants.js';
 import { ReputationError } from './errors.js';
-import { type OffenceClass, type OffenceKind, offenceSpec } from './offences.js';
+import { escalatedPenalty, type OffenceClass, type OffenceKind, offenceSpec } from './offences.js';
 
 /** `healthy`: serve normally. `throttled`: serve less. `quarantined`: hang up and refuse. */
 export type TrustState = 'healthy' | 'throttled' | 'quarantined';
@@ -70,6 +76,7 @@ export interface OffenceEntry {
   readonly kind: OffenceKind;
   /** What proves it, e.g. an object hash; truncated to `MAX_EVIDENCE_LENGTH`. */
   readonly evidence: string;
+  /** Score points charged: the kind's penalty, times the streak position for an escalating kind. */
   readonly penalty: number;
   /** Score right after this offence. */
   readonly scoreAfter: number;
@@ -96,7 +103,10 @@ export interface PenaltyOutcome {
   readonly peerId: string;
   readonly kind: OffenceKind;
   readonly offenceClass: OffenceClass;
+  /** Score points charged (escalated for the k-th offence of a streak, see the module comment). */
   readonly penalty: number;
+  /** Position of this offence in its streak (1 for a kind that does not escalate). */
+  readonly streak: number;
   /** Score (decayed to now) before the offence, and after it. */
   readonly scoreBefore: number;
   readonly score: number;
@@ -150,6 +160,15 @@ interface PeerRecord {
   total: number;
   quarantinedUntil: number | null;
   quarantineReason: string | null;
+  /** Current streak of each escalating kind: its length and the time of its last offence. */
+  streaks: Partial<Record<OffenceKind, Streak>>;
+}
+
+/** A run of offences of one escalating kind with no good delivery in between. */
+interface Streak {
+  count: number;
+  /** Clock time (ms) of the streak's last offence. */
+  at: number;
 }
 
 /** The per-peer trust scores. See the module comment for the rules. */
@@ -184,14 +203,16 @@ export class PeerTrustTable {
     const now = this.now();
     const record = this.touch(peerId, now);
     const scoreBefore = record.score;
+    const streak = spec.escalates ? continueStreak(record, kind, now) : 1;
+    const penalty = escalatedPenalty(kind, streak);
     // Forfeit banked credit first, then charge the penalty: credit never absorbs an offence.
-    const score = snap(Math.max(SCORE_MIN, Math.min(scoreBefore, SCORE_NEUTRAL) - spec.penalty));
+    const score = snap(Math.max(SCORE_MIN, Math.min(scoreBefore, SCORE_NEUTRAL) - penalty));
     record.score = score;
     const entry: OffenceEntry = Object.freeze({
       at: now,
       kind,
       evidence: truncate(evidence, MAX_EVIDENCE_LENGTH),
-      penalty: spec.penalty,
+      penalty,
       scoreAfter: score,
     });
     record.history.push(entry);
@@ -227,7 +248,8 @@ export class PeerTrustTable {
       peerId,
       kind,
       offenceClass: spec.class,
-      penalty: spec.penalty,
+      penalty,
+      streak,
       scoreBefore,
       score,
       state: stateOf(record),
@@ -238,10 +260,12 @@ export class PeerTrustTable {
 
   /**
    * Credits the first delivery of a new valid object. Adds `REWARD_PER_DELIVERY`, capped at
-   * `SCORE_MAX`, and only while the score is >= 0 and the peer is not quarantined. Returns the score.
+   * `SCORE_MAX`, and only while the score is >= 0 and the peer is not quarantined. Ends every streak
+   * of an escalating kind, whatever the score. Returns the score.
    */
   reward(peerId: string): number {
     const record = this.touch(peerId, this.now());
+    record.streaks = {};
     if (record.quarantinedUntil === null && record.score >= SCORE_NEUTRAL) {
       record.score = Math.min(SCORE_MAX, record.score + REWARD_PER_DELIVERY);
     }
@@ -345,6 +369,7 @@ export class PeerTrustTable {
         total: 0,
         quarantinedUntil: null,
         quarantineReason: null,
+        streaks: {},
       };
       this.records.set(peerId, record);
     } else {
@@ -391,10 +416,22 @@ function refresh(record: PeerRecord, now: number): void {
   record.updatedAt = now;
 }
 
-/** After a quarantine: neutral score, history kept. */
+/**
+ * The position of an offence of escalating `kind` at `now` in its streak (recorded): one more than
+ * the last when that one was at most `ESCALATION_WINDOW_MS` ago, else 1.
+ */
+function continueStreak(record: PeerRecord, kind: OffenceKind, now: number): number {
+  const last = record.streaks[kind];
+  const count = last !== undefined && now - last.at <= ESCALATION_WINDOW_MS ? last.count + 1 : 1;
+  record.streaks[kind] = { count, at: Math.max(now, last?.at ?? now) };
+  return count;
+}
+
+/** After a quarantine: neutral score, no streak, history kept. */
 function startOver(record: PeerRecord, now: number): void {
   record.quarantinedUntil = null;
   record.quarantineReason = null;
+  record.streaks = {};
   record.score = SCORE_NEUTRAL;
   record.updatedAt = Math.max(record.updatedAt, now);
 }

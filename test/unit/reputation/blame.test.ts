@@ -3,9 +3,11 @@
  * blameless failures (races, duplicates, missing inputs) to none.
  */
 import { describe, expect, it } from 'vitest';
+import type { Transaction } from '../../../src/chain/encoding/codec.js';
 import { ValidationError } from '../../../src/chain/errors.js';
-import { REGTEST } from '../../../src/chain/params.js';
-import { offenceFor, REPLAY_GRACE_MS } from '../../../src/p2p/reputation/blame.js';
+import { DEVNET, REGTEST } from '../../../src/chain/params.js';
+import { checkRelayTimestamp } from '../../../src/chain/rules/transaction.js';
+import { CLOCK_SKEW_LIMIT_MS, offenceFor, REPLAY_GRACE_MS } from '../../../src/p2p/reputation/blame.js';
 import { PeerFault } from '../../../src/p2p/reputation/faults.js';
 import { OFFENCES } from '../../../src/p2p/reputation/offences.js';
 import { WireError } from '../../../src/p2p/wire/errors.js';
@@ -39,6 +41,52 @@ describe('blame: what each typed error costs its sender', () => {
     });
     expect(offenceFor(justStale, REGTEST)).toBe('TIMESTAMP_OUT_OF_WINDOW');
     expect(offenceFor(replayed, REGTEST)).toBe('STALE_REPLAY');
+  });
+
+  it('grades a timestamp by how far outside the window it lies: beyond any clock error it is flagrant', () => {
+    const p = DEVNET;
+    const cases: Array<[ValidationError, string]> = [
+      // In the future: mild up to the drift + 10 minutes (12 min), flagrant beyond.
+      [
+        new ValidationError('TX_TIME_TOO_NEW', 'x', { aheadMs: p.txMaxFutureDriftMs + 1 }),
+        'TIMESTAMP_OUT_OF_WINDOW',
+      ],
+      [new ValidationError('TX_TIME_TOO_NEW', 'x', { aheadMs: 12 * 60_000 }), 'TIMESTAMP_OUT_OF_WINDOW'],
+      [new ValidationError('TX_TIME_TOO_NEW', 'x', { aheadMs: 12 * 60_000 + 1 }), 'IMPLAUSIBLE_TIMESTAMP'],
+      [new ValidationError('TX_TIME_TOO_NEW', 'x', { aheadMs: 60 * 60_000 }), 'IMPLAUSIBLE_TIMESTAMP'],
+      [new ValidationError('BLOCK_TIME_TOO_NEW', 'x', { aheadMs: 12 * 60_000 }), 'TIMESTAMP_OUT_OF_WINDOW'],
+      [new ValidationError('BLOCK_TIME_TOO_NEW', 'x', { aheadMs: 12 * 60_000 + 1 }), 'IMPLAUSIBLE_TIMESTAMP'],
+      // In the past: mild to 15 minutes, a replay to 25, flagrant beyond.
+      [new ValidationError('TX_TOO_OLD', 'x', { ageMs: 15 * 60_000 }), 'TIMESTAMP_OUT_OF_WINDOW'],
+      [new ValidationError('TX_TOO_OLD', 'x', { ageMs: 25 * 60_000 }), 'STALE_REPLAY'],
+      [new ValidationError('TX_TOO_OLD', 'x', { ageMs: 25 * 60_000 + 1 }), 'IMPLAUSIBLE_TIMESTAMP'],
+      [new ValidationError('TX_TOO_OLD', 'x', { ageMs: 60 * 60_000 }), 'IMPLAUSIBLE_TIMESTAMP'],
+      // Without the distance (no detail), the mildest grade.
+      [new ValidationError('TX_TIME_TOO_NEW', 'x'), 'TIMESTAMP_OUT_OF_WINDOW'],
+      [new ValidationError('TX_TOO_OLD', 'x'), 'TIMESTAMP_OUT_OF_WINDOW'],
+    ];
+    for (const [error, offence] of cases)
+      expect([error.detail, offenceFor(error, p)]).toEqual([error.detail, offence]);
+    expect(CLOCK_SKEW_LIMIT_MS).toBe(10 * 60_000);
+    expect(p.txMaxAgeMs + REPLAY_GRACE_MS + CLOCK_SKEW_LIMIT_MS).toBe(25 * 60_000);
+    expect(classOf('IMPLAUSIBLE_TIMESTAMP')).toBe('flagrant');
+  });
+
+  it('grades what the relay-window rule really raises, by the same bytes and clock', () => {
+    const now = DEVNET.genesisTimestamp + 1_000_000_000;
+    const judge = (timestamp: number): string | null => {
+      try {
+        checkRelayTimestamp({ timestamp } as Transaction, DEVNET, now);
+        return null;
+      } catch (err) {
+        return offenceFor(err as ValidationError, DEVNET);
+      }
+    };
+    expect(judge(now + 60 * 60_000)).toBe('IMPLAUSIBLE_TIMESTAMP'); // the future-timestamp attacker
+    expect(judge(now - 60 * 60_000)).toBe('IMPLAUSIBLE_TIMESTAMP'); // the replay attacker's copies
+    expect(judge(now + 3 * 60_000)).toBe('TIMESTAMP_OUT_OF_WINDOW'); // a clock a minute fast
+    expect(judge(now - 20 * 60_000)).toBe('STALE_REPLAY');
+    expect(judge(now)).toBeNull();
   });
 
   it('wire violations are flagrant; relay faults are judgement calls unless they are lies', () => {

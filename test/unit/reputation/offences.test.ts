@@ -7,6 +7,7 @@ import {
 } from '../../../src/p2p/reputation/constants.js';
 import { UnknownOffenceError } from '../../../src/p2p/reputation/errors.js';
 import {
+  escalatedPenalty,
   FLAGRANT_KINDS,
   isOffenceKind,
   JUDGEMENT_KINDS,
@@ -32,11 +33,13 @@ const OFFENCES_TO_QUARANTINE: Record<OffenceKind, number> = {
   OVERSIZE_MESSAGE: 1,
   INVALID_OBJECT: 1,
   PROTOCOL_VIOLATION: 1,
+  IMPLAUSIBLE_TIMESTAMP: 1,
   TIMESTAMP_OUT_OF_WINDOW: 25,
   STALE_REPLAY: 10,
   UNSOLICITED_RESPONSE: 10,
   NOTFOUND_AFTER_ANNOUNCE: 25,
-  REQUEST_TIMEOUT: 25,
+  // Escalating: 2 + 4 + ... + 14 = 56 >= 50 after 7 in a row (6 in a row: 42).
+  REQUEST_TIMEOUT: 7,
   RATE_LIMIT_EXCEEDED: 10,
 };
 
@@ -67,9 +70,18 @@ describe('offence table', () => {
         'OVERSIZE_MESSAGE',
         'INVALID_OBJECT',
         'PROTOCOL_VIOLATION',
+        'IMPLAUSIBLE_TIMESTAMP',
       ].sort(),
     );
     expect(FLAGRANT_KINDS.length + JUDGEMENT_KINDS.length).toBe(OFFENCE_KINDS.length);
+    expect(OFFENCE_KINDS.filter((kind) => OFFENCES[kind].escalates)).toEqual(['REQUEST_TIMEOUT']);
+  });
+
+  it('escalates REQUEST_TIMEOUT: the k-th in a row costs k times the base penalty', () => {
+    expect([1, 2, 3, 7].map((k) => escalatedPenalty('REQUEST_TIMEOUT', k))).toEqual([2, 4, 6, 14]);
+    expect(escalatedPenalty('REQUEST_TIMEOUT', 0)).toBe(2);
+    expect(escalatedPenalty('NOTFOUND_AFTER_ANNOUNCE', 7)).toBe(2);
+    expect(escalatedPenalty('INVALID_POW', 3)).toBe(PENALTY_FLAGRANT);
   });
 
   it.each(OFFENCE_KINDS)('%s has a consistent spec', (kind) => {

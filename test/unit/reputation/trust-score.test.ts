@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BASE_BAN_MS,
+  ESCALATION_WINDOW_MS,
   EVICTION_BATCH_FRACTION,
   MAX_EVIDENCE_LENGTH,
   MAX_OFFENCE_HISTORY,
@@ -195,6 +196,73 @@ describe('PeerTrustTable: allow-list', () => {
   });
 });
 
+describe('PeerTrustTable: escalating REQUEST_TIMEOUT', () => {
+  it('charges the k-th timeout in a row 2k and quarantines the 7th (a peer that serves nothing)', () => {
+    const { clock, table } = setup();
+    const penalties: number[] = [];
+    let outcome = table.penalize('staller', 'REQUEST_TIMEOUT', 't1');
+    penalties.push(outcome.penalty);
+    while (outcome.quarantine === null) {
+      clock.advance(1_500);
+      outcome = table.penalize('staller', 'REQUEST_TIMEOUT', `t${penalties.length + 1}`);
+      penalties.push(outcome.penalty);
+    }
+    expect(penalties).toEqual([2, 4, 6, 8, 10, 12, 14]);
+    expect(outcome.streak).toBe(7);
+    expect(outcome.quarantine.reason).toContain('REQUEST_TIMEOUT x7');
+    expect(table.snapshot('staller').offences.map((o) => o.penalty)).toEqual(penalties);
+  });
+
+  it('starts a new streak after a good delivery: a peer that serves between timeouts pays 2 each', () => {
+    const { clock, table } = setup();
+    for (let i = 0; i < 12; i++) {
+      clock.advance(1_000);
+      const outcome = table.penalize('busy', 'REQUEST_TIMEOUT');
+      expect(outcome.penalty).toBe(2);
+      expect(outcome.streak).toBe(1);
+      table.reward('busy'); // its next answer arrived
+    }
+    expect(table.state('busy')).toBe('throttled'); // 12 x 2 = -24 less decay: throttled, far from -50
+  });
+
+  it('resets after a delivery even while the score is negative (no credit is earned then)', () => {
+    const { table } = setup();
+    table.penalize('p', 'REQUEST_TIMEOUT');
+    table.penalize('p', 'REQUEST_TIMEOUT'); // 2 + 4
+    expect(table.score('p')).toBe(-6);
+    table.reward('p');
+    expect(table.score('p')).toBe(-6);
+    expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(2);
+  });
+
+  it('starts a new streak when the previous timeout is more than 30 s old', () => {
+    const { clock, table } = setup();
+    table.penalize('p', 'REQUEST_TIMEOUT');
+    clock.advance(ESCALATION_WINDOW_MS);
+    expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(4); // exactly 30 s: still in a row
+    clock.advance(ESCALATION_WINDOW_MS + 1);
+    expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(2);
+  });
+
+  it('does not let other kinds break or join a streak, and only timeouts escalate', () => {
+    const { clock, table } = setup();
+    table.penalize('p', 'REQUEST_TIMEOUT');
+    clock.advance(1_000);
+    expect(table.penalize('p', 'NOTFOUND_AFTER_ANNOUNCE').penalty).toBe(2);
+    expect(table.penalize('p', 'NOTFOUND_AFTER_ANNOUNCE').penalty).toBe(2);
+    expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(4);
+  });
+
+  it('forgets the streak when a quarantine ends', () => {
+    const { clock, table } = setup();
+    let outcome = table.penalize('p', 'REQUEST_TIMEOUT');
+    while (outcome.quarantine === null) outcome = table.penalize('p', 'REQUEST_TIMEOUT');
+    clock.t = outcome.quarantine.until;
+    expect(table.state('p')).toBe('healthy');
+    expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(2);
+  });
+});
+
 describe('PeerTrustTable: history and snapshots', () => {
   it('keeps the last 50 offences and exact per-kind counts', () => {
     const { clock, table } = setup({ allowList: ['peer'] });
@@ -209,7 +277,7 @@ describe('PeerTrustTable: history and snapshots', () => {
       kind: 'REQUEST_TIMEOUT',
       evidence: 'obj-119',
       at: clock.t,
-      penalty: 2,
+      penalty: 40, // the 20th timeout in a row, 1 s apart (allow-listed, so never quarantined)
     });
     expect(snapshot.offenceCounts).toEqual({ NOTFOUND_AFTER_ANNOUNCE: 100, REQUEST_TIMEOUT: 20 });
     expect(snapshot.totalOffences).toBe(120);

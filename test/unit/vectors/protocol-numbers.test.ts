@@ -31,16 +31,17 @@ import {
   MAX_PEER_IN_FLIGHT,
   REQUEST_TIMEOUT_MS,
 } from '../../../src/p2p/relay/request-tracker.js';
-import { REPLAY_GRACE_MS } from '../../../src/p2p/reputation/blame.js';
+import { CLOCK_SKEW_LIMIT_MS, REPLAY_GRACE_MS } from '../../../src/p2p/reputation/blame.js';
 import {
   BASE_BAN_MS,
   DEFAULT_RATE_LIMITS,
+  ESCALATION_WINDOW_MS,
   MAX_BAN_MS,
   QUARANTINE_THRESHOLD,
   THROTTLE_THRESHOLD,
   TOTAL_SERVED_LIMIT,
 } from '../../../src/p2p/reputation/constants.js';
-import { OFFENCES } from '../../../src/p2p/reputation/offences.js';
+import { escalatedPenalty, OFFENCES, offencesToQuarantine } from '../../../src/p2p/reputation/offences.js';
 import {
   GETDATA_CLIENT_IDLE_MS,
   GETDATA_SERVER_IDLE_MS,
@@ -124,6 +125,28 @@ describe('PROTOCOL.md states the reference numbers', () => {
     ['median time span', `the last ${MEDIAN_TIME_SPAN} blocks ending at the parent`],
     ['genesis outputs', `100 outputs of ${n(DEV_OUTPUT_AMOUNT / UNITS_PER_COIN)} coins`],
     ['replay grace', `up to ${n(DEVNET.txMaxAgeMs + REPLAY_GRACE_MS)} ms (15 minutes`],
+    [
+      'implausible age',
+      `up to ${n(DEVNET.txMaxAgeMs + REPLAY_GRACE_MS + CLOCK_SKEW_LIMIT_MS)} ms (25 minutes: plus 10 minutes`,
+    ],
+    [
+      'implausible ahead',
+      `up to ${n(DEVNET.txMaxFutureDriftMs + CLOCK_SKEW_LIMIT_MS)} ms ahead (12 minutes: the drift plus 10 minutes`,
+    ],
+    [
+      'implausible block ahead',
+      `\`BLOCK_TIME_TOO_NEW\` more than ${n(DEVNET.maxBlockFutureDriftMs + CLOCK_SKEW_LIMIT_MS)} ms ahead`,
+    ],
+    [
+      'implausible blame row',
+      `(the ${n(DEVNET.txMaxFutureDriftMs)} ms drift plus \`CLOCK_SKEW_LIMIT_MS\` = ${n(CLOCK_SKEW_LIMIT_MS)} ms)`,
+    ],
+    ['escalation window', `\`ESCALATION_WINDOW_MS\` = ${n(ESCALATION_WINDOW_MS)} ms`],
+    [
+      'timeouts in a row',
+      `| REQUEST_TIMEOUT | judgement | ${OFFENCES.REQUEST_TIMEOUT.penalty} | ${offencesToQuarantine('REQUEST_TIMEOUT')} in a row (escalating: 2 + 4 + ... + ${escalatedPenalty('REQUEST_TIMEOUT', offencesToQuarantine('REQUEST_TIMEOUT'))} =`,
+    ],
+    ['escalation step', `The k-th timeout of a streak costs ${OFFENCES.REQUEST_TIMEOUT.penalty}k points`],
     ['mempool capacity', `at most ${n(MAX_MEMPOOL_TXS)} transactions and ${n(MAX_MEMPOOL_BYTES)} bytes`],
     ['mempool expiry', `or ${MEMPOOL_EXPIRY_MS / 60_000} minutes after it entered`],
     ['recent txids', `the last ${n(MAX_RECENT_TXS)} confirmed txids`],
@@ -161,6 +184,14 @@ describe('PROTOCOL.md states the reference numbers', () => {
     expect(row, `a table row for the ${cls} bucket`).toBeDefined();
     expect(row).toContain(`| ${n(limit.ratePerSecond)}`);
     expect(row).toContain(`| ${n(limit.burst)}`);
+  });
+
+  it('names every flagrant offence in the flagrant row', () => {
+    const flagrant = Object.values(OFFENCES).filter((o) => o.class === 'flagrant');
+    const end = PROTOCOL.indexOf(`| flagrant | ${flagrant[0]!.penalty} | 1 | - |`);
+    expect(end).toBeGreaterThan(0);
+    const cell = PROTOCOL.slice(PROTOCOL.lastIndexOf('| ', end - 1) + 2, end).trim();
+    expect(cell.split(', ').sort()).toEqual(flagrant.map((o) => o.kind).sort());
   });
 
   it.each(Object.values(OFFENCES).filter((o) => o.class === 'judgement'))('offence $kind', (offence) => {
