@@ -1,4 +1,8 @@
-/** Catalogue 3: validly signed transactions dated one hour ahead (no clock is that far off). */
+/**
+ * Catalogue 3: validly signed transactions dated one hour ahead. No honest clock is that far off, so
+ * the first one is IMPLAUSIBLE_TIMESTAMP, a flagrant offence (more than 12 minutes ahead: the
+ * 2-minute drift plus 10 minutes of clock error, src/p2p/reputation/timestamps.ts).
+ */
 import { encodeTransaction } from '../../chain/encoding/codec.js';
 import { txidOf } from '../../chain/objects/transaction.js';
 import type { Misbehaviour } from '../attack.js';
@@ -10,9 +14,8 @@ const AHEAD_MS = 60 * 60_000;
 export const misbehaviour: Misbehaviour = {
   kind: 'future-timestamp',
   catalogue: 3,
-  class: 'graduated',
+  class: 'flagrant',
   description: 'serves validly signed transactions dated one hour in the future',
-  scenarioSeconds: 45,
   intervalMs: 1_000,
   async act(ctx) {
     const txs = signedSelfPayments(ctx, 1, ctx.now() + AHEAD_MS);

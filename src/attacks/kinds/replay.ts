@@ -1,4 +1,9 @@
-/** Catalogue 4: replays confirmed transactions, or signed copies dated an hour back. */
+/**
+ * Catalogue 4: replays confirmed transactions, or signed copies dated an hour back. A copy an hour old
+ * is IMPLAUSIBLE_TIMESTAMP, a flagrant offence (more than 25 minutes old: the 10-minute window, the
+ * 5-minute replay grace and 10 minutes of clock error); a confirmed transaction is a duplicate
+ * (TX_DUPLICATE), which costs its sender nothing and the receiver one lookup.
+ */
 import { encodeTransaction } from '../../chain/encoding/codec.js';
 import { txidOf } from '../../chain/objects/transaction.js';
 import type { Misbehaviour } from '../attack.js';
@@ -10,9 +15,8 @@ const BEHIND_MS = 60 * 60_000;
 export const misbehaviour: Misbehaviour = {
   kind: 'replay',
   catalogue: 4,
-  class: 'graduated',
+  class: 'flagrant',
   description: 'replays old objects: confirmed transactions, or signed copies dated an hour back',
-  scenarioSeconds: 45,
   intervalMs: 1_000,
   async act(ctx) {
     const cutoff = ctx.now() - ctx.params.txMaxAgeMs;
