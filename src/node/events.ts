@@ -10,7 +10,7 @@
  */
 import { decodeBlock } from '../chain/encoding/codec.js';
 import { txidOf } from '../chain/objects/transaction.js';
-import { toHex } from '../crypto/hash.js';
+import { fromHex, toHex } from '../crypto/hash.js';
 import type { NodeServices } from './services.js';
 import type { Startable } from './lifecycle.js';
 
@@ -102,6 +102,9 @@ export function wireEvents(services: NodeServices): Startable {
     const announced = joined.length > MAX_BLOCKS_TO_ANNOUNCE ? [tip.id] : joined;
     joined = [];
     for (const id of announced) relay.announce('block', id);
+    // Payments a reorg had set aside (their parent unconfirmed again) are back: peers on the
+    // winning branch may never have seen them.
+    for (const txidHex of chain.mempool.takeReadmitted()) relay.announce('tx', fromHex(txidHex));
   };
   const onReorg = (reorg: { disconnected: readonly string[] }) => {
     metrics.reorgs.inc();

@@ -23,6 +23,12 @@
  * The chain keeps the pool consistent with its tip: on a connected block it removes the included
  * transactions and any that conflict with them; after a reorg it re-validates the whole pool plus
  * the disconnected blocks' transactions against the new tip (see `rebuild`).
+ *
+ * A reorg must not lose payments because of the no-chains policy: a pooled transaction that spent
+ * the output of a transaction the reorg sent back to the pool (unconfirmed again) no longer
+ * qualifies, so it waits, outside the pool (not relayed, not mined), until a block confirms that
+ * parent; it is then re-admitted with its original entry time, and the node announces it again
+ * (`takeReadmitted`): peers on the winning branch may never have seen it.
  */
 import { toHex } from '../../crypto/hash.js';
 import { decodeTransaction, encodeTransaction, type Transaction } from '../encoding/codec.js';
@@ -43,6 +49,19 @@ export const MAX_MEMPOOL_TXS = 20_000;
 export const MAX_MEMPOOL_BYTES = 20_000_000;
 /** A transaction not mined within this time (ms since it entered the pool) is dropped. */
 export const MEMPOOL_EXPIRY_MS = 60 * 60_000;
+/**
+ * Most transactions waiting for a parent a reorg made unconfirmed. Only transactions that were in
+ * this pool can wait (no peer can add one), so this bounds what a deep reorg may make us keep.
+ */
+export const MAX_WAITING_TXS = 5_000;
+
+/** A transaction displaced by a reorg, waiting for a parent to be mined again. */
+interface WaitingTransaction {
+  readonly bytes: Uint8Array;
+  readonly acceptedAt: number;
+  /** Txid hex of every transaction it spends from. */
+  readonly parents: ReadonlySet<string>;
+}
 
 /** What the mempool needs from the chain: the UTXO set and height of the active tip. */
 export interface MempoolChainView extends UtxoView {
@@ -105,6 +124,10 @@ export class Mempool {
   readonly #maxCount: number;
   readonly #maxBytes: number;
   readonly #expiryMs: number;
+  /** Txid hex -> a transaction displaced by a reorg, waiting for a parent to be mined. */
+  readonly #waiting = new Map<string, WaitingTransaction>();
+  /** Txid hex of waiting transactions re-admitted since the last `takeReadmitted`. */
+  #readmitted: string[] = [];
 
   constructor(
     private readonly params: ChainParams,
@@ -181,16 +204,35 @@ export class Mempool {
     return selected;
   }
 
-  /** A block was connected: drops its transactions and every pooled transaction spending the same outputs. */
-  removeConfirmed(transactions: readonly Transaction[], txidHexes: readonly string[]): void {
+  /**
+   * A block was connected: drops its transactions and every pooled transaction spending the same
+   * outputs, then re-admits the waiting transactions whose parent it confirmed.
+   */
+  removeConfirmed(transactions: readonly Transaction[], txidHexes: readonly string[], now: number): void {
+    const confirmed = new Set<string>();
     transactions.forEach((tx, i) => {
       if (isCoinbase(tx)) return;
-      this.#remove(txidHexes[i] ?? toHex(txidOfBytes(encodeTransaction(tx))));
+      const txidHex = txidHexes[i] ?? toHex(txidOfBytes(encodeTransaction(tx)));
+      confirmed.add(txidHex);
+      this.#remove(txidHex);
       for (const input of tx.inputs) {
         const spender = this.#spentBy.get(outpointKey(input.prevTxid, input.outputIndex));
         if (spender !== undefined) this.#remove(spender);
       }
     });
+    if (this.#waiting.size > 0) this.#retryWaiting(now, confirmed);
+  }
+
+  /** Transactions waiting outside the pool for a parent a reorg made unconfirmed. */
+  get waitingCount(): number {
+    return this.#waiting.size;
+  }
+
+  /** Txids (hex) re-admitted from the waiting set since the last call: to announce again. */
+  takeReadmitted(): string[] {
+    const readmitted = this.#readmitted;
+    this.#readmitted = [];
+    return readmitted;
   }
 
   /**
@@ -207,9 +249,45 @@ export class Mempool {
     for (const bytes of returning)
       this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: false });
     for (const entry of previous) {
-      this.#tryAccept(entry.bytes, now, { acceptedAt: entry.acceptedAt, checkRelayTimestamp: false });
+      const err = this.#tryAccept(entry.bytes, now, {
+        acceptedAt: entry.acceptedAt,
+        checkRelayTimestamp: false,
+      });
+      if (err?.code === 'TX_MISSING_INPUTS') this.#wait(entry.bytes, entry.tx, entry.acceptedAt);
     }
+    // The new branch may confirm what waiting transactions spend from.
+    this.#retryWaiting(now);
     this.expire(now);
+  }
+
+  /** Keeps `tx` aside if one of its parents is pooled (unconfirmed again): it waits for that parent. */
+  #wait(bytes: Uint8Array, tx: Transaction, acceptedAt: number): void {
+    const parents = new Set(tx.inputs.map((input) => toHex(input.prevTxid)));
+    if (![...parents].some((parent) => this.#entries.has(parent))) return;
+    if (this.#waiting.size >= MAX_WAITING_TXS) {
+      const oldest = this.#waiting.keys().next().value;
+      if (oldest !== undefined) this.#waiting.delete(oldest);
+    }
+    this.#waiting.set(toHex(txidOfBytes(bytes)), { bytes, acceptedAt, parents });
+  }
+
+  /**
+   * Retries the waiting transactions (those with a parent in `confirmed`, or all): re-admitted ones
+   * leave the set; those still missing a pooled parent stay; expired or otherwise invalid ones go.
+   */
+  #retryWaiting(now: number, confirmed?: ReadonlySet<string>): void {
+    for (const [txidHex, waiting] of [...this.#waiting]) {
+      if (confirmed !== undefined && ![...waiting.parents].some((p) => confirmed.has(p))) continue;
+      this.#waiting.delete(txidHex);
+      if (now - waiting.acceptedAt >= this.#expiryMs) continue;
+      const err = this.#tryAccept(waiting.bytes, now, {
+        acceptedAt: waiting.acceptedAt,
+        checkRelayTimestamp: false,
+      });
+      if (err === undefined) this.#readmitted.push(txidHex);
+      else if (err.code === 'TX_MISSING_INPUTS')
+        this.#wait(waiting.bytes, decodeTransaction(waiting.bytes), waiting.acceptedAt);
+    }
   }
 
   /** Drops transactions that entered the pool more than the expiry time ago; returns how many. */
@@ -224,10 +302,11 @@ export class Mempool {
     return removed;
   }
 
-  /** Empties the pool. */
+  /** Empties the pool (and the transactions waiting to re-enter it). */
   clear(): void {
     this.#entries.clear();
     this.#spentBy.clear();
+    this.#waiting.clear();
     this.#bytes = 0;
   }
 
@@ -235,11 +314,14 @@ export class Mempool {
     return now - entry.acceptedAt > this.#expiryMs;
   }
 
-  #tryAccept(bytes: Uint8Array, now: number, mode: AcceptMode): void {
+  /** Accepts like `#accept`; returns the ValidationError instead of throwing it. */
+  #tryAccept(bytes: Uint8Array, now: number, mode: AcceptMode): ValidationError | undefined {
     try {
       this.#accept(bytes, now, mode);
+      return undefined;
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
+      return err;
     }
   }
 

@@ -408,7 +408,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       }
       this.mempool.rebuild(returning, now);
     } else {
-      for (const c of connected) this.mempool.removeConfirmed(c.block.transactions, c.txids);
+      for (const c of connected) this.mempool.removeConfirmed(c.block.transactions, c.txids, now);
       this.mempool.expire(now);
     }
     const reorg =

@@ -315,7 +315,7 @@ describe('block templates and maintenance', () => {
     const unrelated = pool.acceptTransaction(pay(2), NOW);
     // The block spends output 1 with another transaction.
     const other = payFromGenesis(ALICE, 1, CAROL.address, 7_777n, NOW);
-    pool.removeConfirmed([view.immatureCoinbase, included, other], []);
+    pool.removeConfirmed([view.immatureCoinbase, included, other], [], NOW);
     expect(pool.txids()).toEqual([unrelated.txidHex]);
     expect(pool.has(conflicting.txidHex)).toBe(false);
   });

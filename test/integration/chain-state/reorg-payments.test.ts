@@ -1,0 +1,63 @@
+/**
+ * No payment is lost across a partition and the reorganisation that heals it. The mempool takes no
+ * chains of unconfirmed transactions, so a payment that spent the change of a transaction the
+ * reorg made unconfirmed again cannot stay pooled; it waits aside until that parent is mined again,
+ * re-enters the pool and is announced to the peers of the winning branch, which never saw it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  allAtTip,
+  isConfirmed,
+  line,
+  mineBlocks,
+  mineOn,
+  sendPayment,
+  TestNetwork,
+  tipOf,
+  waitFor,
+} from '../../helpers/index.js';
+
+const AMOUNT = 1_000n;
+
+describe('payments across a partition and its reorganisation', { timeout: 90_000 }, () => {
+  let net: TestNetwork;
+
+  beforeAll(async () => {
+    net = await TestNetwork.start({ count: 2, edges: line(2) });
+  });
+  afterAll(() => net?.cleanup());
+
+  it('confirms every payment on the winning branch, those that spent change from the losing one included', async () => {
+    const [a, b] = [net.node(0), net.node(1)];
+    await net.partition([0], [1]);
+    // A's side: three payments confirmed in A's block, then three that spend their change.
+    const parents = [0, 1, 2].map(() => sendPayment(a, b, AMOUNT));
+    await mineOn(a);
+    const children = [0, 1, 2].map(() => sendPayment(a, b, AMOUNT));
+    expect(children.every((txid) => a.chain.mempool.has(txid))).toBe(true);
+    // B's side mines a longer branch: A's block loses.
+    const winning = (await mineBlocks(b, 2)).at(-1)!;
+    await net.heal([0], [1]);
+    await waitFor(() => tipOf(a).idHex === winning, 20_000, 'A on the winning branch');
+    // The parents are pending again; the children wait aside, neither pooled nor lost.
+    expect(parents.every((txid) => a.chain.mempool.has(txid))).toBe(true);
+    expect(children.some((txid) => a.chain.mempool.has(txid))).toBe(false);
+    expect(a.chain.mempool.waitingCount).toBe(children.length);
+
+    // B learns the returned parents and mines them; A re-admits the children and announces them.
+    await waitFor(() => parents.every((txid) => b.chain.mempool.has(txid)), 10_000, 'the parents at B');
+    await mineOn(b);
+    await waitFor(
+      () => children.every((txid) => b.chain.mempool.has(txid)),
+      10_000,
+      'the children re-admitted at A and relayed to B',
+    );
+    const last = await mineOn(b);
+    await waitFor(() => allAtTip(net.nodes, last), 10_000, 'both at the last block');
+    for (const txid of [...parents, ...children]) {
+      expect(isConfirmed(a, txid)).toBe(true);
+      expect(isConfirmed(b, txid)).toBe(true);
+    }
+    expect(a.chain.mempool.waitingCount).toBe(0);
+  });
+});
