@@ -281,6 +281,8 @@ export async function composeNode(
         targetSpacingMs: params.blockIntervalMs,
       },
       peerWork: async (peer) => (await syncClient.requestStatus(peer)).cumulativeWork,
+      // A link that went dark and came back: catch up with it as with a new connection.
+      onPeerRecovered: (peer) => sync.peerConnected(peer, { mempool: !membership.isBlockRelayOnly(peer) }),
       onEvent: (event) => {
         if (event.kind !== 'dial' && event.kind !== 'dial-failed')
           logger.info({ ...event }, `membership ${event.kind}`);

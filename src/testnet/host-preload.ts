@@ -12,8 +12,8 @@
  *   container) cannot reach; for each entry, a plain TCP relay listens on `<address>:<port>` and
  *   forwards to 127.0.0.1:<target> (default: the same port).
  * - **Arrivals** (TMNET_PROBE=1): one stdout line per transaction the node accepts into its mempool
- *   (`{"probe":"acc","id":<txid>,"t":<ms>}`) and per block that confirms transactions
- *   (`{"probe":"cfm","ids":[...],"t":<ms>}`), timed in the process, so delivery latency carries
+ *   (`{"probe":"acc","id":<txid>,"t":<ms>}`) and per block joining the active chain
+ *   (reorganisations included) that confirms transactions (`{"probe":"cfm","ids":[...],"t":<ms>}`), timed in the process, so delivery latency carries
  *   no polling delay. Times are wall-clock ms, comparable across the hosts of one machine.
  */
 import { createConnection, createServer, Socket } from 'node:net';
@@ -114,10 +114,15 @@ async function setUpProbe(): Promise<void> {
     line({ probe: 'acc', id: accepted.txidHex, t: Date.now() });
     return accepted;
   };
-  const removeConfirmed = Mempool.prototype.removeConfirmed;
-  Mempool.prototype.removeConfirmed = function (this: InstanceType<typeof Mempool>, ...args) {
-    const ids = args[1];
-    if (ids.length > 0) line({ probe: 'cfm', ids, t: Date.now() });
-    return removeConfirmed.apply(this, args);
-  };
+  // Every block joined to the active chain, a reorganisation's included (the mempool's
+  // removeConfirmed is skipped then: the mempool is rebuilt instead).
+  const { Chain } = await import('../chain/state/chain.js');
+  const emit = Chain.prototype.emit;
+  Chain.prototype.emit = function (this: typeof Chain.prototype, event, ...args) {
+    if (event === 'block') {
+      const ids = (args[0] as { txids: readonly string[] }).txids;
+      if (ids.length > 0) line({ probe: 'cfm', ids, t: Date.now() });
+    }
+    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
+  } as typeof emit;
 }

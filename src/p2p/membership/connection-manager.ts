@@ -363,10 +363,12 @@ export class ConnectionManager {
     const before = this.partition.status;
     let outbound = 0;
     let peersAhead = 0;
+    let suspectPeers = 0;
     const ourWork = this.m.chain?.work();
     for (const slot of this.slots.values()) {
       if (slot.type === 'outbound-full' || slot.type === 'block-relay' || slot.type === 'manual') outbound++;
       if (ourWork !== undefined && slot.work !== undefined && slot.work > ourWork) peersAhead++;
+      if (this.m.liveness.get(slot.peerId)?.state === 'suspect') suspectPeers++;
     }
     const lastTipChangeAt = this.m.chain?.tipChangedAt() ?? now;
     const status = this.partition.update({
@@ -379,6 +381,7 @@ export class ConnectionManager {
       connected: this.slots.size,
       outbound,
       peersAhead,
+      suspectPeers,
     });
     if (status.suspected !== before.suspected || status.reason !== before.reason) {
       this.m.onEvent({ kind: 'partition', suspected: status.suspected, reason: status.detail, at: now });

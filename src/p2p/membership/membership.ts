@@ -72,6 +72,12 @@ export interface MembershipModules {
   chain?: ChainPort;
   peerWork?: PeerWorkPort;
   onEvent?: EventPort;
+  /**
+   * A suspect peer answered again (its link came back, e.g. a partition healed without the
+   * connection dropping): what it sent meanwhile may be lost, so the node resyncs from it as from a
+   * new connection.
+   */
+  onPeerRecovered?: (peer: string) => void;
   log?: LogPort;
   now?: () => number;
   random?: () => number;
@@ -150,8 +156,11 @@ export class Membership {
     this.book = book;
     this.liveness = new LivenessTable({
       suspectTimeoutMs: options.suspectTimeoutMs ?? SUSPECT_TIMEOUT_MS,
-      onTransition: (peer, _from, to, at) => {
-        if (to === 'alive') return;
+      onTransition: (peer, from, to, at) => {
+        if (to === 'alive') {
+          if (from === 'suspect') modules.onPeerRecovered?.(peer);
+          return;
+        }
         onEvent({ kind: 'liveness', peer, state: to, at });
         log('peer %s %s', peer, to);
       },

@@ -11,13 +11,25 @@
  *   claims more chain work than ours (we are not getting its blocks);
  * - `stale-tip`: blocks had been arriving, and none came for that long (our side of a split has no
  *   miner, or we are cut off from the miners). A network where nobody has mined since we started
- *   is quiet, not partitioned.
+ *   is quiet, not partitioned;
+ * - `peers-unreachable`: at least half of our peers (and at least `MIN_UNREACHABLE_PEERS`) are
+ *   suspect at once, i.e. stopped answering pings over connections that are still open: the links
+ *   to part of the network went dark together. This is how a split with miners on both sides shows
+ *   (both halves keep getting blocks); it clears when they answer again, or once they are declared
+ *   dead and replaced.
  * Also reports `staleTip` (Core's: no new block for `STALE_TIP_INTERVALS` intervals), which earns one
  * extra outbound peer.
  */
 import { PARTITION_NO_OUTBOUND_MS, PARTITION_STALE_INTERVALS, STALE_TIP_INTERVALS } from './constants.js';
 
-export type PartitionReason = 'no-peers' | 'no-outbound-peers' | 'peers-ahead' | 'stale-tip';
+export type PartitionReason =
+  'no-peers' | 'no-outbound-peers' | 'peers-ahead' | 'stale-tip' | 'peers-unreachable';
+
+/**
+ * Fewest suspect peers that make `peers-unreachable` (with at least half of the connections): one
+ * silent peer of two is a slow peer, not a partition.
+ */
+export const MIN_UNREACHABLE_PEERS = 2;
 
 export interface PartitionInputs {
   now: number;
@@ -39,6 +51,8 @@ export interface PartitionInputs {
   outbound: number;
   /** Peers whose last reported chain work exceeds ours. */
   peersAhead: number;
+  /** Connected peers the liveness table holds suspect (pings unanswered). */
+  suspectPeers: number;
 }
 
 export interface PartitionStatus {
@@ -110,6 +124,10 @@ export class PartitionDetector {
       reason = 'stale-tip';
       since = input.lastTipChangeAt;
       detail = `no new block for ${seconds(tipAge)} (${this.staleIntervals} block intervals)`;
+    } else if (input.suspectPeers >= MIN_UNREACHABLE_PEERS && input.suspectPeers * 2 >= input.connected) {
+      reason = 'peers-unreachable';
+      since = this.current.reason === 'peers-unreachable' ? this.current.since : now;
+      detail = `${input.suspectPeers} of ${input.connected} peers stopped answering pings`;
     }
     this.current = { suspected: reason !== undefined, reason, detail, since, staleTip };
     return this.current;

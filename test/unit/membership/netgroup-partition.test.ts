@@ -30,6 +30,7 @@ describe('PartitionDetector', () => {
     connected: 3,
     outbound: 2,
     peersAhead: 0,
+    suspectPeers: 0,
     lastTipChangeAt: 0,
     tipEverChanged: true,
     expectsOutbound: true,
@@ -59,6 +60,25 @@ describe('PartitionDetector', () => {
     expect(
       root.update({ ...base, now: 500, outbound: 0, connected: 0, expectsOutbound: false }).suspected,
     ).toBe(false);
+  });
+
+  it('reports peers-unreachable when half of the peers (at least 2) stop answering, with blocks arriving', () => {
+    const d = new PartitionDetector({ staleIntervals: 6 });
+    const fresh = { ...base, connected: 6, lastTipChangeAt: 900 };
+    // One silent peer, or fewer than half: a slow peer, not a partition.
+    expect(d.update({ ...fresh, now: 1_000, suspectPeers: 1 }).suspected).toBe(false);
+    expect(d.update({ ...fresh, now: 1_000, suspectPeers: 2 }).suspected).toBe(false);
+    const split = d.update({ ...fresh, now: 1_000, suspectPeers: 3 });
+    expect(split.reason).toBe('peers-unreachable');
+    expect(split.detail).toBe('3 of 6 peers stopped answering pings');
+    // The suspicion keeps its start while it holds, and clears when they answer again.
+    expect(d.update({ ...fresh, now: 2_000, suspectPeers: 4 }).since).toBe(1_000);
+    expect(d.update({ ...fresh, now: 3_000, suspectPeers: 0 }).suspected).toBe(false);
+    // Of two peers, both silent is a partition; one is not.
+    expect(d.update({ ...fresh, connected: 2, now: 4_000, suspectPeers: 1 }).suspected).toBe(false);
+    expect(d.update({ ...fresh, connected: 2, now: 4_000, suspectPeers: 2 }).reason).toBe(
+      'peers-unreachable',
+    );
   });
 });
 
