@@ -143,10 +143,24 @@ try {
       `hosts ${devnet.nodes[0]!.host} .. ${devnet.nodes.at(-1)!.host}`,
   );
 
-  // Phase 1: until every node meets its targets at the same poll.
+  const offences = new Map<string, HonestOffence>();
+  // Quarantines end (1 min on a devnet): every one ever seen is kept, not only the latest state.
+  const quarantines = new Map<string, HonestOffence>();
+  const checkOffences = async () => {
+    for (const o of await honestOffences(nodes).catch(() => [])) {
+      const key = `${o.judge}>${o.peer}`;
+      if (!offences.has(key) || (o.state === 'quarantined' && !quarantines.has(key)))
+        say(`HONEST OFFENCE ${o.judge} -> ${o.peer}: ${o.state} ${o.kind} (${o.evidence})`);
+      offences.set(key, o);
+      if (o.state === 'quarantined') quarantines.set(key, o);
+    }
+  };
+
+  // Phase 1: until every node meets its targets at the same poll (offences checked every ~5 s).
   const firstMet = new Map<string, number>();
   let allMetAt: number | undefined;
   let last: NodeConnections[] = [];
+  let polls = 0;
   while (Date.now() - upAt < TARGET_TIMEOUT_MS) {
     last = await Promise.all(nodes.map((n) => nodeConnections(n).catch(() => undefined))).then((all) =>
       all.filter((c): c is NodeConnections => c !== undefined),
@@ -157,6 +171,7 @@ try {
       allMetAt = now;
       break;
     }
+    if (++polls % (WATCH_POLL_MS / TARGET_POLL_MS) === 0) await checkOffences();
     await sleep(TARGET_POLL_MS);
   }
   if (allMetAt === undefined) {
@@ -172,6 +187,10 @@ try {
         `${seconds(allMetAt - t0)} s after the launcher started`,
     );
   }
+  if (firstMet.size === count) {
+    const lastFirst = Math.max(...firstMet.values());
+    say(`every node had met its targets at least once ${seconds(lastFirst - upAt)} s after all were up`);
+  }
   for (const c of last) {
     const node = byName.get(c.name)!;
     const found = discoveredPeers(node, c, byName).length;
@@ -184,19 +203,13 @@ try {
 
   // Phase 2: watch for honest offences, partitions and lost targets.
   const watchStart = Date.now();
-  const offences = new Map<string, HonestOffence>();
   let partitionSamples = 0;
   const partitionReasons = new Set<string>();
   let belowTarget = 0;
   let samples = 0;
   while (Date.now() - watchStart < watchSeconds * 1000) {
     await sleep(WATCH_POLL_MS);
-    for (const o of await honestOffences(nodes).catch(() => [])) {
-      const key = `${o.judge}>${o.peer}`;
-      if (!offences.has(key))
-        say(`HONEST OFFENCE ${o.judge} -> ${o.peer}: ${o.state} ${o.kind} (${o.evidence})`);
-      offences.set(key, o);
-    }
+    await checkOffences();
     const conns = await Promise.all(nodes.map((n) => nodeConnections(n).catch(() => undefined)));
     samples++;
     for (const c of conns) {
@@ -208,11 +221,10 @@ try {
       if (!meetsTargets(c, count)) belowTarget++;
     }
   }
-  const quarantines = [...offences.values()].filter((o) => o.state === 'quarantined');
-  if (quarantines.length > 0) exitCode = 1;
+  if (quarantines.size > 0) exitCode = 1;
   say(
     `watched ${seconds(Date.now() - watchStart)} s: ${offences.size} honest offence pair(s), ` +
-      `${quarantines.length} honest quarantine(s), ${partitionSamples} node-samples suspecting a partition, ` +
+      `${quarantines.size} honest quarantine(s), ${partitionSamples} node-samples suspecting a partition, ` +
       `${belowTarget} node-samples below target (of ${samples * count})`,
   );
   say(
@@ -222,7 +234,9 @@ try {
       allUpS: seconds(upAt - t0),
       targetsMetAfterUpS: allMetAt === undefined ? null : seconds(allMetAt - upAt),
       targetsMetAfterLaunchS: allMetAt === undefined ? null : seconds(allMetAt - t0),
+      eachMetOnceAfterUpS: firstMet.size === count ? seconds(Math.max(...firstMet.values()) - upAt) : null,
       watchedS: watchSeconds,
+      honestQuarantines: [...quarantines.values()],
       honestOffences: [...offences.values()],
       partitionSamples,
       partitionReasons: [...partitionReasons],

@@ -6,6 +6,10 @@ import '../src/polyfill.js';
  *   npm run devnet -- --nodes 8 --miners 3 --tx-rate 5
  *   npm run devnet -- --reset          # start over from genesis
  *
+ * Every node listens on its own loopback address (node i on 127.(i+1).0.1, its own /16 netgroup),
+ * is given one or two bootstrap nodes and finds the others by address relay (docs/membership.md,
+ * section 13); the view's OUT column shows its outbound connections against its target, IN the
+ * connections its peers opened.
  * Ctrl-C (or q) stops every node cleanly; state persists in .devnet/ to the next run. While it
  * runs, .devnet/devnet-manifest.json records every node, so `npm run cli -- node7 status` works.
  * See src/devnet/launch-devnet.ts.

@@ -1,6 +1,7 @@
 /**
- * The devnet as a user drives it, with real processes and real TCP on 127.0.0.1: `scripts/devnet.ts`
- * starts five node processes (a temp definitions file, ports above 17100, a temp data root); the
+ * The devnet as a user drives it, with real processes and real TCP on loopback: `scripts/devnet.ts`
+ * starts five node processes (a temp definitions file, ports above 17100, a temp data root), each
+ * on its own 127.N.0.1 and given only one or two bootstrap nodes, that find the rest by discovery; the
  * CLI sends a payment that another node sees confirmed; `scripts/attacker.ts` runs an
  * invalid-signature attacker that an honest node quarantines with evidence; the REPL runs piped
  * commands; RPC refuses bad cookies; a second launcher and `--reset` are refused while the devnet
@@ -14,7 +15,14 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BalanceInfo, PeerReport, ReputationEntry, TxJson } from '../../src/node/api.js';
-import { dataDirOf, rpcUrlOf } from '../../src/node/devnet-definitions.js';
+import {
+  discoveredPeers,
+  honestOffences,
+  meetsTargets,
+  nodeConnections,
+  type WatchedNode,
+} from '../../src/devnet/discovery-watch.js';
+import { dataDirOf, devnetOutboundTargets, rpcUrlOf } from '../../src/node/devnet-definitions.js';
 import {
   type Child,
   createTempDevnet,
@@ -112,6 +120,64 @@ describe.sequential('devnet end to end', () => {
       // The launcher's plain view shows the mining in its event feed and status lines.
       await launcher.waitForStdout(/alice\s+up\s+height \d+.*\bmining\b/, 15_000);
       expect(launcher.stdout()).toMatch(/(alice|carol)\s+mined block \d+/);
+    },
+    NETWORK_MS + 30_000,
+  );
+
+  it(
+    'each node listens on its own 127.N.0.1, finds peers it was not given and meets its outbound targets',
+    async () => {
+      const statuses = await Promise.all(net.devnet.nodes.map((def) => rpcClient(def).call('status')));
+      const nodes: WatchedNode[] = net.devnet.nodes.map((def, i) => ({
+        def,
+        rpc: rpcClient(def),
+        peerId: statuses[i]!.peerId,
+      }));
+      const byName = new Map(nodes.map((n) => [n.def.name, n]));
+      net.devnet.nodes.forEach((def, i) => {
+        expect(def.host).toBe(`127.${i + 1}.0.1`);
+        expect(def.peers).toEqual([]);
+        expect(statuses[i]!.listen.some((a) => a.startsWith(`/ip4/${def.host}/tcp/${def.p2pPort}`))).toBe(
+          true,
+        );
+      });
+      const count = nodes.length;
+      const settled = await waitFor(
+        'every node at its outbound targets with a peer it was not given',
+        async () => {
+          const all = await Promise.all(nodes.map((n) => nodeConnections(n)));
+          return all.every(
+            (c, i) => meetsTargets(c, count) && discoveredPeers(nodes[i]!, c, byName).length > 0,
+          )
+            ? all
+            : undefined;
+        },
+        NETWORK_MS,
+      );
+      const targets = devnetOutboundTargets(count);
+      settled.forEach((c, i) => {
+        const node = nodes[i]!;
+        // More peers than it was given, each in its own /16 (its own netgroup), none on 127.0.x.x.
+        expect(c.peerIds.length, c.name).toBeGreaterThan(node.def.bootstrap.length);
+        expect(c.fullRelay + c.blockRelay).toBeGreaterThanOrEqual(
+          targets.outboundFullRelay + targets.blockRelayOnly,
+        );
+        const groups = c.netgroups;
+        expect(
+          groups.every((g) => /^ipv4:127\.[1-9]\d*$/.test(g)),
+          groups.join(),
+        ).toBe(true);
+        expect(new Set(groups).size, groups.join()).toBe(groups.length);
+      });
+      // No honest node quarantined another on the way.
+      const quarantines = (await honestOffences(nodes)).filter((o) => o.state === 'quarantined');
+      expect(quarantines).toEqual([]);
+      // The launcher's status lines show outbound against target and inbound.
+      const outbound = targets.outboundFullRelay + targets.blockRelayOnly;
+      await launcher.waitForStdout(
+        new RegExp(`alice\\s+up\\s+height \\d+.*out \\d+/${outbound}\\s+in \\d+`),
+        15_000,
+      );
     },
     NETWORK_MS + 30_000,
   );
