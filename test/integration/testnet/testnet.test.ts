@@ -55,12 +55,8 @@ describe.skipIf(!isRoot)('namespace testnet (6 hosts, 40 ms, partition and heal,
 
   // The issue's goals: every payment delivered and none lost across the partition, no honest peer
   // quarantined, the partition detected (`partitionSuspected`), one tip after the heal, within
-  // 10 s. Known to fail on the current nodes (measured 2026-12-03, 6 runs out of 6): payments
-  // announced while the hosts are cut never cross after the heal (nothing re-announces the mempool
-  // to the other side); a 10 s cut with a miner on each side is not detected; some runs quarantine
-  // honest peers for RATE_LIMIT_EXCEEDED (addr) when the queued traffic arrives at the heal. When
-  // the nodes meet every goal, this fails: make it a plain `it`.
-  it.fails('meets every goal across the partition and heal (known failure, see comment)', () => {
+  // 10 s. The failures name what was missed.
+  it('meets every goal across the partition and heal', () => {
     expect(report.failures).toEqual([]);
   });
 
