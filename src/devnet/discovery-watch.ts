@@ -14,9 +14,9 @@ export interface NodeConnections {
   readonly fullRelay: number;
   readonly blockRelay: number;
   readonly inbound: number;
-  /** Peer ids of every open connection (feelers included). */
+  /** Peer ids of every connected peer, each once (feelers included). */
   readonly peerIds: readonly string[];
-  /** Netgroups of the open connections, e.g. `ipv4:127.3`. */
+  /** Netgroups of the connected peers, one per peer, e.g. `ipv4:127.3`. */
   readonly netgroups: readonly string[];
   readonly partitionSuspected: boolean;
   readonly partitionReason: string | null;
@@ -41,7 +41,9 @@ export interface WatchedNode {
 
 /** The connections of one node now. */
 export async function nodeConnections(node: WatchedNode): Promise<NodeConnections> {
-  const [peers, status] = await Promise.all([node.rpc.call('peers'), node.rpc.call('status')]);
+  const [connections, status] = await Promise.all([node.rpc.call('peers'), node.rpc.call('status')]);
+  // `peers` lists connections; two nodes that dialled each other at once hold two. Count peers.
+  const peers = [...new Map(connections.map((p) => [p.peerId, p])).values()];
   const count = (type: string) => peers.filter((p) => p.connectionType === type).length;
   return {
     name: node.def.name,

@@ -19,14 +19,15 @@ describe('launcher refusals', () => {
     await net?.remove();
   }, 30_000);
 
-  it('the devnet refuses to start when a node port is in use, naming the node and port', async () => {
-    const port = net.node('bob').p2pPort;
+  it('the devnet refuses to start when a node port is in use, naming the node and its address', async () => {
+    // bob's P2P port is on bob's own loopback address (127.2.0.1), not 127.0.0.1.
+    const { host, p2pPort: port } = net.node('bob');
     const blocker: Server = createServer();
-    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => blocker.listen(port, host, resolve));
     try {
       const result = await processes.run(['scripts/devnet.ts', '--devnet', net.file, '--no-ui']);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`port ${port} (bob p2p) already in use`);
+      expect(result.stderr).toContain(`port ${host}:${port} (bob p2p) already in use`);
       expect(result.stdout).toBe('');
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
