@@ -10,8 +10,10 @@
  * addnode-style) still work: a definition with `peers` and no `bootstrap` keeps exactly those.
  *
  * The default devnet lives in `nodes/devnet.json` (5 nodes: alice and carol mine, bob, dave and
- * erin relay; all by discovery). `generateDevnet(n, miners)` builds the same shape for any size
- * (`--nodes N`); `layout: 'static'` builds the older static ring on 127.0.0.1 instead.
+ * erin relay; all by discovery). `generateDevnet(n, miners, { layout: 'discovery' })` builds the
+ * same shape for any size (`--nodes N`); its default, `layout: 'static'`, builds the older static
+ * ring on 127.0.0.1 (the scenario runner's devnet, src/scenario/honest-devnet.ts, which writes only
+ * the `peers` of each node).
  *
  * Every invalid value is a `ConfigError` whose one-line message names the file and the field, e.g.
  * `nodes/devnet.json: nodes[2].rpcPort: 8101 is already used by nodes[0].rpcPort`.
@@ -339,7 +341,7 @@ export function parseDevnet(
 
 export interface GenerateOptions {
   network?: string;
-  /** 'discovery' (default): own loopback addresses and bootstrap nodes; 'static': a ring of peers. */
+  /** 'discovery': own loopback addresses and bootstrap nodes; 'static' (default): a ring of peers. */
   layout?: DevnetLayout;
   /** Relative to `repoRoot`, or absolute. Default `.devnet`. */
   dataRoot?: string;
@@ -350,9 +352,9 @@ export interface GenerateOptions {
  * An `count`-node devnet: alice..erin then node6, node7, ...; ports `BASE_PORTS + i`; `miners`
  * miners spread evenly (for 5 nodes and 2 miners: alice and carol); dev accounts 1, 2, ... (reused
  * past 9). How nodes meet depends on `options.layout`:
- * - 'discovery' (default): node i listens on 127.(i+1).0.1; node 0 bootstraps from node 1, every
+ * - 'discovery' (the devnet launcher's): node i listens on 127.(i+1).0.1; node 0 bootstraps from node 1, every
  *   other node from nodes 0 and 1; each finds the rest by address relay;
- * - 'static': every node on 127.0.0.1; node i dials the previous node (a ring) and every even node
+ * - 'static' (default): every node on 127.0.0.1; node i dials the previous node (a ring) and every even node
  *   also the node half-way round (chords): connected, small diameter, not complete.
  */
 export function generateDevnet(count: number, miners = 2, options: GenerateOptions = {}): DevnetDefinition {
@@ -369,7 +371,7 @@ export function generateDevnet(count: number, miners = 2, options: GenerateOptio
   }
   const nameOf = (i: number): string => DEVNET_NAMES[i] ?? `node${i + 1}`;
   const minerIndexes = new Set(Array.from({ length: miners }, (_, k) => Math.floor((k * count) / miners)));
-  const layout = options.layout ?? 'discovery';
+  const layout = options.layout ?? 'static';
   if (!DEVNET_LAYOUTS.includes(layout)) {
     throw new ConfigError(
       source,

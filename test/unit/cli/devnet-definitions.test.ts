@@ -255,7 +255,7 @@ describe('validation', () => {
 
 describe('generateDevnet', () => {
   it('builds the shape of nodes/devnet.json for 5 nodes', () => {
-    const devnet = generateDevnet(5, 2);
+    const devnet = generateDevnet(5, 2, { layout: 'discovery' });
     expect(devnet.nodes.map((n) => n.name)).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
     expect(devnet.nodes.filter(isMiner).map((n) => n.name)).toEqual(['alice', 'carol']);
     expect(devnet.nodes.map((n) => n.rpcPort)).toEqual([8101, 8102, 8103, 8104, 8105]);
@@ -268,7 +268,7 @@ describe('generateDevnet', () => {
   });
 
   it('discovery: node i on 127.(i+1).0.1, node 0 bootstraps from node 1, the rest from nodes 0 and 1', () => {
-    const devnet = generateDevnet(20);
+    const devnet = generateDevnet(20, 2, { layout: 'discovery' });
     expect(devnet.nodes.map((n) => n.host)).toEqual(devnet.nodes.map((_, i) => devnetHostOf(i)));
     expect(devnet.nodes[19]!.host).toBe('127.20.0.1');
     expect(devnet.nodes[0]!.bootstrap).toEqual(['bob']);
@@ -277,8 +277,9 @@ describe('generateDevnet', () => {
     for (const node of devnet.nodes) expect(node.peers).toEqual([]);
   });
 
-  it("static layout: the ring with chords on 127.0.0.1 (the scenario runner's)", () => {
-    const devnet = generateDevnet(7, 2, { layout: 'static' });
+  it("static layout (the default): the ring with chords on 127.0.0.1 (the scenario runner's)", () => {
+    const devnet = generateDevnet(7, 2);
+    expect(generateDevnet(7, 2, { layout: 'static' })).toEqual(devnet);
     expect(connected(devnet)).toBe(true);
     for (const node of devnet.nodes) {
       expect(node.host).toBe('127.0.0.1');
@@ -291,7 +292,7 @@ describe('generateDevnet', () => {
     for (const layout of ['discovery', 'static'] as const) {
       expect(connected(generateDevnet(count, Math.min(2, count), { layout })), layout).toBe(true);
     }
-    const devnet = generateDevnet(count, Math.min(2, count));
+    const devnet = generateDevnet(count, Math.min(2, count), { layout: 'discovery' });
     expect(devnet.nodes).toHaveLength(count);
     if (count > 5) expect(devnet.nodes[5]!.name).toBe('node6');
     for (const node of devnet.nodes) expect(node.devAccount).toBeGreaterThanOrEqual(1);
