@@ -66,6 +66,20 @@ export function offenceForValidation(error: ValidationError, params: ChainParams
   return offenceForTimestamp(error, params) ?? null;
 }
 
+/**
+ * Whether a `REQUEST_TIMED_OUT` fault takes part in its peer's escalating streak: only when every
+ * item it names is a transaction. Block timeouts are charged the flat penalty: every node announces
+ * each block it connects, first of all its miner, which may be busy right then; a CPU-starved honest
+ * node timing out on its block announcements one block after another was measured in the 20-node
+ * devnet (docs/membership.md). Withholding blocks cannot stall relay for long anyway: blocks come one
+ * per interval, each withheld at most one timeout per attacker connection. The items are the
+ * fault's `items`, or else the key (`tx:<hex>`, `block:<hex>`) its evidence starts with.
+ */
+export function escalatesTimeout(fault: PeerFault): boolean {
+  const items = fault.items ?? [fault.evidence.split(' ', 1)[0] ?? ''];
+  return items.length > 0 && items.every((key) => key.startsWith('tx:'));
+}
+
 /** Everything a peer can be blamed for. */
 export type PeerError = ValidationError | ProtocolViolationError | WireError | PeerFault;
 
@@ -110,7 +124,9 @@ export class Blame {
     if (kind === null) return;
     const evidence = subject === undefined ? error.message : `${subject}: ${error.message}`;
     this.modules.metrics?.offences.inc({ kind });
-    const verdict = this.modules.reputation.recordOffence(peer, kind, evidence);
+    const escalate =
+      error instanceof PeerFault && error.kind === 'REQUEST_TIMED_OUT' ? escalatesTimeout(error) : true;
+    const verdict = this.modules.reputation.recordOffence(peer, kind, evidence, { escalate });
     this.modules.logger.info({ peer, kind, evidence, score: verdict.score, state: verdict.state }, 'offence');
   }
 

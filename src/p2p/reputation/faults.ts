@@ -28,6 +28,11 @@ export class PeerFault extends Error {
   constructor(
     readonly kind: PeerFaultKind,
     readonly evidence: string,
+    /**
+     * The inventory keys the fault concerns (`tx:<hex>`, `block:<hex>`), when the raiser names them
+     * all; otherwise blame reads the first key from the start of `evidence`.
+     */
+    readonly items?: readonly string[],
   ) {
     super(`${kind}: ${evidence}`);
   }

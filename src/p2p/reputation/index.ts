@@ -33,6 +33,7 @@ export {
   type PeerTrustSnapshot,
   PeerTrustTable,
   type PeerTrustTableOptions,
+  type PenaltyOptions,
   type PenaltyOutcome,
   type QuarantineDecision,
   type TrustState,

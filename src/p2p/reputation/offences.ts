@@ -18,9 +18,9 @@
  * at most `MAX_JUDGEMENT_PENALTY` (6.47), so an honest peer offending at most once per 2 minutes,
  * with any mix of kinds, is never quarantined.
  *
- * One judgement kind escalates (`REQUEST_TIMEOUT`): within a streak (no good delivery in between,
- * each offence within `ESCALATION_WINDOW_MS` = 30 s of the previous one) the k-th costs k times the
- * base penalty. A streak needs offences less than 30 s apart, so the 2-minute honest bound above is
+ * One judgement kind escalates (`REQUEST_TIMEOUT`, for transactions: blame keeps block timeouts out
+ * of streaks): within a streak (no good delivery in between, each offence within
+ * `ESCALATION_WINDOW_MS` = 30 s of the previous one) the k-th costs k times the base penalty. A streak needs offences less than 30 s apart, so the 2-minute honest bound above is
  * untouched; what it adds is that a peer serving nothing at all is quarantined after a handful.
  */
 import { PENALTY_FLAGRANT, PENALTY_LOW, PENALTY_MODERATE, QUARANTINE_THRESHOLD } from './constants.js';
@@ -181,10 +181,11 @@ export const OFFENCES: Readonly<Record<OffenceKind, OffenceSpec>> = Object.freez
   /**
    * Honest cause: an overloaded peer, which still serves most of what it is asked. Announcing and
    * then not serving stalls relay until the request tracker tries another announcer (as in Bitcoin
-   * Core's txrequest). Escalating: the k-th timeout in a row (no good delivery in between, each within
-   * 30 s of the previous one) costs 2k, so 7 in a row quarantine (2 + 4 + ... + 14 = 56) a peer that
-   * serves nothing; one good delivery resets the streak. Timeouts at least 30 s apart never
-   * escalate: 25 in a burst (or one every 35 s for good) quarantine as before.
+   * Core's txrequest). Escalating: the k-th transaction timeout in a row (no good delivery in between,
+   * each within 30 s of the previous one) costs 2k, so 7 in a row quarantine (2 + 4 + ... + 14 = 56) a
+   * peer that serves nothing; one good delivery resets the streak. Timeouts at least 30 s apart, and
+   * block timeouts (see `escalatesTimeout` in blame.ts), never escalate: 25 in a burst (or one every
+   * 35 s for good) quarantine as before.
    */
   REQUEST_TIMEOUT: judgement(
     'REQUEST_TIMEOUT',

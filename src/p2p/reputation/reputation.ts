@@ -33,7 +33,12 @@ import { assertPeerId, type BanEntry, BanList } from './ban-list.js';
 import { MANUAL_BAN_DEFAULT_MS, QUARANTINED_APP_SCORE, SCORE_NEUTRAL } from './constants.js';
 import { InvalidBanError } from './errors.js';
 import { type OffenceKind, offenceSpec } from './offences.js';
-import { type PeerTrustSnapshot, PeerTrustTable, type TrustState } from './trust-score.js';
+import {
+  type PeerTrustSnapshot,
+  PeerTrustTable,
+  type PenaltyOptions,
+  type TrustState,
+} from './trust-score.js';
 
 /** Options of `Reputation.open`; every field but `dataDir` has a documented default. */
 export interface ReputationOptions {
@@ -141,12 +146,18 @@ export class Reputation {
 
   /**
    * Records an offence by `peerId` (the neighbour that sent the data: gossipsub's
-   * `propagationSource`). `evidence` should identify the data, e.g. an object hash.
+   * `propagationSource`). `evidence` should identify the data, e.g. an object hash. `options` as for
+   * `PeerTrustTable.penalize` (whether an escalating kind takes part in its streak).
    */
-  recordOffence(peerId: string, kind: OffenceKind, evidence = ''): OffenceVerdict {
+  recordOffence(
+    peerId: string,
+    kind: OffenceKind,
+    evidence = '',
+    options: PenaltyOptions = {},
+  ): OffenceVerdict {
     assertPeerId(peerId);
     const spec = offenceSpec(kind);
-    const outcome = this.trust.penalize(peerId, kind, evidence);
+    const outcome = this.trust.penalize(peerId, kind, evidence, options);
     const decision = outcome.quarantine;
     if (decision !== null) {
       const entry = this.bans.ban(peerId, {

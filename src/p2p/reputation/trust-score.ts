@@ -17,7 +17,8 @@
  *   offences of that kind each within `ESCALATION_WINDOW_MS` (30 s) of the previous one, with no good
  *   delivery in between (`reward` ends every streak, and so does the end of a quarantine). A peer that
  *   announces and never serves reaches the threshold after 7 timeouts instead of 25; one that serves
- *   between its timeouts, or times out less than once per 30 s, pays the base penalty each time.
+ *   between its timeouts, or times out less than once per 30 s, pays the base penalty each time. The
+ *   caller may keep an offence out of the streak (`escalate: false`: blame does so for blocks).
  * - A flagrant offence quarantines at once, by its class rather than its number, so no credit or
  *   configuration can absorb it. A judgement call quarantines when the score reaches -50.
  * - The quarantine decision is returned exactly once (on the transition), with who, why and until,
@@ -96,6 +97,15 @@ export interface QuarantineDecision {
   /** When it was decided and when it ends (clock ms). */
   readonly at: number;
   readonly until: number;
+}
+
+/** How `penalize` charges one offence. */
+export interface PenaltyOptions {
+  /**
+   * For an escalating kind: whether this offence takes part in the streak (default true). False
+   * charges the base penalty and leaves the streak as it is.
+   */
+  readonly escalate?: boolean;
 }
 
 /** What `penalize` did. */
@@ -197,13 +207,15 @@ export class PeerTrustTable {
   /**
    * Records an offence and returns the resulting state. `quarantine` is non-null only on the offence
    * that starts a quarantine: the caller should then hang up, refuse the peer until `until`, and log.
+   * `options.escalate: false` charges an escalating kind its base penalty, outside any streak (the
+   * streak is neither continued nor ended).
    */
-  penalize(peerId: string, kind: OffenceKind, evidence = ''): PenaltyOutcome {
+  penalize(peerId: string, kind: OffenceKind, evidence = '', options: PenaltyOptions = {}): PenaltyOutcome {
     const spec = offenceSpec(kind);
     const now = this.now();
     const record = this.touch(peerId, now);
     const scoreBefore = record.score;
-    const streak = spec.escalates ? continueStreak(record, kind, now) : 1;
+    const streak = spec.escalates && options.escalate !== false ? continueStreak(record, kind, now) : 1;
     const penalty = escalatedPenalty(kind, streak);
     // Forfeit banked credit first, then charge the penalty: credit never absorbs an offence.
     const score = snap(Math.max(SCORE_MIN, Math.min(scoreBefore, SCORE_NEUTRAL) - penalty));

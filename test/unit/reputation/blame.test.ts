@@ -7,7 +7,12 @@ import type { Transaction } from '../../../src/chain/encoding/codec.js';
 import { ValidationError } from '../../../src/chain/errors.js';
 import { DEVNET, REGTEST } from '../../../src/chain/params.js';
 import { checkRelayTimestamp } from '../../../src/chain/rules/transaction.js';
-import { CLOCK_SKEW_LIMIT_MS, offenceFor, REPLAY_GRACE_MS } from '../../../src/p2p/reputation/blame.js';
+import {
+  CLOCK_SKEW_LIMIT_MS,
+  escalatesTimeout,
+  offenceFor,
+  REPLAY_GRACE_MS,
+} from '../../../src/p2p/reputation/blame.js';
 import { PeerFault } from '../../../src/p2p/reputation/faults.js';
 import { OFFENCES } from '../../../src/p2p/reputation/offences.js';
 import { WireError } from '../../../src/p2p/wire/errors.js';
@@ -87,6 +92,19 @@ describe('blame: what each typed error costs its sender', () => {
     expect(judge(now + 3 * 60_000)).toBe('TIMESTAMP_OUT_OF_WINDOW'); // a clock a minute fast
     expect(judge(now - 20 * 60_000)).toBe('STALE_REPLAY');
     expect(judge(now)).toBeNull();
+  });
+
+  it('escalates transaction timeouts only: a block among the items keeps the flat penalty', () => {
+    const tx = `tx:${'ab'.repeat(32)}`;
+    const block = `block:${'cd'.repeat(32)}`;
+    expect(escalatesTimeout(new PeerFault('REQUEST_TIMED_OUT', `${tx} and 4 more not served in time`))).toBe(
+      true,
+    );
+    expect(escalatesTimeout(new PeerFault('REQUEST_TIMED_OUT', `${block} not served in time`))).toBe(false);
+    expect(escalatesTimeout(new PeerFault('REQUEST_TIMED_OUT', 'x', [tx, tx]))).toBe(true);
+    expect(escalatesTimeout(new PeerFault('REQUEST_TIMED_OUT', 'x', [tx, block]))).toBe(false);
+    expect(escalatesTimeout(new PeerFault('REQUEST_TIMED_OUT', 'x', []))).toBe(false);
+    expect(escalatesTimeout(new PeerFault('REQUEST_TIMED_OUT', ''))).toBe(false);
   });
 
   it('wire violations are flagrant; relay faults are judgement calls unless they are lies', () => {

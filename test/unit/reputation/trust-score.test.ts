@@ -253,6 +253,15 @@ describe('PeerTrustTable: escalating REQUEST_TIMEOUT', () => {
     expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(4);
   });
 
+  it('charges an offence kept out of the streak its base penalty, leaving the streak as it was', () => {
+    const { table } = setup();
+    table.penalize('p', 'REQUEST_TIMEOUT');
+    table.penalize('p', 'REQUEST_TIMEOUT'); // 2, 4
+    const outside = table.penalize('p', 'REQUEST_TIMEOUT', 'block', { escalate: false });
+    expect([outside.penalty, outside.streak]).toEqual([2, 1]);
+    expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(6);
+  });
+
   it('forgets the streak when a quarantine ends', () => {
     const { clock, table } = setup();
     let outcome = table.penalize('p', 'REQUEST_TIMEOUT');
