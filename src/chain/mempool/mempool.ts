@@ -24,9 +24,9 @@
  * transactions and any that conflict with them; after a reorg it re-validates the whole pool plus
  * the disconnected blocks' transactions against the new tip (see `rebuild`).
  *
- * A reorg must not lose payments because of the no-chains policy: a pooled transaction that spent
- * the output of a transaction the reorg sent back to the pool (unconfirmed again) no longer
- * qualifies, so it waits, outside the pool (not relayed, not mined), until a block confirms that
+ * A reorg must not lose payments because of the no-chains policy: a transaction (pooled, or mined
+ * on the losing branch) that spent the output of a transaction the reorg sent back to the pool
+ * (unconfirmed again) no longer qualifies, so it waits, outside the pool (not relayed, not mined), until a block confirms that
  * parent; it is then re-admitted with its original entry time, and the node announces it again
  * (`takeReadmitted`): peers on the winning branch may never have seen it.
  */
@@ -246,8 +246,11 @@ export class Mempool {
     this.#entries.clear();
     this.#spentBy.clear();
     this.#bytes = 0;
-    for (const bytes of returning)
-      this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: false });
+    for (const bytes of returning) {
+      const err = this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: false });
+      // Mined after its parent on the losing branch: both are unconfirmed again.
+      if (err?.code === 'TX_MISSING_INPUTS') this.#wait(bytes, decodeTransaction(bytes), now);
+    }
     for (const entry of previous) {
       const err = this.#tryAccept(entry.bytes, now, {
         acceptedAt: entry.acceptedAt,

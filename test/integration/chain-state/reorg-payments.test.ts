@@ -2,7 +2,8 @@
  * No payment is lost across a partition and the reorganisation that heals it. The mempool takes no
  * chains of unconfirmed transactions, so a payment that spent the change of a transaction the
  * reorg made unconfirmed again cannot stay pooled; it waits aside until that parent is mined again,
- * re-enters the pool and is announced to the peers of the winning branch, which never saw it.
+ * re-enters the pool and is announced to the peers of the winning branch, which never saw it; so
+ * does a payment mined on the losing branch after its parent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -59,5 +60,27 @@ describe('payments across a partition and its reorganisation', { timeout: 90_000
       expect(isConfirmed(b, txid)).toBe(true);
     }
     expect(a.chain.mempool.waitingCount).toBe(0);
+  });
+
+  it('also keeps payments mined on the losing branch after their parent', async () => {
+    const [a, b] = [net.node(0), net.node(1)];
+    await net.partition([0], [1]);
+    // A's branch: parents in one block, children (spending their change) in the next.
+    const parents = [0, 1].map(() => sendPayment(a, b, AMOUNT));
+    await mineOn(a);
+    const children = [0, 1].map(() => sendPayment(a, b, AMOUNT));
+    await mineOn(a);
+    expect(children.every((txid) => isConfirmed(a, txid))).toBe(true);
+    const winning = (await mineBlocks(b, 3)).at(-1)!;
+    await net.heal([0], [1]);
+    await waitFor(() => tipOf(a).idHex === winning, 20_000, 'A on the winning branch');
+    expect(a.chain.mempool.waitingCount).toBe(children.length);
+
+    await waitFor(() => parents.every((txid) => b.chain.mempool.has(txid)), 10_000, 'the parents at B');
+    await mineOn(b);
+    await waitFor(() => children.every((txid) => b.chain.mempool.has(txid)), 10_000, 'the children at B');
+    const last = await mineOn(b);
+    await waitFor(() => allAtTip(net.nodes, last), 10_000, 'both at the last block');
+    for (const txid of [...parents, ...children]) expect(isConfirmed(a, txid)).toBe(true);
   });
 });
