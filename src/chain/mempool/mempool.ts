@@ -263,10 +263,13 @@ export class Mempool {
     this.expire(now);
   }
 
-  /** Keeps `tx` aside if one of its parents is pooled (unconfirmed again): it waits for that parent. */
+  /**
+   * Keeps `tx` aside if one of its parents is pooled (unconfirmed again) or itself waiting (a chain
+   * of payments mined one after the other on the losing branch): it waits for that parent.
+   */
   #wait(bytes: Uint8Array, tx: Transaction, acceptedAt: number): void {
     const parents = new Set(tx.inputs.map((input) => toHex(input.prevTxid)));
-    if (![...parents].some((parent) => this.#entries.has(parent))) return;
+    if (![...parents].some((parent) => this.#entries.has(parent) || this.#waiting.has(parent))) return;
     if (this.#waiting.size >= MAX_WAITING_TXS) {
       const oldest = this.#waiting.keys().next().value;
       if (oldest !== undefined) this.#waiting.delete(oldest);

@@ -3,7 +3,7 @@
  * chains of unconfirmed transactions, so a payment that spent the change of a transaction the
  * reorg made unconfirmed again cannot stay pooled; it waits aside until that parent is mined again,
  * re-enters the pool and is announced to the peers of the winning branch, which never saw it; so
- * does a payment mined on the losing branch after its parent.
+ * does a chain of payments mined one after the other on the losing branch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -62,25 +62,33 @@ describe('payments across a partition and its reorganisation', { timeout: 90_000
     expect(a.chain.mempool.waitingCount).toBe(0);
   });
 
-  it('also keeps payments mined on the losing branch after their parent', async () => {
+  it('also keeps chains of payments mined on the losing branch, one block per generation', async () => {
     const [a, b] = [net.node(0), net.node(1)];
     await net.partition([0], [1]);
-    // A's branch: parents in one block, children (spending their change) in the next.
+    // A's branch: parents in one block, children (spending their change) in the next, and
+    // grandchildren (spending the children's) still pooled.
     const parents = [0, 1].map(() => sendPayment(a, b, AMOUNT));
     await mineOn(a);
     const children = [0, 1].map(() => sendPayment(a, b, AMOUNT));
     await mineOn(a);
+    const grandchildren = [0, 1].map(() => sendPayment(a, b, AMOUNT));
     expect(children.every((txid) => isConfirmed(a, txid))).toBe(true);
     const winning = (await mineBlocks(b, 3)).at(-1)!;
     await net.heal([0], [1]);
     await waitFor(() => tipOf(a).idHex === winning, 20_000, 'A on the winning branch');
-    expect(a.chain.mempool.waitingCount).toBe(children.length);
+    expect(a.chain.mempool.waitingCount).toBe(children.length + grandchildren.length);
 
-    await waitFor(() => parents.every((txid) => b.chain.mempool.has(txid)), 10_000, 'the parents at B');
-    await mineOn(b);
-    await waitFor(() => children.every((txid) => b.chain.mempool.has(txid)), 10_000, 'the children at B');
-    const last = await mineOn(b);
-    await waitFor(() => allAtTip(net.nodes, last), 10_000, 'both at the last block');
-    for (const txid of [...parents, ...children]) expect(isConfirmed(a, txid)).toBe(true);
+    // Each block B mines confirms one generation; A re-admits the next and announces it.
+    for (const generation of [parents, children, grandchildren]) {
+      await waitFor(
+        () => generation.every((txid) => b.chain.mempool.has(txid)),
+        10_000,
+        'the next generation at B',
+      );
+      await mineOn(b);
+    }
+    await waitFor(() => allAtTip(net.nodes, tipOf(b).idHex), 10_000, 'both at the last block');
+    for (const txid of [...parents, ...children, ...grandchildren]) expect(isConfirmed(a, txid)).toBe(true);
+    expect(a.chain.mempool.waitingCount).toBe(0);
   });
 });
