@@ -554,7 +554,7 @@ export class InvRelay {
       const more = keys.length > 1 ? ` and ${keys.length - 1} more` : '';
       this.deps.blame.punish(
         peer,
-        new PeerFault('REQUEST_TIMED_OUT', `${keys[0]}${more} not served in time`),
+        new PeerFault('REQUEST_TIMED_OUT', `${keys[0]}${more} not served in time`, keys),
       );
     }
     for (const [msgId, report] of this.pending) {
