@@ -6,6 +6,7 @@
  * does a chain of payments mined one after the other on the losing branch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATUS_POLL_INTERVAL_MS } from '../../../src/p2p/sync/block-sync.js';
 import {
   allAtTip,
   isConfirmed,
@@ -19,6 +20,13 @@ import {
 } from '../../helpers/index.js';
 
 const AMOUNT = 1_000n;
+/**
+ * How long (ms) a re-announced payment may take to reach B. Right after the heal, A's reorg (and its
+ * announcement of the returned payments) can come before the gossipsub subscription exchange on the
+ * new connection, and then reaches nobody; B's mempool poll of A (every STATUS_POLL_INTERVAL_MS)
+ * still brings them. Later announcements go out at once.
+ */
+const RELAY_WAIT_MS = STATUS_POLL_INTERVAL_MS + 10_000;
 
 describe('payments across a partition and its reorganisation', { timeout: 90_000 }, () => {
   let net: TestNetwork;
@@ -46,11 +54,15 @@ describe('payments across a partition and its reorganisation', { timeout: 90_000
     expect(a.chain.mempool.waitingCount).toBe(children.length);
 
     // B learns the returned parents and mines them; A re-admits the children and announces them.
-    await waitFor(() => parents.every((txid) => b.chain.mempool.has(txid)), 10_000, 'the parents at B');
+    await waitFor(
+      () => parents.every((txid) => b.chain.mempool.has(txid)),
+      RELAY_WAIT_MS,
+      'the parents at B',
+    );
     await mineOn(b);
     await waitFor(
       () => children.every((txid) => b.chain.mempool.has(txid)),
-      10_000,
+      RELAY_WAIT_MS,
       'the children re-admitted at A and relayed to B',
     );
     const last = await mineOn(b);
@@ -79,11 +91,11 @@ describe('payments across a partition and its reorganisation', { timeout: 90_000
     expect(a.chain.mempool.waitingCount).toBe(children.length + grandchildren.length);
 
     // Each block B mines confirms one generation; A re-admits the next and announces it.
-    for (const generation of [parents, children, grandchildren]) {
+    for (const [i, generation] of [parents, children, grandchildren].entries()) {
       await waitFor(
         () => generation.every((txid) => b.chain.mempool.has(txid)),
-        10_000,
-        'the next generation at B',
+        RELAY_WAIT_MS,
+        `generation ${i} at B`,
       );
       await mineOn(b);
     }
