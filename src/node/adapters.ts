@@ -21,11 +21,11 @@ import type { AcceptRate } from './accept-rate.js';
 import type { NodeMetrics } from './metrics.js';
 
 /**
- * Margin (ms) kept from the relay window when serving our mempool to a new peer: transactions
- * older than (txMaxAgeMs - margin) are not offered, so a peer never receives one that its own
- * clock already finds stale.
+ * Margin (ms) kept from the relay window when serving our mempool to a new peer, or announcing
+ * transactions a reorg returned: transactions older than (txMaxAgeMs - margin) are not offered, so
+ * a peer never receives one that its own clock already finds stale (a stale one costs the sender).
  */
-const MEMPOOL_OFFER_MARGIN_MS = 30_000;
+export const MEMPOOL_OFFER_MARGIN_MS = 30_000;
 /**
  * How long (ms) the getdata client waits for an answer: twice the tracker's request timeout, so an
  * answer that arrives during or right after a stall of our own event loop is still read and used

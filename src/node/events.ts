@@ -11,6 +11,7 @@
 import { decodeBlock } from '../chain/encoding/codec.js';
 import { txidOf } from '../chain/objects/transaction.js';
 import { fromHex, toHex } from '../crypto/hash.js';
+import { MEMPOOL_OFFER_MARGIN_MS } from './adapters.js';
 import type { NodeServices } from './services.js';
 import type { Startable } from './lifecycle.js';
 
@@ -36,7 +37,16 @@ export function wireEvents(services: NodeServices): Startable {
     miner,
     metrics,
     logger,
+    params,
+    now,
   } = services;
+  /**
+   * Whether a pending transaction may be announced again (after a reorg): only while every peer's
+   * clock still finds it inside the relay window: an older one would cost us an offence at each
+   * peer that fetched it. It stays in our own pool, for our miner.
+   */
+  const announceable = (timestamp: number) =>
+    timestamp >= now() - params.txMaxAgeMs + MEMPOOL_OFFER_MARGIN_MS;
   let running = false;
   const settling = new Set<NodeJS.Timeout>();
 
@@ -52,7 +62,7 @@ export function wireEvents(services: NodeServices): Startable {
         if (bytes === undefined) continue;
         for (const tx of decodeBlock(bytes).transactions.slice(1)) {
           const txid = txidOf(tx);
-          if (chain.mempool.has(toHex(txid))) relay.announce('tx', txid);
+          if (chain.mempool.has(toHex(txid)) && announceable(tx.timestamp)) relay.announce('tx', txid);
         }
       }
     } catch (err) {
@@ -104,7 +114,10 @@ export function wireEvents(services: NodeServices): Startable {
     for (const id of announced) relay.announce('block', id);
     // Payments a reorg had set aside (their parent unconfirmed again) are back: peers on the
     // winning branch may never have seen them.
-    for (const txidHex of chain.mempool.takeReadmitted()) relay.announce('tx', fromHex(txidHex));
+    for (const txidHex of chain.mempool.takeReadmitted()) {
+      const entry = chain.mempool.entry(txidHex);
+      if (entry !== undefined && announceable(entry.tx.timestamp)) relay.announce('tx', fromHex(txidHex));
+    }
   };
   const onReorg = (reorg: { disconnected: readonly string[] }) => {
     metrics.reorgs.inc();
