@@ -247,9 +247,6 @@ export async function composeNode(
     logger: logger.child({ component: 'sync' }),
   });
   onPushed = (peer, txs) => relay.handlePushed(peer, txs);
-  /** Sync from `peer` if it is ahead, and learn its mempool unless the link carries no transactions. */
-  const resyncWith = (peer: string) =>
-    sync.peerConnected(peer, { mempool: !membership.isBlockRelayOnly(peer) });
   let tipChangedAt = startedAt;
   chain.on('tip', () => {
     tipChangedAt = now();
@@ -285,13 +282,14 @@ export async function composeNode(
       },
       peerWork: async (peer) => (await syncClient.requestStatus(peer)).cumulativeWork,
       // A link that went dark and came back: catch up with it as with a new connection.
-      onPeerRecovered: (peer) => resyncWith(peer),
+      onPeerRecovered: (peer) => sync.peerConnected(peer),
       onEvent: (event) => {
         if (event.kind !== 'dial' && event.kind !== 'dial-failed')
           logger.info({ ...event }, `membership ${event.kind}`);
         // A suspected partition ended: what crossed neither way meanwhile (announcements into a
         // mesh whose peers were dark) is learned from every peer, not only from the next poll's.
-        if (event.kind === 'partition' && !event.suspected) for (const peer of peers.list()) resyncWith(peer);
+        if (event.kind === 'partition' && !event.suspected)
+          for (const peer of peers.list()) sync.peerConnected(peer);
       },
       now,
     },

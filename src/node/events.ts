@@ -79,10 +79,10 @@ export function wireEvents(services: NodeServices): Startable {
     const timer = setTimeout(() => {
       settling.delete(timer);
       if (!running || !peers.has(peer)) return;
-      // A block-relay-only connection carries no transactions: no mempool exchange, no pushes.
-      const blocksOnly = membership.isBlockRelayOnly(peer);
-      sync.peerConnected(peer, { mempool: !blocksOnly });
-      if (!blocksOnly) pushSubscriptions.peerConnected(peer, peers.isOutbound(peer));
+      // A block-relay-only connection carries no transactions: no mempool exchange (BlockSync
+      // knows), no pushes.
+      sync.peerConnected(peer);
+      if (!membership.isBlockRelayOnly(peer)) pushSubscriptions.peerConnected(peer, peers.isOutbound(peer));
     }, CONNECT_SETTLE_MS);
     timer.unref();
     settling.add(timer);

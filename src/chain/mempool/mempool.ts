@@ -30,6 +30,7 @@
  * parent; it is then re-admitted with its original entry time, and the node announces it again
  * (`takeReadmitted`): peers on the winning branch may never have seen it.
  */
+import { BoundedMap } from '../../collections/bounded-map.js';
 import { toHex } from '../../crypto/hash.js';
 import { decodeTransaction, encodeTransaction, type Transaction } from '../encoding/codec.js';
 import { ValidationError } from '../errors.js';
@@ -54,6 +55,11 @@ export const MEMPOOL_EXPIRY_MS = 60 * 60_000;
  * this pool can wait (no peer can add one), so this bounds what a deep reorg may make us keep.
  */
 export const MAX_WAITING_TXS = 5_000;
+
+/** Txid hex of every transaction `tx` spends from. */
+function parentsOf(tx: Transaction): ReadonlySet<string> {
+  return new Set(tx.inputs.map((input) => toHex(input.prevTxid)));
+}
 
 /** A transaction displaced by a reorg, waiting for a parent to be mined again. */
 interface WaitingTransaction {
@@ -125,7 +131,7 @@ export class Mempool {
   readonly #maxBytes: number;
   readonly #expiryMs: number;
   /** Txid hex -> a transaction displaced by a reorg, waiting for a parent to be mined. */
-  readonly #waiting = new Map<string, WaitingTransaction>();
+  readonly #waiting = new BoundedMap<string, WaitingTransaction>(MAX_WAITING_TXS);
   /** Txid hex of waiting transactions re-admitted since the last `takeReadmitted`. */
   #readmitted: string[] = [];
 
@@ -249,14 +255,20 @@ export class Mempool {
     for (const bytes of returning) {
       const err = this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: false });
       // Mined after its parent on the losing branch: both are unconfirmed again.
-      if (err?.code === 'TX_MISSING_INPUTS') this.#wait(bytes, decodeTransaction(bytes), now);
+      if (err?.code === 'TX_MISSING_INPUTS') {
+        const tx = decodeTransaction(bytes);
+        this.#wait(toHex(txidOfBytes(bytes)), { bytes, acceptedAt: now, parents: parentsOf(tx) });
+      }
     }
     for (const entry of previous) {
       const err = this.#tryAccept(entry.bytes, now, {
         acceptedAt: entry.acceptedAt,
         checkRelayTimestamp: false,
       });
-      if (err?.code === 'TX_MISSING_INPUTS') this.#wait(entry.bytes, entry.tx, entry.acceptedAt);
+      if (err?.code === 'TX_MISSING_INPUTS') {
+        const waiting = { bytes: entry.bytes, acceptedAt: entry.acceptedAt, parents: parentsOf(entry.tx) };
+        this.#wait(entry.txidHex, waiting);
+      }
     }
     // The new branch may confirm what waiting transactions spend from.
     this.#retryWaiting(now);
@@ -267,14 +279,10 @@ export class Mempool {
    * Keeps `tx` aside if one of its parents is pooled (unconfirmed again) or itself waiting (a chain
    * of payments mined one after the other on the losing branch): it waits for that parent.
    */
-  #wait(bytes: Uint8Array, tx: Transaction, acceptedAt: number): void {
-    const parents = new Set(tx.inputs.map((input) => toHex(input.prevTxid)));
+  #wait(txidHex: string, waiting: WaitingTransaction): void {
+    const { parents } = waiting;
     if (![...parents].some((parent) => this.#entries.has(parent) || this.#waiting.has(parent))) return;
-    if (this.#waiting.size >= MAX_WAITING_TXS) {
-      const oldest = this.#waiting.keys().next().value;
-      if (oldest !== undefined) this.#waiting.delete(oldest);
-    }
-    this.#waiting.set(toHex(txidOfBytes(bytes)), { bytes, acceptedAt, parents });
+    this.#waiting.set(txidHex, waiting);
   }
 
   /**
@@ -291,8 +299,7 @@ export class Mempool {
         checkRelayTimestamp: false,
       });
       if (err === undefined) this.#readmitted.push(txidHex);
-      else if (err.code === 'TX_MISSING_INPUTS')
-        this.#wait(waiting.bytes, decodeTransaction(waiting.bytes), waiting.acceptedAt);
+      else if (err.code === 'TX_MISSING_INPUTS') this.#wait(txidHex, waiting);
     }
   }
 

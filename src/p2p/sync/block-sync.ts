@@ -57,7 +57,7 @@ export interface BlockSyncDeps {
   /** Mempool txids learned from a peer: handed to the relay as announcements by that peer. */
   onMempoolInventory(peer: string, items: InvItem[]): void;
   connectedPeers(): string[];
-  /** False for a block-relay-only connection: its mempool is never asked for. */
+  /** False for a block-relay-only connection: its mempool is never asked for (on connect or poll). */
   carriesTransactions(peer: string): boolean;
   logger?: Logger;
 }
@@ -91,10 +91,13 @@ export class BlockSync {
     await this.queue;
   }
 
-  /** A new connection: sync if it is ahead, and learn its mempool (unless it carries no transactions). */
-  peerConnected(peer: string, options: { mempool: boolean } = { mempool: true }): void {
+  /**
+   * A new connection (or one that came back): sync if it is ahead, and learn its mempool unless
+   * the link carries no transactions.
+   */
+  peerConnected(peer: string): void {
     this.requestSync(peer);
-    if (options.mempool) this.learnMempool(peer);
+    if (this.deps.carriesTransactions(peer)) this.learnMempool(peer);
   }
 
   /** Asks `peer` for its mempool's txids; the ones we lack are fetched as if it announced them. */
