@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HostNetwork } from '../../src/testnet/host-network.js';
 import { delayEnv } from '../../src/testnet/link-shaping.js';
-import { freePorts } from './processes.js';
+import { freePorts } from '../../src/devnet/free-ports.js';
 
 export interface Placement {
   /** Address node `i` listens on. */

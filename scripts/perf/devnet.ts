@@ -11,11 +11,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RpcClient } from '../../src/cli/rpc-client.js';
+import { freePorts } from '../../src/devnet/free-ports.js';
 import { cookiePathIn } from '../../src/node/rpc/cookie.js';
 import type { CompiledTree } from './compiled-build.js';
 
@@ -61,20 +61,6 @@ export interface PerfNode {
 /** Node i's name, as `npm run devnet -- --nodes n` names them. */
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin'];
 const nameOf = (i: number): string => NAMES[i] ?? `node${i + 1}`;
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, async () => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      return server;
-    }),
-  );
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
 
 export class PerfDevnet {
   readonly nodes: PerfNode[] = [];

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RpcClient } from '../cli/rpc-client.js';
+import { freePorts } from '../devnet/free-ports.js';
 import { Supervisor } from '../devnet/supervisor.js';
 import {
   cookiePathOf,
@@ -25,20 +25,6 @@ const MINERS = 2;
 const RSS_SAMPLE_MS = 1_000;
 /** RPC timeout (ms): generous, the machine may be loaded by the attack. */
 const RPC_TIMEOUT_MS = 5_000;
-
-/** A TCP port nobody listens on right now (the OS picks it). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
 
 /** Resident memory (MB) of process `pid`, or 0 when it is gone. */
 function rssMb(pid: number): number {
@@ -74,15 +60,13 @@ export class HonestDevnet {
   static async start(count: number): Promise<HonestDevnet> {
     const dataRoot = await mkdtemp(join(tmpdir(), 'trustmesh-scenario-'));
     const generated = generateDevnet(count, Math.min(MINERS, count), { dataRoot });
-    const nodes: NodeDefinition[] = [];
-    for (const def of generated.nodes) {
-      nodes.push({
-        ...def,
-        p2pPort: await freePort(),
-        rpcPort: await freePort(),
-        metricsPort: await freePort(),
-      });
-    }
+    const ports = await freePorts(3 * generated.nodes.length);
+    const nodes: NodeDefinition[] = generated.nodes.map((def, i) => ({
+      ...def,
+      p2pPort: ports[3 * i]!,
+      rpcPort: ports[3 * i + 1]!,
+      metricsPort: ports[3 * i + 2]!,
+    }));
     const devnet: DevnetDefinition = { ...generated, nodes };
     const file = join(dataRoot, 'devnet.json');
     await writeFile(

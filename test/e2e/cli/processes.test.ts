@@ -4,11 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/program.js';
+import { freePorts } from '../../../src/devnet/free-ports.js';
 import { REPO_ROOT } from '../../../src/node/devnet-definitions.js';
 import { type RpcServer, startRpcServer } from '../../../src/node/rpc/index.js';
 import { FakeNodeApi, PEER_BAD, PEER_OK1 } from '../../unit/rpc/fake-node-api.js';
@@ -40,13 +40,8 @@ function run(script: 'cli' | 'repl', args: string[], input?: string): Promise<Ru
   });
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+/** A TCP port nobody listens on (outside the ephemeral range, so nothing takes it meanwhile). */
+const freePort = async (): Promise<number> => (await freePorts(1))[0]!;
 
 let dir: string;
 let api: FakeNodeApi;

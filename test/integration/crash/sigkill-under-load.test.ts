@@ -22,7 +22,6 @@ import { once } from 'node:events';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -31,6 +30,7 @@ import { txidOf } from '../../../src/chain/objects/transaction.js';
 import { REGTEST } from '../../../src/chain/params.js';
 import { Chain } from '../../../src/chain/state/index.js';
 import { RpcClient } from '../../../src/cli/rpc-client.js';
+import { freePorts } from '../../../src/devnet/free-ports.js';
 import { toHex } from '../../../src/crypto/hash.js';
 import { cookiePathIn } from '../../../src/node/rpc/cookie.js';
 import { ADDRBOOK_FILE } from '../../../src/p2p/membership/address-book-store.js';
@@ -114,17 +114,6 @@ async function startVictim(configFile: string, port: number): Promise<Victim> {
   });
   const rpc = RpcClient.fromCookie(started.rpc as string, cookiePathIn(dataDir), { timeoutMs: 10_000 });
   return { child, rpc };
-}
-
-/** A TCP port free on 127.0.0.1 right now (the node keeps it across its restarts). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 async function killVictim(victim: Victim): Promise<void> {
@@ -212,7 +201,7 @@ it('survives SIGKILL twenty times under transaction and block load', async () =>
   const bootstrap = [0, 1].map((i) => net.addressOf(i));
   await writeFile(configFile, JSON.stringify({ name: 'victim', devnetLoopback: true, bootstrap }));
   const [n0, n1] = [net.node(0), net.node(1)];
-  const port = await freePort();
+  const [port] = (await freePorts(1)) as [number];
   const confirmedAtKills = new Set<string>();
   let victim = await startVictim(configFile, port);
   await victim.rpc.call('ban', [BANNED_PEER, 3_600_000, 'crash test']);
