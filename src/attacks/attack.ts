@@ -16,7 +16,9 @@ import type { FullBlock } from '../chain/objects/block.js';
 import type { ChainParams } from '../chain/params.js';
 import type { ChainEntry } from '../chain/state/index.js';
 import type { Logger } from '../node/logger.js';
+import type { AddrEntryMessage } from '../p2p/membership/addr-codec.js';
 import type { InvItem, ObjectType } from '../p2p/relay/ports.js';
+import type { InventorySource } from '../p2p/wire/inventory-source.js';
 
 /** A spendable output of the attacker's own funded dev account. */
 export interface OwnOutput {
@@ -79,7 +81,38 @@ export interface RawWire {
   publish(data: Uint8Array): Promise<void>;
 }
 
-/** Other libp2p identities of the attacker, on the same host (127.0.0.1) as the attacker. */
+/** What a spawned peer serves besides libp2p's own protocols (identify, ping, gossipsub). */
+export interface PeerServices {
+  /** Answers sync and getdata from this view of the chain (a stale one, say) instead of nothing. */
+  readonly source?: InventorySource;
+  /** Serves transaction pushes, so the peers it connects to subscribe and can be pushed to. */
+  readonly push?: boolean;
+  /** Answers every getaddr with these entries (at most 1,000), instead of not speaking addr at all. */
+  readonly addresses?: () => AddrEntryMessage[];
+}
+
+/** A libp2p peer of the attacker with its own identity on a host of its choosing. */
+export interface SpawnedPeer {
+  readonly peerId: string;
+  /** The host (IPv4 loopback address) it listens and dials from. */
+  readonly host: string;
+  /** Its listen address, `/ip4/<host>/tcp/<port>/p2p/<id>` (what an addr message advertises). */
+  readonly address: string;
+  /** Dials `addr` (`/ip4/.../p2p/<id>`); false when refused (at the gater or in the handshake). */
+  dial(addr: string): Promise<boolean>;
+  /** Peer ids it has an open connection to. */
+  connectedTo(): string[];
+  /** Peer ids subscribed to its pushes (with `push`). */
+  subscribers(): string[];
+  /** Pushes transaction bytes to a subscribed peer, unannounced; false when it is not subscribed. */
+  push(peer: string, payloads: Uint8Array[]): boolean;
+  /** Opens a raw stream to a connected peer (closed when the attack stops). */
+  open(peer: string, protocol: string): Promise<RawStream>;
+  /** Stops it now (it is stopped with the attack anyway). */
+  stop(): Promise<void>;
+}
+
+/** Other libp2p identities of the attacker: on its own host (127.0.0.1), or on a host it names. */
 export interface Identities {
   /** Static-peer addresses the attacker dials (`/ip4/.../p2p/<id>`). */
   targets(): string[];
@@ -91,6 +124,11 @@ export interface Identities {
   spawnHonestNode(): Promise<{ peerId: string; connectedTo(): string[] }>;
   /** A bare libp2p peer (fresh identity, no trustmesh services) connected to `addr`; false when refused. */
   spawnBarePeer(addr: string): Promise<{ peerId: string; wire: Pick<RawWire, 'open'> } | undefined>;
+  /**
+   * A peer with a fresh identity listening and dialing on `host` (any 127.x.y.z is local here: its
+   * own address, or an honest node's, as behind a NAT), connected to nobody yet.
+   */
+  spawnPeer(host: string, services?: PeerServices): Promise<SpawnedPeer>;
 }
 
 export interface AttackContext {

@@ -1,0 +1,137 @@
+/**
+ * Catalogue 20: a Sybil flood. 32 fresh identities connect at once to every victim and each pushes
+ * it one badly signed transaction (a flagrant offence), twice over: first each identity from its
+ * own address (127.150.0.1, 127.151.0.1, ...: one /16 netgroup each, like a botnet), then each from
+ * the address of an honest node (the first victim's host, as peers behind one NAT or on a shared
+ * host do). The attacker's own identity pushes one too, so every identity it has offends.
+ *
+ * An identity the victim refuses (its netgroup already holds MAX_INBOUND_PER_NETGROUP inbound
+ * peers) dials again until it is let in (the quarantined ones make room) or the phase ends, so
+ * every identity is judged. Each identity logs where its offence landed (`identity`, `phase`,
+ * `host`, `offendedAt`: the victims' peer ids), for the tests and the scenario to check that each
+ * is quarantined by every victim it reached.
+ */
+import { encodeTransaction } from '../../chain/encoding/codec.js';
+import { createTransaction } from '../../chain/objects/transaction.js';
+import type { AttackContext, Misbehaviour, OwnOutput, SpawnedPeer } from '../attack.js';
+import { selfPayment } from '../attack.js';
+
+/** Fresh identities per phase: issue 13 asks for 30 or more. */
+export const SYBILS_PER_PHASE = 32;
+/** Second octet of the first Sybil's own address (127.150.0.1); Sybil i uses 150 + i (own /16 each). */
+const OWN_HOST_BASE = 150;
+/** How long (ms) a phase may take: an identity not let in by then gives up (and logs it). */
+const PHASE_DEADLINE_MS = 40_000;
+/** Pause (ms) between two dials of a refused identity: a quarantine frees its slot within ~1 s. */
+const REDIAL_MS = 500;
+/** How long (ms) a connected identity waits for the victim to subscribe to its pushes. */
+const SUBSCRIBE_WAIT_MS = 5_000;
+/** Poll interval (ms) while waiting for a subscription. */
+const POLL_MS = 50;
+
+export type SybilPhase = 'own-address' | 'shared-address';
+
+interface SybilState {
+  started: boolean;
+}
+const states = new WeakMap<AttackContext, SybilState>();
+
+/** The peer id at the end of `/.../p2p/<id>`. */
+function peerIdOf(addr: string): string {
+  return addr.slice(addr.lastIndexOf('/p2p/') + 5);
+}
+
+/** The IPv4 host of `/ip4/<host>/...`. */
+function hostOf(addr: string): string {
+  return addr.split('/')[2]!;
+}
+
+/** A badly signed self-payment spending `output`, made unique by `salt` (its timestamp offset). */
+function badTransaction(ctx: AttackContext, output: OwnOutput, salt: number): Uint8Array {
+  const tx = createTransaction(
+    ctx.params.network,
+    [{ prevTxid: output.txid, outputIndex: output.index, secretKey: ctx.account.secretKey }],
+    selfPayment(ctx, output),
+    ctx.now() - salt,
+  );
+  tx.inputs[0]!.signature[0]! ^= 0x01;
+  return encodeTransaction(tx);
+}
+
+/** Connects `peer` to `target` (redialing while refused) and pushes `payload` once subscribed. */
+async function offendAt(peer: SpawnedPeer, target: string, payload: Uint8Array, deadline: number) {
+  const victim = peerIdOf(target);
+  while (Date.now() < deadline) {
+    if (!peer.connectedTo().includes(victim) && !(await peer.dial(target))) {
+      await new Promise((resolve) => setTimeout(resolve, REDIAL_MS));
+      continue;
+    }
+    const waitUntil = Math.min(deadline, Date.now() + SUBSCRIBE_WAIT_MS);
+    while (Date.now() < waitUntil && peer.connectedTo().includes(victim)) {
+      if (peer.subscribers().includes(victim) && peer.push(victim, [payload])) return true;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+  return false;
+}
+
+/** One phase: SYBILS_PER_PHASE identities on `hostOfSybil(i)`, all at once, against every target. */
+async function phase(
+  ctx: AttackContext,
+  name: SybilPhase,
+  hostOfSybil: (i: number) => string,
+  output: OwnOutput,
+  saltBase: number,
+): Promise<void> {
+  const targets = ctx.identities.targets();
+  const deadline = Date.now() + PHASE_DEADLINE_MS;
+  const peers = await Promise.all(
+    Array.from({ length: SYBILS_PER_PHASE }, (_, i) =>
+      ctx.identities.spawnPeer(hostOfSybil(i), { push: true }),
+    ),
+  );
+  await Promise.all(
+    peers.map(async (peer, i) => {
+      const results = await Promise.all(
+        targets.map((target, t) =>
+          offendAt(peer, target, badTransaction(ctx, output, saltBase + i * targets.length + t), deadline),
+        ),
+      );
+      const offendedAt = targets.filter((_, t) => results[t]).map(peerIdOf);
+      const refusedBy = targets.filter((_, t) => !results[t]).map(peerIdOf);
+      ctx.logger.info(
+        { identity: peer.peerId, phase: name, host: peer.host, offendedAt, refusedBy },
+        'sybil identity pushed its invalid transaction',
+      );
+    }),
+  );
+  // Their work is done (each is quarantined where it offended): free their sockets and memory.
+  await Promise.allSettled(peers.map((peer) => peer.stop()));
+}
+
+export const misbehaviour: Misbehaviour = {
+  kind: 'sybil',
+  catalogue: 20,
+  class: 'flagrant',
+  description:
+    '32 fresh identities at once, each pushing one badly signed transaction; from their own addresses, then from an honest node address',
+  intervalMs: 1_000,
+  scenarioSeconds: 60,
+  async act(ctx) {
+    if (states.get(ctx)?.started === true) return;
+    states.set(ctx, { started: true });
+    const [output] = ctx.takeOutputs(1);
+    if (output === undefined) {
+      ctx.logger.warn('no funded output to sign with: no Sybil attack');
+      return;
+    }
+    // The attacker's own identity offends too: no identity of this attacker is honest.
+    ctx.push([badTransaction(ctx, output, 0)]);
+    const targets = ctx.identities.targets();
+    const shared = hostOf(targets[0]!);
+    ctx.logger.info({ sharedHost: shared, victims: targets.map(peerIdOf) }, 'sybil attack starting');
+    await phase(ctx, 'own-address', (i) => `127.${OWN_HOST_BASE + i}.0.1`, output, 1);
+    await phase(ctx, 'shared-address', () => shared, output, 1 + SYBILS_PER_PHASE * targets.length);
+    ctx.logger.info({ done: true }, 'sybil attack done');
+  },
+};
