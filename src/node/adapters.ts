@@ -109,6 +109,9 @@ export function inventorySource(chain: Chain, params: ChainParams, now: () => nu
     blocksAfter(locator, max) {
       return chain.blocksAfter(chain.findForkPoint(locator).idHex, max);
     },
+    headersAfter(locator, max) {
+      return chain.headersAfter(chain.findForkPoint(locator).idHex, max);
+    },
     mempoolTxids(max) {
       const freshAfter = now() - params.txMaxAgeMs + MEMPOOL_OFFER_MARGIN_MS;
       const ids: Uint8Array[] = [];
@@ -129,13 +132,15 @@ export function syncChain(chain: Chain): SyncChain {
     hasBlock: (idHex) => chain.hasBlock(idHex),
     workOf: (idHex) => chain.getEntry(idHex)?.cumulativeWork,
     processBlock: (bytes) => chain.processBlock(bytes),
+    headerChainFrom: (idHex) => chain.headerChainFrom(idHex),
+    expectHeaders: (headers) => chain.expectHeaders(headers),
   };
 }
 
 export function syncTransport(client: SyncClient): SyncTransport {
   return {
     status: (peer) => client.requestStatus(peer),
-    blocksAfter: (peer, locator, max) => client.requestBlocksAfter(peer, locator, max),
+    headersAfter: (peer, locator, max) => client.requestHeadersAfter(peer, locator, max),
     mempool: (peer) => client.requestMempool(peer),
   };
 }

@@ -39,8 +39,11 @@ export interface BlockContext {
   readonly expectedTarget: bigint;
 }
 
-/** Version, field lengths, proof of work against the claimed target, and the miner's signature. */
-export function checkHeaderContextFree(header: BlockHeader, blockId: Uint8Array, params: ChainParams): void {
+/**
+ * Version, field lengths and proof of work against the claimed target: what a header alone proves
+ * (headers-first sync checks this much of every header before it fetches any block).
+ */
+export function checkHeaderPow(header: BlockHeader, blockId: Uint8Array, params: ChainParams): void {
   ensure(header.version === BLOCK_VERSION, 'UNSUPPORTED_VERSION', `block version ${header.version}`);
   ensure(
     header.prevHash.length === HASH_LENGTH &&
@@ -54,6 +57,11 @@ export function checkHeaderContextFree(header: BlockHeader, blockId: Uint8Array,
   const target = bytesToBigInt(header.target);
   ensure(target > 0n && target <= params.powLimit, 'BLOCK_BAD_POW', 'target outside (0, powLimit]');
   ensure(meetsTarget(blockId, target), 'BLOCK_BAD_POW', 'block id above its target');
+}
+
+/** `checkHeaderPow`, then the miner's signature. */
+export function checkHeaderContextFree(header: BlockHeader, blockId: Uint8Array, params: ChainParams): void {
+  checkHeaderPow(header, blockId, params);
   ensure(
     verifySignatureCached(
       header.minerSignature,

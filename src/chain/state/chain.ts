@@ -9,13 +9,17 @@
  * 3. context-free header checks: proof of work, then the miner's signature;
  * 4. parent lookup: unknown -> orphan pool (result 'orphan'); known invalid -> REJECT;
  * 5. header against the parent chain: height, target, median time past, local clock;
- * 6. body: merkle root, coinbase, transaction syntax, timestamps, signatures;
- * 7. store (bytes + index entry, one batch), then fork choice: when the best valid branch has more
+ * 6. anti-DoS work: a block whose branch has less cumulative work than the tip's minus
+ *    ANTI_DOS_WORK_BLOCKS blocks' worth is not stored (result 'low-work'), unless headers-first
+ *    sync proved that a longer chain of headers through it reaches that work (`expectHeaders`);
+ *    so a cheap side chain far below the tip costs a node neither disk nor memory;
+ * 7. body: merkle root, coinbase, transaction syntax, timestamps, signatures;
+ * 8. store (bytes + index entry, one batch), then fork choice: when the best valid branch has more
  *    work than the tip, it is planned on a UTXO overlay (disconnect to the fork point, connect the
  *    new blocks) and only written (one batch per block) once every block of it connected. A block
  *    that fails is marked invalid with its descendants, and the next best branch is tried (the old
  *    chain when nothing beats it), so a failed reorg leaves tip, UTXO set and mempool untouched;
- * 8. orphans whose parent just arrived are processed the same way, recursively.
+ * 9. orphans whose parent just arrived are processed the same way, recursively.
  *
  * Invalid blocks throw ValidationError (callers use `.verdict`); a duplicate or an orphan is a
  * normal result (relay verdict IGNORE: codes BLOCK_DUPLICATE and BLOCK_UNKNOWN_PARENT). Ids are
@@ -54,6 +58,7 @@ import type { Utxo } from '../rules/utxo.js';
 import { type BlockEntry, BlockIndex, type ChainEntry } from './block-index.js';
 import { BlockStore, STORE_VERSION } from './block-store.js';
 import { asActiveTip, compareChains } from './fork-choice.js';
+import { HeaderChain } from './header-chain.js';
 import { OrphanPool } from './orphan-pool.js';
 import { RecentTxIndex, type TxLocation } from './recent-txs.js';
 import { type BlockUndo, type OwnedUtxo, UtxoOverlay, UtxoSet } from './utxo-set.js';
@@ -64,6 +69,17 @@ export type { BlockStatus, ChainEntry } from './block-index.js';
 export const MAX_INVALID_IDS = 10_000;
 /** Blocks of the active chain whose txids are loaded into the recent-tx index on open. */
 export const RECENT_BLOCKS_ON_OPEN = 100;
+/**
+ * Depth, in blocks at the tip's difficulty, below the tip's cumulative work under which a branch's
+ * blocks are not stored unless proven by headers (Bitcoin Core's anti-DoS threshold: 144 blocks,
+ * one day; on the 5 s devnet, 12 minutes). Honest forks are far shallower: a tie or a short
+ * partition is a few blocks deep.
+ */
+export const ANTI_DOS_WORK_BLOCKS = 144n;
+/** Block ids of header chains proven to reach the anti-DoS work (one headers-first sync session's worth). */
+export const MAX_PROVEN_HEADERS = 20_000;
+/** Headers of recent blocks kept in memory to answer `getHeaders` without reading whole blocks. */
+export const HEADER_CACHE_ENTRIES = 4_096;
 /** Locator entries listed one by one from the tip before the steps start doubling (Bitcoin's 10). */
 const LOCATOR_DENSE_ENTRIES = 10;
 
@@ -95,9 +111,10 @@ export interface ReorgInfo {
 export interface BlockResult {
   /**
    * connected: on the active chain; side-chain: stored and valid so far, on a branch with no more
-   * work than the tip; orphan: parent unknown, held in the orphan pool; duplicate: already known.
+   * work than the tip; orphan: parent unknown, held in the orphan pool; duplicate: already known;
+   * low-work: valid header on a branch far below the tip's work (anti-DoS), not stored.
    */
-  readonly status: 'connected' | 'side-chain' | 'orphan' | 'duplicate';
+  readonly status: 'connected' | 'side-chain' | 'orphan' | 'duplicate' | 'low-work';
   readonly id: Uint8Array;
   readonly idHex: string;
   readonly height: number;
@@ -157,6 +174,10 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly #recent = new RecentTxIndex();
   /** Ids not stored but known invalid -> why; the oldest forgotten first beyond MAX_INVALID_IDS. */
   readonly #invalidIds = new BoundedMap<string, ErrorCode>(MAX_INVALID_IDS);
+  /** Ids of blocks on header chains proven (headers-first) to reach the anti-DoS work. */
+  readonly #proven = new BoundedMap<string, true>(MAX_PROVEN_HEADERS);
+  /** Header bytes of recently stored blocks, by id hex. */
+  readonly #headers = new BoundedMap<string, Uint8Array>(HEADER_CACHE_ENTRIES);
   /** Active chain: id hex by height. */
   readonly #active: string[] = [];
   #tip!: BlockEntry;
@@ -271,14 +292,20 @@ export class Chain extends EventEmitter<ChainEvents> {
       (code) => code !== 'BLOCK_TIME_TOO_NEW',
       () => checkHeaderContext(header, this.#contextFor(parent), this.params, this.#now()),
     );
-    // 6. Body.
+    // 6. Anti-DoS work.
+    const target = bytesToBigInt(header.target);
+    const cumulativeWork = parent.cumulativeWork + workOf(target);
+    if (cumulativeWork < this.antiDosWork() && !this.#proven.has(idHex)) {
+      this.#log.debug({ block: idHex, height: header.height }, 'low-work block not stored');
+      return { status: 'low-work', id, idHex, height: header.height };
+    }
+    // 7. Body.
     this.#judge(
       idHex,
       (code) => !isBodyTampering(code),
       () => checkBlockBody(block, this.params),
     );
-    // 7. Store, then fork choice.
-    const target = bytesToBigInt(header.target);
+    // 8. Store, then fork choice.
     const entry: BlockEntry = {
       id,
       idHex,
@@ -286,12 +313,14 @@ export class Chain extends EventEmitter<ChainEvents> {
       parentHex,
       timestamp: header.timestamp,
       target,
-      cumulativeWork: parent.cumulativeWork + workOf(target),
+      cumulativeWork,
       status: 'valid-header',
       seq: this.#index.nextSeq(),
     };
     await this.#store.storeBlock(entry, bytes);
     this.#index.add(entry);
+    this.#proven.delete(idHex);
+    if (rawHeader !== undefined) this.#headers.set(idHex, rawHeader.slice());
     const activation = await this.#activateBestChain();
     if (entry.status === 'invalid') {
       this.#orphans.removeDescendants(idHex);
@@ -609,6 +638,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.#orphans.missingAncestorOf(idHex);
   }
 
+  /** Blocks in the index (stored, on any branch, valid or not). */
+  get blockCount(): number {
+    return this.#index.size;
+  }
+
   get orphanCount(): number {
     return this.#orphans.size;
   }
@@ -651,6 +685,56 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     ids.push(this.genesis().id);
     return ids;
+  }
+
+  /**
+   * The least cumulative work a branch needs for its blocks to be stored without headers proving
+   * more: the tip's work minus ANTI_DOS_WORK_BLOCKS blocks at the tip's target (0 near genesis).
+   */
+  antiDosWork(): bigint {
+    const margin = ANTI_DOS_WORK_BLOCKS * workOf(this.#tip.target);
+    return this.#tip.cumulativeWork > margin ? this.#tip.cumulativeWork - margin : 0n;
+  }
+
+  /**
+   * An empty header chain starting at the stored, not invalid block `idHex` (headers-first sync
+   * extends it with a peer's headers), or undefined when we do not store that block.
+   */
+  headerChainFrom(idHex: string): HeaderChain | undefined {
+    const entry = this.#index.get(idHex);
+    if (entry === undefined || entry.status === 'invalid') return undefined;
+    const ancestors = this.#index.lastAncestors(entry, HeaderChain.ancestorsNeeded(this.params));
+    return new HeaderChain(entry, ancestors, this.params, this.#now);
+  }
+
+  /**
+   * Headers-first: when `headers` reaches the anti-DoS work, its blocks will be stored when they
+   * arrive (from any peer) even where each alone is below it. Returns whether it did.
+   */
+  expectHeaders(headers: HeaderChain): boolean {
+    if (headers.work < this.antiDosWork()) return false;
+    for (const idHex of headers.ids) if (!this.#index.has(idHex)) this.#proven.set(idHex, true);
+    return true;
+  }
+
+  /**
+   * Header bytes of up to `max` active blocks after `forkPointHex`, oldest first (see blocksAfter):
+   * from memory for recent blocks, else cut from the stored block.
+   */
+  async headersAfter(forkPointHex: string, max: number): Promise<Uint8Array[]> {
+    const headers: Uint8Array[] = [];
+    for (const id of this.blocksAfter(forkPointHex, max)) {
+      const idHex = toHex(id);
+      let header = this.#headers.get(idHex);
+      if (header === undefined) {
+        const bytes = await this.#store.getBlock(idHex);
+        header = bytes === undefined ? undefined : headerBytesOfBlock(bytes)?.slice();
+        if (header === undefined) break; // not stored (cannot happen for an active block): stop here
+        this.#headers.set(idHex, header);
+      }
+      headers.push(header);
+    }
+    return headers;
   }
 
   /** The first locator id on our active chain, else genesis. */

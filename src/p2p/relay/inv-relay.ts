@@ -433,9 +433,11 @@ export class InvRelay {
         return;
       }
       this.resolveKey(key, undefined);
-      blame.judged(type, status === 'duplicate' ? 'ignore' : 'accept');
-      // A duplicate arrived by another path first (sync, another announcer) and was announced then.
-      if (status === 'duplicate') return;
+      // A duplicate arrived by another path first (sync, another announcer) and was announced then;
+      // a low-work block (a branch far below our tip's work) is not stored: neither earns credit.
+      const ignored = status === 'duplicate' || status === 'low-work';
+      blame.judged(type, ignored ? 'ignore' : 'accept');
+      if (ignored) return;
       blame.goodDelivery(peer);
       this.deps.onNewObject(peer, type);
       metrics?.deliveries.inc({ type, path });

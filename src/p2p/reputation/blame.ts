@@ -55,6 +55,7 @@ const FAULT_OFFENCES: Record<PeerFaultKind, OffenceKind> = {
   NOT_FOUND_AFTER_ANNOUNCE: 'NOTFOUND_AFTER_ANNOUNCE',
   LEFT_OUT_OF_RESPONSE: 'NOTFOUND_AFTER_ANNOUNCE',
   REQUEST_TIMED_OUT: 'REQUEST_TIMEOUT',
+  BAD_HEADERS: 'PROTOCOL_VIOLATION',
 };
 
 /** The offence for delivering an object that failed with `error`, or null when the sender is blameless. */

@@ -19,7 +19,12 @@ export type PeerFaultKind =
   /** Left a requested item out of its answer (neither object, notFound nor deferred). */
   | 'LEFT_OUT_OF_RESPONSE'
   /** Announced an object and did not serve it before the request timed out. */
-  | 'REQUEST_TIMED_OUT';
+  | 'REQUEST_TIMED_OUT'
+  /**
+   * Sync headers that do not extend our locator or each other, or that end short of the work the
+   * peer claimed in its status (an honest peer's headers run to its tip, which has that work).
+   */
+  | 'BAD_HEADERS';
 
 /** A peer's relay-level misbehaviour, with the evidence that explains it in `why`. */
 export class PeerFault extends Error {

@@ -4,28 +4,40 @@
  *
  * On connect, and every STATUS_POLL_INTERVAL_MS with one random peer, we ask the peer's status
  * and its mempool's txids (those we lack are fetched as if it announced them); when it claims more
- * cumulative work than our tip we sync
- * from it: locator → block ids after the fork point (at most MAX_BLOCKS_PER_REQUEST) → getdata of the
- * blocks we lack, in order, each validated before the next is requested. One sync runs at a time.
+ * cumulative work than our tip we sync from it, headers first (as Bitcoin since 0.10):
  *
- * Resistance: we sync only from a peer that claims more work; every block is fully validated
- * (proof of work at the retargeted difficulty) before it is stored; a round that brings no block
- * with more cumulative work than the last ends the session (no endless low-work chain); rounds per
- * session are capped; invalid blocks are blamed on the peer that served them (through the blame
- * module), and end the session.
+ * 1. headers: locator → up to MAX_HEADERS_PER_REQUEST headers after the fork point, checked as a
+ *    chain (proof of work, links, height, retargeted target, timestamps; `HeaderChain`) before any
+ *    block is asked for; repeated from the last header until the chain reaches the claimed work or
+ *    the peer has no more, at most MAX_HEADERS_PER_SESSION headers;
+ * 2. blocks: only when the headers carry more work than our tip, their blocks are fetched in order
+ *    with getdata and each validated before the next (the chain stores them although the first
+ *    ones alone may be below its anti-DoS work: the headers proved the branch's work).
+ *
+ * Resistance: a low-work side chain costs us a header check per header (no signature, no block,
+ * nothing stored); headers that fail a check are blamed like the block would be; headers that do
+ * not link, or end below the work the peer claimed, are BAD_HEADERS (an honest peer's headers run
+ * to its tip); invalid blocks are blamed on the peer that served them and end the session. One
+ * sync runs at a time.
  */
 
+import { decodeHeader } from '../../chain/encoding/codec.js';
 import { ValidationError } from '../../chain/errors.js';
-import { toHex } from '../../crypto/hash.js';
+import { blockIdOfBytes } from '../../chain/objects/block.js';
+import type { HeaderChain } from '../../chain/state/header-chain.js';
+import { fromHex, toHex } from '../../crypto/hash.js';
 import type { Logger } from '../../node/logger.js';
 import { PeerFault } from '../reputation/faults.js';
 import { deliveredKey, invKeyOf, MAX_BLOCKS_PER_GETDATA } from '../relay/inv-relay.js';
 import type { InvItem, ObjectFetcher, RelayBlame } from '../relay/ports.js';
 import { type ChainStatus, InvType } from '../wire/codec.js';
-import { MAX_BLOCKS_PER_REQUEST, MAX_MEMPOOL_INV_ITEMS } from '../wire/constants.js';
+import { MAX_HEADERS_PER_REQUEST, MAX_MEMPOOL_INV_ITEMS } from '../wire/constants.js';
 
-/** Rounds per sync session: 200 x 500 = 100k blocks, then the next trigger continues. */
-export const MAX_ROUNDS_PER_SESSION = 200;
+/**
+ * Headers per sync session (40 requests): the deepest fork one session follows, 28 hours of 5 s
+ * devnet blocks; the chain keeps the proven ids of one session (MAX_PROVEN_HEADERS, the same).
+ */
+export const MAX_HEADERS_PER_SESSION = 20_000;
 /**
  * Interval (ms) between reconciliations with a random peer: its status (catch up when nothing is
  * announced) and its mempool (anti-entropy: a partition that heals without a reconnect still
@@ -35,7 +47,7 @@ export const STATUS_POLL_INTERVAL_MS = 15_000;
 
 export interface SyncTransport {
   status(peer: string): Promise<ChainStatus>;
-  blocksAfter(peer: string, locator: Uint8Array[], max: number): Promise<Uint8Array[]>;
+  headersAfter(peer: string, locator: Uint8Array[], max: number): Promise<Uint8Array[]>;
   mempool(peer: string): Promise<Uint8Array[]>;
 }
 
@@ -46,6 +58,10 @@ export interface SyncChain {
   hasBlock(idHex: string): boolean;
   /** Cumulative work of a known block, or undefined. */
   workOf(idHex: string): bigint | undefined;
+  /** An empty header chain from the stored block `idHex`, or undefined if we do not store it. */
+  headerChainFrom(idHex: string): HeaderChain | undefined;
+  /** Lets the chain store the blocks of `headers` (it proved enough work); false if it did not. */
+  expectHeaders(headers: HeaderChain): boolean;
   processBlock(bytes: Uint8Array): Promise<{ status: string; idHex: string }>;
 }
 
@@ -135,16 +151,64 @@ export class BlockSync {
     }
     if (status.cumulativeWork <= chain.tipWork()) return;
     this.deps.logger?.info({ peer, height: status.height }, 'syncing from peer with more work');
-    let bestWork = chain.tipWork();
-    for (let round = 0; round < MAX_ROUNDS_PER_SESSION && !this.stopped; round++) {
-      const ids = await transport.blocksAfter(peer, chain.locator(), MAX_BLOCKS_PER_REQUEST);
-      const missing = ids.slice(0, MAX_BLOCKS_PER_REQUEST).filter((id) => !chain.hasBlock(toHex(id)));
-      if (missing.length === 0) return;
-      const roundBest = await this.downloadBlocks(peer, missing);
-      if (roundBest === undefined || roundBest <= bestWork) return; // no progress: stop
-      bestWork = roundBest;
-      if (chain.tipWork() >= status.cumulativeWork) return;
+    const headers = await this.downloadHeaders(peer, status.cumulativeWork);
+    if (headers === undefined || headers.work <= chain.tipWork() || !chain.expectHeaders(headers)) return;
+    const missing = headers.ids.filter((idHex) => !chain.hasBlock(idHex)).map(fromHex);
+    if (missing.length > 0) await this.downloadBlocks(peer, missing);
+  }
+
+  /**
+   * The peer's headers after our locator, checked as a chain, until they reach `claimedWork`, end,
+   * or make MAX_HEADERS_PER_SESSION; undefined (and the peer blamed) when they fail a check.
+   */
+  private async downloadHeaders(peer: string, claimedWork: bigint): Promise<HeaderChain | undefined> {
+    const { chain, transport, blame } = this.deps;
+    let locator = chain.locator();
+    let headers: HeaderChain | undefined;
+    let ended = false;
+    for (let fetched = 0; fetched < MAX_HEADERS_PER_SESSION && !this.stopped;) {
+      const batch = await transport.headersAfter(peer, locator, MAX_HEADERS_PER_REQUEST);
+      fetched += MAX_HEADERS_PER_REQUEST;
+      ended = batch.length < MAX_HEADERS_PER_REQUEST;
+      if (batch.length === 0) break;
+      try {
+        // Headers of blocks we store already (e.g. a branch stored by an earlier session) are skipped.
+        let start = 0;
+        const stored = (header: Uint8Array): boolean =>
+          chain.workOf(toHex(blockIdOfBytes(header))) !== undefined;
+        while (headers === undefined && start < batch.length && stored(batch[start]!)) start++;
+        if (headers === undefined && start < batch.length) {
+          const parentHex = toHex(decodeHeader(batch[start]!).prevHash);
+          headers = chain.headerChainFrom(parentHex);
+          if (headers === undefined) {
+            blame.punish(
+              peer,
+              new PeerFault('BAD_HEADERS', `first header's parent ${parentHex} is not ours`),
+            );
+            return undefined;
+          }
+        }
+        headers?.extend(batch.slice(start));
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        blame.punish(
+          peer,
+          err.code === 'BLOCK_UNKNOWN_PARENT' ? new PeerFault('BAD_HEADERS', err.message) : err,
+          'sync headers',
+        );
+        return undefined;
+      }
+      locator = [blockIdOfBytes(batch[batch.length - 1]!)];
+      if (ended || (headers !== undefined && headers.work >= claimedWork)) break;
     }
+    if (ended && headers !== undefined && headers.work < claimedWork) {
+      blame.punish(
+        peer,
+        new PeerFault('BAD_HEADERS', `claimed work ${claimedWork}, its headers end at ${headers.work}`),
+      );
+      return undefined;
+    }
+    return headers;
   }
 
   /** Fetches and processes `ids` in order; returns the most cumulative work seen, or undefined on failure. */

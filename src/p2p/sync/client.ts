@@ -8,6 +8,7 @@ import type { Libp2p, PeerId } from '@libp2p/interface';
 import {
   type ChainStatus,
   decodeBlockIds,
+  decodeHeaders,
   decodeMempoolInv,
   decodeStatus,
   encodeSyncRequest,
@@ -15,6 +16,7 @@ import {
 } from '../wire/codec.js';
 import {
   MAX_BLOCKS_PER_REQUEST,
+  MAX_HEADERS_PER_REQUEST,
   MAX_SYNC_RESPONSE_BYTES,
   SYNC_TIMEOUT_MS,
   syncProtocol,
@@ -69,6 +71,25 @@ export class SyncClient {
       return ids;
     };
     return this.exchange(peer, { kind: 'getBlocks', locator, max }, decode, options);
+  }
+
+  /**
+   * Headers (canonical encodings, not yet checked) of the blocks `requestBlocksAfter` names, oldest
+   * first, at most `max` (1..MAX_HEADERS_PER_REQUEST).
+   */
+  requestHeadersAfter(
+    peer: PeerId | string,
+    locator: Uint8Array[],
+    max = MAX_HEADERS_PER_REQUEST,
+    options: SyncRequestOptions = {},
+  ): Promise<Uint8Array[]> {
+    const decode = (bytes: Uint8Array): Uint8Array[] => {
+      const headers = decodeHeaders(bytes);
+      if (headers.length > max)
+        throw new ProtocolViolationError('UNSOLICITED', `${headers.length} headers for max ${max}`);
+      return headers;
+    };
+    return this.exchange(peer, { kind: 'getHeaders', locator, max }, decode, options);
   }
 
   /** Txids in the peer's mempool (at most MAX_MEMPOOL_INV_ITEMS). */

@@ -10,6 +10,7 @@ import type { IncomingStreamData, Libp2p, Logger } from '@libp2p/interface';
 import {
   decodeSyncRequest,
   encodeBlockIds,
+  encodeHeaders,
   encodeMempoolInv,
   encodeStatus,
   type SyncQuery,
@@ -35,12 +36,14 @@ export interface SyncServerInit {
 }
 
 /** The encoded response to `query` (exported for unit tests). */
-export function answerSyncQuery(source: InventorySource, query: SyncQuery): Uint8Array {
+export async function answerSyncQuery(source: InventorySource, query: SyncQuery): Promise<Uint8Array> {
   switch (query.kind) {
     case 'status':
       return encodeStatus(source.status());
     case 'getBlocks':
       return encodeBlockIds(source.blocksAfter(query.locator, query.max).slice(0, query.max));
+    case 'getHeaders':
+      return encodeHeaders((await source.headersAfter(query.locator, query.max)).slice(0, query.max));
     case 'getMempool':
       return encodeMempoolInv(source.mempoolTxids(MAX_MEMPOOL_INV_ITEMS).slice(0, MAX_MEMPOOL_INV_ITEMS));
   }
@@ -94,7 +97,7 @@ export class SyncServer {
         stream.abort(new Error('sync request over the rate limit'));
         return;
       }
-      await frames.write(answerSyncQuery(this.source, query), { signal });
+      await frames.write(await answerSyncQuery(this.source, query), { signal });
       await stream.close({ signal });
     } catch (err) {
       if (err instanceof WireError) {

@@ -13,7 +13,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { type DecodeFailure, decodeCanonical, type ProtobufCodec } from '../../chain/encoding/canonical.js';
-import { MAX_TX_BYTES } from '../../chain/encoding/limits.js';
+import { MAX_HEADER_BYTES, MAX_TX_BYTES } from '../../chain/encoding/limits.js';
 import { toHex } from '../../crypto/hash.js';
 import {
   INV_NONCE_BYTES,
@@ -22,6 +22,7 @@ import {
   MAX_DATA_FRAME_BYTES,
   MAX_GETDATA_BYTES,
   MAX_GETDATA_ITEMS,
+  MAX_HEADERS_PER_REQUEST,
   MAX_INV_BYTES,
   MAX_INV_ITEMS,
   MAX_LOCATOR_HASHES,
@@ -39,6 +40,7 @@ import {
   BlockIds,
   Data,
   GetData,
+  Headers,
   Inv,
   InvType,
   PushMode,
@@ -76,7 +78,10 @@ export interface DataMessage {
 
 /** A decoded `SyncRequest`: exactly one query. */
 export type SyncQuery =
-  { kind: 'status' } | { kind: 'getBlocks'; locator: Uint8Array[]; max: number } | { kind: 'getMempool' };
+  | { kind: 'status' }
+  | { kind: 'getBlocks'; locator: Uint8Array[]; max: number }
+  | { kind: 'getHeaders'; locator: Uint8Array[]; max: number }
+  | { kind: 'getMempool' };
 
 /** A node's view of its chain, as answered to a `status` query. */
 export interface ChainStatus {
@@ -400,6 +405,12 @@ export function encodeSyncRequest(query: SyncQuery): Uint8Array {
         throw new RangeError(`GetBlocks.max must be 1..${MAX_BLOCKS_PER_REQUEST}, got ${query.max}`);
       }
       return SyncRequest.encode({ getBlocks: { locator: query.locator as Bytes[], max: query.max } });
+    case 'getHeaders':
+      assertHashes(query.locator, MAX_LOCATOR_HASHES, 'GetHeaders.locator');
+      if (!Number.isInteger(query.max) || query.max < 1 || query.max > MAX_HEADERS_PER_REQUEST) {
+        throw new RangeError(`GetHeaders.max must be 1..${MAX_HEADERS_PER_REQUEST}, got ${query.max}`);
+      }
+      return SyncRequest.encode({ getHeaders: { locator: query.locator as Bytes[], max: query.max } });
   }
 }
 
@@ -409,7 +420,7 @@ export function decodeSyncRequest(bytes: Uint8Array): SyncQuery {
     SyncRequest as Codec<SyncRequest>,
     bytes,
     MAX_SYNC_REQUEST_BYTES,
-    { getBlocks: { locator: MAX_LOCATOR_HASHES } },
+    { getBlocks: { locator: MAX_LOCATOR_HASHES }, getHeaders: { locator: MAX_LOCATOR_HASHES } },
     'SyncRequest',
   );
   if (request.status !== undefined) return { kind: 'status' };
@@ -421,6 +432,14 @@ export function decodeSyncRequest(bytes: Uint8Array): SyncQuery {
       throw new WireError('MALFORMED', `GetBlocks.max must be 1..${MAX_BLOCKS_PER_REQUEST}, got ${max}`);
     }
     return { kind: 'getBlocks', locator: locator.map(copy), max };
+  }
+  if (request.getHeaders !== undefined) {
+    const { locator, max } = request.getHeaders;
+    checkHashes(locator, 'GetHeaders.locator');
+    if (max < 1 || max > MAX_HEADERS_PER_REQUEST) {
+      throw new WireError('MALFORMED', `GetHeaders.max must be 1..${MAX_HEADERS_PER_REQUEST}, got ${max}`);
+    }
+    return { kind: 'getHeaders', locator: locator.map(copy), max };
   }
   throw new WireError('MALFORMED', 'SyncRequest sets no query');
 }
@@ -487,4 +506,33 @@ export function decodeBlockIds(bytes: Uint8Array, max = MAX_BLOCKS_PER_REQUEST):
   );
   checkHashes(message.ids, 'BlockIds.ids');
   return message.ids.map(copy);
+}
+
+export function encodeHeaders(headers: readonly Uint8Array[]): Uint8Array {
+  if (headers.length > MAX_HEADERS_PER_REQUEST) throw new RangeError(`${headers.length} headers`);
+  for (const header of headers) {
+    if (header.length === 0 || header.length > MAX_HEADER_BYTES) throw new RangeError('header of a bad size');
+  }
+  return Headers.encode({ headers: headers as Bytes[] });
+}
+
+/**
+ * Decodes a `Headers` of at most `max` (<= MAX_HEADERS_PER_REQUEST) non-empty headers of at most
+ * MAX_HEADER_BYTES each; the headers themselves are decoded and checked by the chain.
+ */
+export function decodeHeaders(bytes: Uint8Array, max = MAX_HEADERS_PER_REQUEST): Uint8Array[] {
+  const limit = Math.min(max, MAX_HEADERS_PER_REQUEST);
+  const message = decodeWire(
+    Headers as Codec<Headers>,
+    bytes,
+    MAX_SYNC_RESPONSE_BYTES,
+    { headers: limit },
+    'Headers',
+  );
+  for (const [i, header] of message.headers.entries()) {
+    if (header.length === 0 || header.length > MAX_HEADER_BYTES) {
+      throw new WireError('MALFORMED', `Headers.headers[${i}] is ${header.length} bytes`);
+    }
+  }
+  return message.headers.map(copy);
 }

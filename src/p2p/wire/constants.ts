@@ -140,6 +140,12 @@ export const MAX_LOCATOR_HASHES = 64;
 /** Most block ids per `getBlocks` response (Bitcoin's getblocks answers at most 500 too). */
 export const MAX_BLOCKS_PER_REQUEST = 500;
 
+/**
+ * Most headers per `getHeaders` response: 500 headers of at most 512 bytes (~230 in practice) fit
+ * the 256 KiB response frame; Bitcoin's `headers` carries 2,000 of its 80-byte headers.
+ */
+export const MAX_HEADERS_PER_REQUEST = 500;
+
 /** Most txids in a `getMempool` response (~190 KB of `Inv`); a larger mempool is sampled. */
 export const MAX_MEMPOOL_INV_ITEMS = 5_000;
 

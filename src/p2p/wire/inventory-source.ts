@@ -10,6 +10,8 @@ export interface InventorySource {
   status(): { genesis: Uint8Array; tip: Uint8Array; height: number; cumulativeWork: bigint };
   /** Ids on the active chain after the fork point with `locator`, oldest first, at most `max`. */
   blocksAfter(locator: Uint8Array[], max: number): Uint8Array[];
+  /** Header bytes of the same blocks as `blocksAfter`, oldest first, at most `max`. */
+  headersAfter(locator: Uint8Array[], max: number): Promise<Uint8Array[]>;
   /** Txids in the mempool, at most `max`. */
   mempoolTxids(max: number): Uint8Array[];
 }

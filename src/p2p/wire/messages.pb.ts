@@ -1247,10 +1247,142 @@ export namespace GetMempool {
   }
 }
 
+export interface GetHeaders {
+  locator: Uint8Array<ArrayBuffer>[]
+  max: number
+}
+
+export namespace GetHeaders {
+  let _codec: Codec<GetHeaders>
+
+  export const codec = (): Codec<GetHeaders> => {
+    if (_codec == null) {
+      _codec = message<GetHeaders>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.locator != null && obj.locator.length > 0) {
+          for (const value of obj.locator) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.max != null && obj.max !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.max)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          locator: [],
+          max: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.locator != null && obj.locator.length === opts.limits.locator) {
+                throw new MaxLengthError('Decode error - repeated field "locator" had too many elements')
+              }
+
+              obj.locator.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.max = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          locator: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.locator != null && obj.locator === opts.limits.locator) {
+                throw new MaxLengthError('Streaming decode error - repeated field "locator" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.locator[]`,
+                index: obj.locator,
+                value: reader.bytes()
+              }
+
+              obj.locator++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.max`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GetHeadersLocatorFieldEvent {
+    field: '$.locator[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GetHeadersMaxFieldEvent {
+    field: '$.max'
+    value: number
+  }
+
+  export function encode (obj: Partial<GetHeaders>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GetHeaders.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetHeaders>): GetHeaders {
+    return decodeMessage(buf, GetHeaders.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetHeaders>): Generator<GetHeadersLocatorFieldEvent | GetHeadersMaxFieldEvent> {
+    return streamMessage(buf, GetHeaders.codec(), opts)
+  }
+}
+
 export interface SyncRequest {
   status?: StatusRequest
   getBlocks?: GetBlocks
   getMempool?: GetMempool
+  getHeaders?: GetHeaders
 }
 
 export namespace SyncRequest {
@@ -1265,17 +1397,26 @@ export namespace SyncRequest {
 
         obj = { ...obj }
 
+        if (obj.getHeaders != null) {
+          obj.getMempool = undefined
+          obj.getBlocks = undefined
+          obj.status = undefined
+        }
+
         if (obj.getMempool != null) {
+          obj.getHeaders = undefined
           obj.getBlocks = undefined
           obj.status = undefined
         }
 
         if (obj.getBlocks != null) {
+          obj.getHeaders = undefined
           obj.getMempool = undefined
           obj.status = undefined
         }
 
         if (obj.status != null) {
+          obj.getHeaders = undefined
           obj.getMempool = undefined
           obj.getBlocks = undefined
         }
@@ -1293,6 +1434,11 @@ export namespace SyncRequest {
         if (obj.getMempool != null) {
           w.uint32(26)
           GetMempool.codec().encode(obj.getMempool, w)
+        }
+
+        if (obj.getHeaders != null) {
+          w.uint32(34)
+          GetHeaders.codec().encode(obj.getHeaders, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1325,6 +1471,12 @@ export namespace SyncRequest {
               })
               break
             }
+            case 4: {
+              obj.getHeaders = GetHeaders.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.getHeaders
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1332,17 +1484,26 @@ export namespace SyncRequest {
           }
         }
 
+        if (obj.getHeaders != null) {
+          delete obj.getMempool
+          delete obj.getBlocks
+          delete obj.status
+        }
+
         if (obj.getMempool != null) {
+          delete obj.getHeaders
           delete obj.getBlocks
           delete obj.status
         }
 
         if (obj.getBlocks != null) {
+          delete obj.getHeaders
           delete obj.getMempool
           delete obj.status
         }
 
         if (obj.status != null) {
+          delete obj.getHeaders
           delete obj.getMempool
           delete obj.getBlocks
         }
@@ -1376,6 +1537,13 @@ export namespace SyncRequest {
 
               break
             }
+            case 4: {
+              yield * GetHeaders.codec().stream(reader, reader.uint32(), `${prefix}.getHeaders`, {
+                limits: opts.limits?.getHeaders
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1399,6 +1567,17 @@ export namespace SyncRequest {
     value: number
   }
 
+  export interface SyncRequestGetHeadersLocatorFieldEvent {
+    field: '$.getHeaders.locator[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncRequestGetHeadersMaxFieldEvent {
+    field: '$.getHeaders.max'
+    value: number
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -1407,7 +1586,7 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestGetBlocksLocatorFieldEvent | SyncRequestGetBlocksMaxFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestGetBlocksLocatorFieldEvent | SyncRequestGetBlocksMaxFieldEvent | SyncRequestGetHeadersLocatorFieldEvent | SyncRequestGetHeadersMaxFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
   }
 }
@@ -1675,5 +1854,113 @@ export namespace BlockIds {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockIds>): Generator<BlockIdsIdsFieldEvent> {
     return streamMessage(buf, BlockIds.codec(), opts)
+  }
+}
+
+export interface Headers {
+  headers: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace Headers {
+  let _codec: Codec<Headers>
+
+  export const codec = (): Codec<Headers> => {
+    if (_codec == null) {
+      _codec = message<Headers>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.headers != null && obj.headers.length > 0) {
+          for (const value of obj.headers) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          headers: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.headers != null && obj.headers.length === opts.limits.headers) {
+                throw new MaxLengthError('Decode error - repeated field "headers" had too many elements')
+              }
+
+              obj.headers.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          headers: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.headers != null && obj.headers === opts.limits.headers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "headers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.headers[]`,
+                index: obj.headers,
+                value: reader.bytes()
+              }
+
+              obj.headers++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HeadersHeadersFieldEvent {
+    field: '$.headers[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Headers>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Headers.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Headers>): Headers {
+    return decodeMessage(buf, Headers.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Headers>): Generator<HeadersHeadersFieldEvent> {
+    return streamMessage(buf, Headers.codec(), opts)
   }
 }

@@ -90,6 +90,8 @@ export function item(type: InvType, label: string): InvItem {
 export class MemoryInventory implements InventorySource {
   readonly objects = new Map<string, Uint8Array>();
   readonly chain: Uint8Array[] = [];
+  /** Header bytes by block id hex (served for the ids of `chain` that have one). */
+  readonly headers = new Map<string, Uint8Array>();
   readonly mempool: Uint8Array[] = [];
   readonly hang = new Set<string>();
   delayMs = 0;
@@ -131,6 +133,13 @@ export class MemoryInventory implements InventorySource {
       }
     }
     return this.chain.slice(start, start + max);
+  }
+
+  async headersAfter(locator: Uint8Array[], max: number): Promise<Uint8Array[]> {
+    return this.blocksAfter(locator, max).flatMap((id) => {
+      const header = this.headers.get(Buffer.from(id).toString('hex'));
+      return header === undefined ? [] : [header];
+    });
   }
 
   mempoolTxids(max: number): Uint8Array[] {

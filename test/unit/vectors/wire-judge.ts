@@ -7,6 +7,7 @@
 import type { Stream } from '@libp2p/interface';
 import {
   decodeBlockIds,
+  decodeHeaders,
   decodeData,
   decodeGetData,
   decodeInv,
@@ -32,7 +33,8 @@ export type WireMessageName =
   | 'TxPush'
   | 'SyncRequest'
   | 'Status'
-  | 'BlockIds';
+  | 'BlockIds'
+  | 'Headers';
 
 /** The offence a violation costs the peer that sent the bytes (the blame module's table). */
 export function violationOffence(kind: ViolationKind): string {
@@ -70,7 +72,7 @@ function decode(message: WireMessageName, bytes: Uint8Array, max: number | undef
       return { txs: decodeTxPush(bytes).map(hex) };
     case 'SyncRequest': {
       const q = decodeSyncRequest(bytes);
-      return q.kind === 'getBlocks'
+      return q.kind === 'getBlocks' || q.kind === 'getHeaders'
         ? { kind: q.kind, locator: q.locator.map(hex), max: q.max }
         : { kind: q.kind };
     }
@@ -82,6 +84,13 @@ function decode(message: WireMessageName, bytes: Uint8Array, max: number | undef
         height: s.height,
         cumulativeWork: s.cumulativeWork.toString(),
       };
+    }
+    case 'Headers': {
+      // As BlockIds: up to the protocol's 500, then held to the request's own `max`.
+      const headers = decodeHeaders(bytes);
+      if (max !== undefined && headers.length > max)
+        throw new ProtocolViolationError('UNSOLICITED', `${headers.length} headers for max ${max}`);
+      return { headers: headers.map(hex) };
     }
     case 'BlockIds': {
       // The requester decodes up to the protocol's 500 ids, then holds the answer to its own `max`.
