@@ -9,10 +9,11 @@
  * 3. context-free header checks: proof of work, then the miner's signature;
  * 4. parent lookup: unknown -> orphan pool (result 'orphan'); known invalid -> REJECT;
  * 5. header against the parent chain: height, target, median time past, local clock;
- * 6. anti-DoS work: a block whose branch has less cumulative work than the tip's minus
- *    ANTI_DOS_WORK_BLOCKS blocks' worth is not stored (result 'low-work'), unless headers-first
- *    sync proved that a longer chain of headers through it reaches that work (`expectHeaders`);
- *    so a cheap side chain far below the tip costs a node neither disk nor memory;
+ * 6. anti-DoS work: a block on a branch with less cumulative work than the tip is not stored
+ *    (result 'low-work') when the branch is below the tip's work minus ANTI_DOS_WORK_BLOCKS blocks'
+ *    worth, or the block itself is far easier than the tip's (ANTI_DOS_BLOCK_WORK_DIVISOR), unless
+ *    headers-first sync proved that a chain of headers through it has the work (`expectHeaders`);
+ *    so a cheap side chain costs a node neither disk nor memory;
  * 7. body: merkle root, coinbase, transaction syntax, timestamps, signatures;
  * 8. store (bytes + index entry, one batch), then fork choice: when the best valid branch has more
  *    work than the tip, it is planned on a UTXO overlay (disconnect to the fork point, connect the
@@ -76,6 +77,13 @@ export const RECENT_BLOCKS_ON_OPEN = 100;
  * partition is a few blocks deep.
  */
 export const ANTI_DOS_WORK_BLOCKS = 144n;
+/**
+ * A side-chain block below the tip's work is stored without headers only if its own work is at
+ * least the tip block's divided by this: an honest block near the tip was mined at about the tip's
+ * difficulty (the retarget moves it by at most 4x per window; 16 leaves room for two windows),
+ * while a cheap side chain at the minimum difficulty is thousands of times easier.
+ */
+export const ANTI_DOS_BLOCK_WORK_DIVISOR = 16n;
 /** Block ids of header chains proven to reach the anti-DoS work (one headers-first sync session's worth). */
 export const MAX_PROVEN_HEADERS = 20_000;
 /** Headers of recent blocks kept in memory to answer `getHeaders` without reading whole blocks. */
@@ -295,7 +303,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     // 6. Anti-DoS work.
     const target = bytesToBigInt(header.target);
     const cumulativeWork = parent.cumulativeWork + workOf(target);
-    if (cumulativeWork < this.antiDosWork() && !this.#proven.has(idHex)) {
+    if (this.#isLowWork(cumulativeWork, target) && !this.#proven.has(idHex)) {
       this.#log.debug({ block: idHex, height: header.height }, 'low-work block not stored');
       return { status: 'low-work', id, idHex, height: header.height };
     }
@@ -694,6 +702,13 @@ export class Chain extends EventEmitter<ChainEvents> {
   antiDosWork(): bigint {
     const margin = ANTI_DOS_WORK_BLOCKS * workOf(this.#tip.target);
     return this.#tip.cumulativeWork > margin ? this.#tip.cumulativeWork - margin : 0n;
+  }
+
+  /** Anti-DoS work (step 6 of the pipeline): whether a branch block is too cheap to store unproven. */
+  #isLowWork(cumulativeWork: bigint, target: bigint): boolean {
+    if (cumulativeWork >= this.#tip.cumulativeWork) return false;
+    if (cumulativeWork < this.antiDosWork()) return true;
+    return workOf(target) * ANTI_DOS_BLOCK_WORK_DIVISOR < workOf(this.#tip.target);
   }
 
   /**
