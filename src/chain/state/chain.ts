@@ -84,7 +84,7 @@ export const ANTI_DOS_WORK_BLOCKS = 144n;
  * while a cheap side chain at the minimum difficulty is thousands of times easier.
  */
 export const ANTI_DOS_BLOCK_WORK_DIVISOR = 16n;
-/** Block ids of header chains proven to reach the anti-DoS work (one headers-first sync session's worth). */
+/** Block ids of header chains proven to carry more work than the tip (one headers-first sync session's worth). */
 export const MAX_PROVEN_HEADERS = 20_000;
 /** Headers of recent blocks kept in memory to answer `getHeaders` without reading whole blocks. */
 export const HEADER_CACHE_ENTRIES = 4_096;
@@ -182,7 +182,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly #recent = new RecentTxIndex();
   /** Ids not stored but known invalid -> why; the oldest forgotten first beyond MAX_INVALID_IDS. */
   readonly #invalidIds = new BoundedMap<string, ErrorCode>(MAX_INVALID_IDS);
-  /** Ids of blocks on header chains proven (headers-first) to reach the anti-DoS work. */
+  /** Ids of blocks on header chains proven (headers-first) to carry more work than the tip. */
   readonly #proven = new BoundedMap<string, true>(MAX_PROVEN_HEADERS);
   /** Header bytes of recently stored blocks, by id hex. */
   readonly #headers = new BoundedMap<string, Uint8Array>(HEADER_CACHE_ENTRIES);
@@ -723,11 +723,12 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /**
-   * Headers-first: when `headers` reaches the anti-DoS work, its blocks will be stored when they
-   * arrive (from any peer) even where each alone is below it. Returns whether it did.
+   * Headers-first: when `headers` carries more work than the tip, its blocks will be stored when
+   * they arrive (from any peer) even where each alone is below the anti-DoS work. Returns whether
+   * it did.
    */
   expectHeaders(headers: HeaderChain): boolean {
-    if (headers.work < this.antiDosWork()) return false;
+    if (headers.work <= this.#tip.cumulativeWork) return false;
     for (const idHex of headers.ids) if (!this.#index.has(idHex)) this.#proven.set(idHex, true);
     return true;
   }
