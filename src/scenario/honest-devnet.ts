@@ -1,6 +1,10 @@
 /**
  * The honest devnet of a scenario: N nodes (2 of them miners), each its own process, on free ports
  * under a fresh temporary data root, started and stopped with the devnet launcher's supervisor.
+ * The nodes find their peers by discovery, as `npm run devnet` does (generateDevnet's 'discovery'
+ * layout): node i on its own loopback address 127.(i+1).0.1 (its own /16 netgroup), bootstrapping
+ * from the first two nodes, with devnet-sized outbound targets; the membership attacks (sybil,
+ * eclipse) are only meaningful against nodes that choose their peers from an address book.
  * It keeps what the scenario measures of the processes themselves: unexpected exits (crashes) and
  * the peak resident memory of any honest node, sampled from /proc.
  */
@@ -14,6 +18,7 @@ import { Supervisor } from '../devnet/supervisor.js';
 import {
   cookiePathOf,
   type DevnetDefinition,
+  devnetFileJson,
   generateDevnet,
   type NodeDefinition,
   rpcUrlOf,
@@ -39,7 +44,7 @@ function rssMb(pid: number): number {
 export interface HonestNode {
   readonly def: NodeDefinition;
   readonly rpc: RpcClient;
-  /** `/ip4/127.0.0.1/tcp/<port>/p2p/<id>`. */
+  /** `/ip4/<its host, 127.(i+1).0.1>/tcp/<port>/p2p/<id>`. */
   readonly address: string;
   readonly peerId: string;
 }
@@ -59,7 +64,7 @@ export class HonestDevnet {
   /** Starts `count` honest nodes and waits until each printed `started`. */
   static async start(count: number): Promise<HonestDevnet> {
     const dataRoot = await mkdtemp(join(tmpdir(), 'trustmesh-scenario-'));
-    const generated = generateDevnet(count, Math.min(MINERS, count), { dataRoot });
+    const generated = generateDevnet(count, Math.min(MINERS, count), { dataRoot, layout: 'discovery' });
     const ports = await freePorts(3 * generated.nodes.length);
     const nodes: NodeDefinition[] = generated.nodes.map((def, i) => ({
       ...def,
@@ -69,22 +74,7 @@ export class HonestDevnet {
     }));
     const devnet: DevnetDefinition = { ...generated, nodes };
     const file = join(dataRoot, 'devnet.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        network: devnet.network,
-        dataRoot,
-        nodes: nodes.map(({ name, roles, p2pPort, rpcPort, metricsPort, peers, devAccount }) => ({
-          name,
-          roles,
-          p2pPort,
-          rpcPort,
-          metricsPort,
-          peers,
-          devAccount,
-        })),
-      }),
-    );
+    await writeFile(file, JSON.stringify(devnetFileJson(devnet, dataRoot)));
     const supervisor = new Supervisor(devnet, file);
     try {
       await supervisor.start();
@@ -98,7 +88,7 @@ export class HonestDevnet {
         name: def.name,
         timeoutMs: RPC_TIMEOUT_MS,
       }),
-      address: `/ip4/127.0.0.1/tcp/${def.p2pPort}/p2p/${process.started!.peerId}`,
+      address: `/ip4/${def.host}/tcp/${def.p2pPort}/p2p/${process.started!.peerId}`,
       peerId: process.started!.peerId,
     }));
     const net = new HonestDevnet(devnet, dataRoot, supervisor, honest);

@@ -2,17 +2,26 @@
  * What a scenario says about a kind beyond the common fields, from the attackers' own log records
  * and the honest nodes' RPC: the double spends' outcome, whether dust is throttled or outbid, the
  * redials refused during a ban and the new identity's standing, the malformed and oversize forms
- * sent, and the offences the honest nodes recorded.
+ * sent, the Sybil identities and the lowest score of an honest peer, the eclipse victim's honest
+ * outbound peers and tip, and the offences the honest nodes recorded. A target a kind misses beyond
+ * the common ones (a graylisted honest peer, an eclipsed victim) is a note starting `MISSED: `.
  */
 import type { LogRecord } from '../devnet/node-log.js';
+import { SCORE_THRESHOLDS } from '../p2p/node/gossip-config.js';
 import type { HonestNode } from './honest-devnet.js';
+import type { PeerWatch } from './peer-watch.js';
 import type { PairVerdict } from './verdicts.js';
+
+/** Blocks an eclipse victim's tip may trail the best honest tip when read (one may be in flight). */
+const ECLIPSE_TIP_LAG_BLOCKS = 1;
 
 export interface NoteInput {
   readonly kind: string;
   readonly honest: readonly HonestNode[];
   readonly records: readonly LogRecord[];
   readonly verdicts: readonly PairVerdict[];
+  /** The honest nodes' connections while the attack ran. */
+  readonly peers: PeerWatch;
 }
 
 /** Offence kinds the honest nodes recorded against the attackers, and their states. */
@@ -96,6 +105,59 @@ function formsNote(input: NoteInput): string {
   return `forms sent: ${forms.join('; ') || 'none'} (each attacker is quarantined on its first, so later forms reach no one)`;
 }
 
+function sybilNotes(input: NoteInput): string[] {
+  const sybils = input.records.filter((r) => typeof r.identity === 'string' && typeof r.phase === 'string');
+  const byPhase = [...new Set(sybils.map((r) => `${r.phase as string}`))].map((phase) => {
+    const of = sybils.filter((r) => r.phase === phase);
+    const hosts = [...new Set(of.map((r) => r.host as string))];
+    const reached = of.filter((r) => Array.isArray(r.offendedAt) && r.offendedAt.length > 0).length;
+    return `${of.length} from ${phase === 'shared-address' ? `the honest address ${hosts.join(', ')}` : `${hosts.length} own addresses`} (${reached} reached a victim)`;
+  });
+  const notes = [`sybil identities: ${byPhase.join('; ') || 'none logged'}`];
+  const lowest = input.peers.lowestHonestScore;
+  const threshold = SCORE_THRESHOLDS.graylistThreshold;
+  if (lowest === undefined) notes.push('no gossipsub score of an honest peer was sampled');
+  else {
+    const text = `lowest gossipsub score of an honest peer: ${lowest.score.toFixed(1)} (${lowest.peer} at ${lowest.node}; graylist threshold ${threshold})`;
+    notes.push(lowest.score < threshold ? `MISSED: ${text}` : text);
+  }
+  return notes;
+}
+
+async function eclipseNotes(input: NoteInput): Promise<string[]> {
+  const start = input.records.find((r) => typeof r.eclipseVictim === 'string');
+  const victim = input.honest.find((n) => n.peerId === start?.eclipseVictim);
+  if (start === undefined || victim === undefined) return ['MISSED: the eclipse never started'];
+  const name = victim.def.name;
+  const fewest = input.peers.fewestHonestOutboundOf(name);
+  const rounds = input.records.filter((r) => typeof r.eclipseConnected === 'number');
+  const addrSent = Math.max(0, ...rounds.map((r) => r.addrSent as number));
+  const heights = await Promise.all(
+    input.honest.map((n) =>
+      n.rpc.call('status').then(
+        (s) => s.height,
+        () => -1,
+      ),
+    ),
+  );
+  const victimHeight = heights[input.honest.indexOf(victim)]!;
+  const best = Math.max(...heights);
+  const book = await victim.rpc.call('addrbook').catch(() => undefined);
+  const identities = new Set((start.identities as string[] | undefined) ?? []);
+  const bookText =
+    book === undefined
+      ? ''
+      : `; ${book.filter((e: { peerId: string }) => identities.has(e.peerId)).length} of its ${book.length} address book entries are attacker identities`;
+  const notes = [
+    `eclipse victim ${name}: at most ${input.peers.mostAttackersAt(name)} attacker identities connected at once, ${addrSent} addr messages sent${bookText}; stale chain at height ${start.staleHeight as number}`,
+  ];
+  const outbound = `fewest honest outbound peers at the victim: ${fewest ?? 'never sampled'}`;
+  notes.push(fewest === undefined || fewest < 1 ? `MISSED: ${outbound}` : outbound);
+  const tip = `victim height ${victimHeight}, best honest height ${best}`;
+  notes.push(victimHeight < best - ECLIPSE_TIP_LAG_BLOCKS ? `MISSED: ${tip} (held behind)` : tip);
+  return notes;
+}
+
 /** The notes of one scenario beyond its missed targets. */
 export async function kindNotes(input: NoteInput): Promise<string[]> {
   const notes = [offenceSummary(input.verdicts)];
@@ -128,6 +190,12 @@ export async function kindNotes(input: NoteInput): Promise<string[]> {
       notes.push(
         'the real block behind a mutated list is re-delivered by an honest peer in test/integration/attacks only',
       );
+      break;
+    case 'sybil':
+      notes.push(...sybilNotes(input));
+      break;
+    case 'eclipse':
+      notes.push(...(await eclipseNotes(input)));
       break;
     case 'honest-under-stress':
       notes.push('the "attacker" is honest: any quarantine of it counts as a false positive');

@@ -2,8 +2,8 @@
  * One scenario's result, exactly the fields issue 13 lists, and the targets it is held to: flagrant
  * kinds quarantined by every honest neighbour within 1 s of the first offence, graduated kinds
  * within 10 s, contained kinds harmless; honest delivery 100%; honest p50 during the attack at most
- * twice the same network's p50 before it; no false positives; no crashes. Every missed target
- * becomes a note with its measured value.
+ * twice the same network's p50 before it; no false positives; no crashes; no honest node's resident
+ * memory above MAX_HONEST_RSS_MB. Every missed target becomes a note with its measured value.
  */
 import type { AttackClass } from '../attacks/attack.js';
 
@@ -11,6 +11,7 @@ export interface ScenarioResult {
   attack: string;
   class: AttackClass;
   honestNodes: number;
+  /** Attacker identities: each process's own, plus those it spawned and logged (Sybils, eclipse peers). */
   attackers: number;
   /** Honest nodes that an attacker reached. */
   neighbours: number;
@@ -37,6 +38,12 @@ export const QUARANTINE_TARGET_MS: Readonly<Record<AttackClass, number | null>> 
 };
 /** Honest p50 during an attack may be at most this multiple of the baseline p50. */
 export const LATENCY_FACTOR = 2;
+/**
+ * Largest resident memory (MB) of an honest node during an attack: a node idles at ~210-245 MB
+ * (docs/attacks.md scoreboard); twice that would mean an attack made it hold per-peer or
+ * per-identity state it should not.
+ */
+export const MAX_HONEST_RSS_MB = 512;
 
 /** The targets `result` misses, one line each with the measured value. */
 export function missedTargets(result: ScenarioResult): string[] {
@@ -64,6 +71,8 @@ export function missedTargets(result: ScenarioResult): string[] {
     );
   }
   if (result.falsePositives > 0) missed.push(`${result.falsePositives} false positive(s)`);
+  if (result.peakRssMb > MAX_HONEST_RSS_MB)
+    missed.push(`peak honest RSS ${result.peakRssMb} MB > ${MAX_HONEST_RSS_MB} MB`);
   if (result.crashes > 0) missed.push(`${result.crashes} crash(es)`);
   return missed;
 }

@@ -11,8 +11,9 @@ import { ATTACKER_ACCOUNTS, Attackers } from './attackers.js';
 import { HonestDevnet } from './honest-devnet.js';
 import { HonestLoad } from './honest-load.js';
 import { kindNotes } from './kind-notes.js';
+import { PeerWatch } from './peer-watch.js';
 import { missedTargets, type ScenarioResult } from './result.js';
-import { collectVerdicts, falsePositives, ReachWatcher } from './verdicts.js';
+import { collectVerdicts, extraIdentities, falsePositives, ReachWatcher } from './verdicts.js';
 
 export interface ScenarioOptions {
   readonly honest: number;
@@ -105,13 +106,19 @@ async function runOne(
     devnet.devnet.network,
     accounts,
   );
-  const attackerIds = attackers.list.map((a) => a.peerId);
-  const reach = new ReachWatcher(devnet.nodes, () => attackerIds);
+  // Every identity of the attackers: their own, and the ones they spawned and logged (Sybils...).
+  const processIds = attackers.list.map((a) => a.peerId);
+  const identities = () => [...new Set([...processIds, ...extraIdentities(attackers.records())])];
+  const reach = new ReachWatcher(devnet.nodes, identities);
+  const peers = new PeerWatch(devnet.nodes, () => new Set(identities()));
   reach.start();
+  peers.start();
   const from = load.mark();
   await sleep(durationS * 1_000);
   const to = load.mark();
   reach.stop();
+  peers.stop();
+  const attackerIds = identities();
   const verdicts = await collectVerdicts(devnet.nodes, attackerIds, reach);
   const honestIds = new Set(devnet.nodes.map((n) => n.peerId));
   if (kind.kind === 'honest-under-stress') for (const id of attackerIds) honestIds.add(id);
@@ -121,6 +128,7 @@ async function runOne(
     honest: devnet.nodes,
     records: attackers.records(),
     verdicts,
+    peers,
   });
   await attackers.stop();
   await load.settle(from, to, SETTLE_MS);
@@ -153,6 +161,9 @@ async function runOne(
     peakRssMb: Math.round(devnet.peakRssMb),
     notes: [
       ...wrongly.map((w) => (beforeAttack.has(w) ? `${w}, before any attack` : w)),
+      ...(attackerIds.length > processIds.length
+        ? [`${processIds.length} attacker process(es) with ${attackerIds.length} identities in all`]
+        : []),
       ...crashes.map((c) => `exited: ${c}`),
       ...notes,
     ],

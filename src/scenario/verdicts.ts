@@ -3,9 +3,24 @@
  * attacker reached (it was ever connected, or offended), which of those quarantined it, how long
  * after its first offence, with which offences; and which honest peers anyone quarantined.
  */
+import type { LogRecord } from '../devnet/node-log.js';
 import type { PeerReport, ReputationEntry } from '../node/api.js';
 import { isOffenceKind, offenceSpec, QUARANTINE_THRESHOLD } from '../p2p/reputation/index.js';
 import type { HonestNode } from './honest-devnet.js';
+
+/**
+ * The identities an attacker spawned besides its own, from its log records: `identity` (one fresh
+ * identity: a Sybil, a malformed form's sender) and `identities` (a list: the eclipse's). They are
+ * attackers like the process itself: judged the same way, never counted as false positives.
+ */
+export function extraIdentities(records: readonly LogRecord[]): string[] {
+  const ids = new Set<string>();
+  for (const r of records) {
+    if (typeof r.identity === 'string') ids.add(r.identity);
+    if (Array.isArray(r.identities)) for (const id of r.identities) if (typeof id === 'string') ids.add(id);
+  }
+  return [...ids];
+}
 
 /** Interval (ms) between two polls of who is connected to whom. */
 const REACH_POLL_MS = 1_000;

@@ -1,11 +1,11 @@
 /**
  * The membership attack kinds (catalogue 20 and 21) against whole honest nodes, each on its own
  * loopback /16 so the real netgroup rules and gossipsub's IP-colocation penalty apply:
- * - sybil: 64 fresh identities (32 on their own addresses, then 32 on an honest victim's address)
- *   plus the attacker's own, each pushing one badly signed transaction: every identity is
- *   quarantined by every victim it reached, the victims hold nothing against each other, the honest
- *   victim that shares its address with 32 Sybils stays above gossipsub's graylist threshold at the
- *   other, and honest payments and blocks still cross during and after the flood.
+ * - sybil: 64 fresh identities against the victim h1 (32 on their own addresses, then 32 on h0's
+ *   address) plus the attacker's own, each pushing one badly signed transaction: every identity is
+ *   quarantined by the victim it reached (the attacker's own by both), the honest nodes hold nothing
+ *   against each other, h0 (which shares its address with 32 Sybils) should stay above gossipsub's
+ *   graylist threshold at h1, and honest payments and blocks still cross during and after the flood.
  * - eclipse: 64 identities in 8 netgroups fill the inbound slots of a victim that finds its peers by
  *   discovery, flood its address book and answer sync with a stale chain: the victim keeps an honest
  *   outbound peer throughout, follows the honest tip and receives an honest payment, also after a
@@ -116,7 +116,7 @@ describe('sybil (catalogue 20)', () => {
       outcome = { stage, attacker, lines, minScore, maxOnShared, scoredOnShared };
       console.log(
         `sybil: ${lines.length} identities, ` +
-          `${lines.filter((l) => (l.offendedAt as string[]).length === 2).length} reached both victims; ` +
+          `${lines.filter((l) => (l.offendedAt as string[]).length > 0).length} reached the victim h1; ` +
           `h0's gossipsub score at h1 min ${minScore.toFixed(2)}; at most ${maxOnShared} peers connected on ` +
           `${sharedIp} at h1, ${scoredOnShared} scored there by h1's gossipsub after the flood`,
       );
@@ -132,6 +132,8 @@ describe('sybil (catalogue 20)', () => {
   it('quarantines every identity at every victim it reached; honest payments and blocks still cross', () => {
     const { stage, attacker, lines } = outcome;
     expect(lines.length).toBe(2 * SYBILS_PER_PHASE);
+    // The victim is the attacker's last target: h1.
+    for (const line of lines) expect(line.offendedAt).toEqual([stage.victims[1]!.peerIdString]);
     const victims = new Map(stage.victims.map((v) => [v.peerIdString, v]));
     const notQuarantined: string[] = [];
     for (const line of lines) {
