@@ -24,11 +24,16 @@ export async function startAttackerNode(config: NodeConfig, kind: string): Promi
   return TrustmeshNode.start(config, attackHooks(misbehaviour));
 }
 
-/** The composition hooks that make a node attack with `misbehaviour`. */
+/**
+ * The composition hooks that make a node attack with `misbehaviour`. Its announcements are flooded
+ * to every peer it is connected to (an honest node's reach only its mesh): an attacker wants every
+ * neighbour to fetch what it offers.
+ */
 export function attackHooks(misbehaviour: Misbehaviour): NodeHooks {
   const runner = new AttackRunner(misbehaviour);
   return {
     decorateInventory: (honest) => runner.decorateInventory(honest),
     extensions: (services) => [{ name: `attack:${misbehaviour.kind}`, service: runner.attach(services) }],
+    floodPublish: true,
   };
 }

@@ -68,6 +68,8 @@ export interface NodeHooks {
   decorateInventory?(honest: InventorySource): InventorySource;
   /** Services started after the node's own (stopped before them), built from its services. */
   extensions?(services: NodeServices): Array<{ name: string; service: Startable }>;
+  /** Publish own announcements to every connected peer, not only the gossipsub mesh. */
+  floodPublish?: boolean;
 }
 
 /** Builds and starts every service on `lifecycle`; on failure, `lifecycle.stopAll` undoes it. */
@@ -135,6 +137,7 @@ export async function composeNode(
       peerGate: { isBlocked: (peer) => reputation.isQuarantined(peer) },
       appSpecificScore: (peer) => reputation.applicationScore(peer),
       allowLoopbackColocation: config.devnetLoopback,
+      floodPublish: hooks.floodPublish === true,
       devnetLoopback: config.devnetLoopback,
       inboundGate: (addr) => membershipGate(addr),
       // Membership enforces the inbound limits; libp2p's cap only backstops them: inbound + outbound

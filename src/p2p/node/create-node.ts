@@ -66,6 +66,12 @@ export interface P2PNodeOptions {
   /** Exempt 127.0.0.1 from gossipsub's IP-colocation penalty (devnet: all nodes on loopback). Default false. */
   allowLoopbackColocation?: boolean;
   /**
+   * Publish our own announcements to every peer above the publish threshold, not only the mesh
+   * (gossipsub's floodPublish). Honest nodes leave it off (the mesh carries them, at a third of the
+   * bytes); an attacker turns it on to reach every peer it is connected to.
+   */
+  floodPublish?: boolean;
+  /**
    * Put loopback (`127.0.0.0/8`) on the connection manager's allow list, lifting its per-IP inbound
    * rate limit (~5 connections/s) and its connection cap for loopback (devnet only: membership's
    * connection manager enforces the inbound limits there). Default false.
@@ -154,7 +160,7 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
           msgIdFn: contentMsgId,
           fastMsgIdFn: fastContentMsgId,
           asyncValidation: true,
-          floodPublish: false,
+          floodPublish: options.floodPublish === true,
           ...INV_MESH,
           fallbackToFloodsub: false,
           doPX: false,
