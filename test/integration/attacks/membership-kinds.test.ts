@@ -141,8 +141,11 @@ describe('sybil (catalogue 20)', () => {
       expect(offendedAt.length, `${line.identity as string} reached a victim`).toBeGreaterThan(0);
       for (const victimId of offendedAt) {
         const victim = victims.get(victimId)!;
-        if (!victim.reputation.isQuarantined(line.identity as string))
-          notQuarantined.push(`${line.identity as string} at ${victim.config.name}`);
+        const report = victim.reputation.report(line.identity as string);
+        if (report.state !== 'quarantined')
+          notQuarantined.push(
+            `${line.identity as string} at ${victim.config.name}: ${report.state}, offences ${report.offences.map((o) => o.kind).join(',')}`,
+          );
       }
     }
     expect(notQuarantined).toEqual([]);
@@ -284,10 +287,30 @@ describe('eclipse (catalogue 21)', () => {
       );
       sampling = true;
       await blockDelivered(n.node(0), victim(), 'an honest block at the victim after its restart');
-      await paymentDelivered(n.node(2), victim(), 'an honest payment at the victim after its restart');
+      const peersNow = () =>
+        victim()
+          .services.membership.peers()
+          .map(
+            (p) =>
+              `${p.connectionType}:${honest.has(p.peerId) ? 'honest' : identities.has(p.peerId) ? 'attacker' : 'other'}`,
+          )
+          .sort()
+          .join(' ');
+      await paymentDelivered(n.node(2), victim(), 'an honest payment at the victim after its restart').catch(
+        (err: Error) => {
+          throw new Error(`${err.message}; the victim's peers: ${peersNow()}`);
+        },
+      );
       const after = honestOutbound(victim(), honest).length;
+      const attackerOutbound = victim()
+        .services.membership.peers()
+        .filter(
+          (p) =>
+            (p.connectionType === 'outbound-full' || p.connectionType === 'block-relay') &&
+            identities.has(p.peerId),
+        ).length;
       console.log(
-        `eclipse: after the restart ${after} honest outbound, ${inboundAttackers()} attacker identities inbound, ` +
+        `eclipse: after the restart ${after} honest and ${attackerOutbound} attacker outbound, ${inboundAttackers()} attacker identities inbound, ` +
           `attacker addresses in the book ${bookShare()}; least honest outbound while attacked ${minHonestOutbound}`,
       );
       expect(minHonestOutbound).toBeGreaterThanOrEqual(1);
