@@ -4,8 +4,9 @@
  * many netgroups as the attacker "owns"), connect inbound to the victim and redial whenever they
  * are evicted, to fill its inbound slots. Every 2 s each connected identity sends the victim an
  * unsolicited addr message of 500 entries (far beyond the address relay's token bucket, within its
- * stream limit: not an offence), and each answers getaddr with the same entries: the 64 identities'
- * real, dialable addresses and 436 made-up ones in other netgroups, so the victim's address book
+ * stream limit: not an offence; its own address first, as a self-announcement, then the rest from a
+ * rotating offset), and each answers getaddr with the same entries: the 64 identities' real,
+ * dialable addresses and 436 made-up ones in other netgroups, so the victim's address book
  * fills with attacker addresses and any outbound slot it refills may land on an attacker. Every
  * identity answers sync with a stale chain: the attacker's chain as it was STALE_DEPTH blocks
  * before the attack began, frozen (its status, and the ids after any locator up to that tip); it
@@ -20,14 +21,15 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { fromHex } from '../../crypto/hash.js';
 import type { AddrEntryMessage } from '../../p2p/membership/addr-codec.js';
 import { encodeAddrRequest } from '../../p2p/membership/addr-codec.js';
+import { MAX_INBOUND_PER_NETGROUP } from '../../p2p/membership/constants.js';
 import type { ChainEntry } from '../../chain/state/index.js';
 import type { AttackContext, Misbehaviour, SpawnedPeer } from '../attack.js';
 import { frame } from '../payloads.js';
 
 /** Netgroups the attacker holds addresses in (second octets 200, 201, ...). */
 const NETGROUPS = 8;
-/** Identities per netgroup: MAX_INBOUND_PER_NETGROUP, the most a victim admits from one. */
-const PER_NETGROUP = 8;
+/** Identities per netgroup: the most inbound peers a victim admits from one. */
+const PER_NETGROUP = MAX_INBOUND_PER_NETGROUP;
 /** Second octet of the first attacker netgroup (127.200.0.1). */
 const HOST_BASE = 200;
 /** Made-up addresses advertised besides the identities' own (other /16s, nobody listens there). */

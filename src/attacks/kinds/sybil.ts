@@ -31,6 +31,8 @@ const REDIAL_MS = 500;
 const SUBSCRIBE_WAIT_MS = 5_000;
 /** Poll interval (ms) while waiting for a subscription or a hang-up. */
 const POLL_MS = 50;
+/** Fee (base units) of the invalid transactions, plus the identity's salt: a minimum-fee payment's. */
+const SALTED_FEE_BASE = 1_000n;
 /** How long (ms) an identity that pushed waits for the victim to hang up before it is stopped. */
 const HANG_UP_WAIT_MS = 5_000;
 
@@ -51,13 +53,16 @@ function hostOf(addr: string): string {
   return addr.split('/')[2]!;
 }
 
-/** A badly signed self-payment spending `output`, made unique by `salt` (its timestamp offset). */
+/**
+ * A badly signed self-payment spending `output`, made unique by `salt` (added to its fee: each
+ * identity's object is a different transaction, never one the victim already knows is invalid).
+ */
 function badTransaction(ctx: AttackContext, output: OwnOutput, salt: number): Uint8Array {
   const tx = createTransaction(
     ctx.params.network,
     [{ prevTxid: output.txid, outputIndex: output.index, secretKey: ctx.account.secretKey }],
-    selfPayment(ctx, output),
-    ctx.now() - salt,
+    selfPayment(ctx, output, SALTED_FEE_BASE + BigInt(salt)),
+    ctx.now(),
   );
   tx.inputs[0]!.signature[0]! ^= 0x01;
   return encodeTransaction(tx);

@@ -71,6 +71,8 @@ interface SybilOutcome {
   readonly maxOnShared: number;
   /** Peers gossipsub at h1 scores on the shared address after the flood (connected or retained). */
   readonly scoredOnShared: number;
+  /** Offences h1 recorded against the Sybil identities, by kind. */
+  readonly offenceKinds: Record<string, number>;
 }
 
 describe('sybil (catalogue 20)', () => {
@@ -113,7 +115,13 @@ describe('sybil (catalogue 20)', () => {
       await blockDelivered(h0, h1, 'an honest block after the Sybil flood');
       const stats = h1.p2p.gossipsub.dumpPeerScoreStats();
       const scoredOnShared = Object.values(stats).filter((s) => [...s.knownIPs].includes(sharedIp)).length;
-      outcome = { stage, attacker, lines, minScore, maxOnShared, scoredOnShared };
+      const kinds = new Map<string, number>();
+      for (const l of lines)
+        for (const o of h1.reputation.report(l.identity as string).offences)
+          kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+      const offenceKinds = Object.fromEntries(kinds);
+      outcome = { stage, attacker, lines, minScore, maxOnShared, scoredOnShared, offenceKinds };
+      console.log(`sybil: offences at h1 ${JSON.stringify(offenceKinds)}`);
       console.log(
         `sybil: ${lines.length} identities, ` +
           `${lines.filter((l) => (l.offendedAt as string[]).length > 0).length} reached the victim h1; ` +
@@ -149,6 +157,8 @@ describe('sybil (catalogue 20)', () => {
       }
     }
     expect(notQuarantined).toEqual([]);
+    // One offence each, the one its object meets: a signature that does not verify.
+    expect(outcome.offenceKinds).toEqual({ INVALID_SIGNATURE: 2 * SYBILS_PER_PHASE });
     for (const v of victims.values()) expect(v.reputation.isQuarantined(attacker.peerId)).toBe(true);
     expect(lines.filter((l) => l.phase === 'shared-address').every((l) => l.host === sharedIp)).toBe(true);
     expect(victimsTrustEachOther(stage)).toBe(true);
