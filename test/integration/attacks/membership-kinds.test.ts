@@ -276,8 +276,10 @@ describe('eclipse (catalogue 21)', () => {
         const attackerGroups = book.filter((e) => /^ipv4:127\.(2[0-3]\d)$/.test(e.netgroup)).length;
         return `${attackerGroups}/${book.length}`;
       };
+      const mesh = victim().p2p.gossipsub.getMeshPeers(victim().p2p.invTopic);
       console.log(
-        `eclipse: ${inboundAttackers()} attacker identities inbound at the victim ` +
+        `eclipse: ${mesh.filter((p) => identities.has(p)).length} of the ${mesh.length} peers of the victim's gossipsub mesh are attackers; ` +
+          `${inboundAttackers()} attacker identities inbound at the victim ` +
           `(${victim().services.membership.status().inbound} inbound in all), attacker addresses in its book ${bookShare()}`,
       );
       expect(inboundAttackers()).toBeGreaterThan(0);
