@@ -127,7 +127,6 @@ async function main(): Promise<void> {
         scoreParams: peerScoreParams({
           topic: FLOOD_TOPIC,
           appSpecificScore: () => 0,
-          allowLoopbackColocation: true,
         }),
         scoreThresholds: SCORE_THRESHOLDS,
       }) as unknown as (components: GossipSubComponents) => GossipSub,

@@ -50,7 +50,6 @@ export class Injector {
       host: '127.0.0.1',
       port: 0,
       devnetLoopback: true,
-      allowLoopbackColocation: true,
       // Announce an address nobody listens on: the nodes' connection managers must not learn the
       // injector as an outbound candidate, or they dial it, find it serves no chain (a stale
       // outbound peer) and hang up every connection to it, the injector's own included.

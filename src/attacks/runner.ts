@@ -57,6 +57,7 @@ export class AttackRunner implements Startable {
       },
       status: () => honest.status(),
       blocksAfter: (locator, max) => honest.blocksAfter(locator, max),
+      headersAfter: (locator, max) => honest.headersAfter(locator, max),
       mempoolTxids: (max) => honest.mempoolTxids(max),
     };
   }
@@ -74,7 +75,9 @@ export class AttackRunner implements Startable {
       now,
       takeOutputs: (count) => this.takeOutputs(services, account.address, count),
       confirmedTransactions: (max) => confirmedTransactions(services, max),
-      announce: (items) => announcements.publish(items),
+      announce: async (items) => {
+        await announcements.publish(items);
+      },
       push: (payloads) => {
         for (const { peer } of pushServer.subscribers()) {
           for (const payload of payloads) pushServer.push(peer, payload);

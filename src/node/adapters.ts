@@ -76,7 +76,7 @@ export function objectFetcher(client: GetDataClient): ObjectFetcher {
 export function announcementChannel(p2p: P2PNode): AnnouncementChannel {
   return {
     async publish(items) {
-      await p2p.gossipsub.publish(p2p.invTopic, encodeInv(items));
+      return (await p2p.gossipsub.publish(p2p.invTopic, encodeInv(items))).recipients.length;
     },
   };
 }

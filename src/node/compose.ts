@@ -21,6 +21,7 @@ import { GetDataServer } from '../p2p/getdata/server.js';
 import { MAX_MANUAL_PEERS } from '../p2p/membership/constants.js';
 import { Membership } from '../p2p/membership/membership.js';
 import { createP2PNode } from '../p2p/node/create-node.js';
+import { UnheardRetry } from '../p2p/relay/unheard-retry.js';
 import type { InboundAddressGate } from '../p2p/node/gater.js';
 import { ConnectedPeers } from '../p2p/peers/connected-peers.js';
 import { PeerStorePruner } from '../p2p/peers/peer-store-pruner.js';
@@ -136,7 +137,6 @@ export async function composeNode(
       bootstrap: config.peers,
       peerGate: { isBlocked: (peer) => reputation.isQuarantined(peer) },
       appSpecificScore: (peer) => reputation.applicationScore(peer),
-      allowLoopbackColocation: config.devnetLoopback,
       floodPublish: hooks.floodPublish === true,
       devnetLoopback: config.devnetLoopback,
       inboundGate: (addr) => membershipGate(addr),
@@ -220,7 +220,11 @@ export async function composeNode(
   const pushSubscriptions = await lifecycle.start('push-subscriptions', new PushSubscriptions(pushClient));
   const syncClient = new SyncClient(libp2p, { network, onProtocolViolation });
   const fetcher = objectFetcher(getdataClient);
-  const announcements = announcementChannel(p2p);
+  const announcements = lifecycle.opened(
+    'announcements',
+    new UnheardRetry(announcementChannel(p2p)),
+    async (a) => a.stop(),
+  );
 
   // Requested first from the peers we dialed and the allow-listed (Bitcoin Core's preferred peers).
   const isPreferred = (peer: string) => peers.isOutbound(peer) || reputation.isAllowListed(peer);

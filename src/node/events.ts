@@ -62,7 +62,9 @@ export function wireEvents(services: NodeServices): Startable {
         if (bytes === undefined) continue;
         for (const tx of decodeBlock(bytes).transactions.slice(1)) {
           const txid = txidOf(tx);
-          if (chain.mempool.has(toHex(txid)) && announceable(tx.timestamp)) relay.announce('tx', txid);
+          const payload = chain.mempool.get(toHex(txid));
+          if (payload !== undefined && announceable(tx.timestamp))
+            relay.relayReturnedTransaction(txid, payload);
         }
       }
     } catch (err) {
@@ -116,7 +118,9 @@ export function wireEvents(services: NodeServices): Startable {
     // winning branch may never have seen them.
     for (const txidHex of chain.mempool.takeReadmitted()) {
       const entry = chain.mempool.entry(txidHex);
-      if (entry !== undefined && announceable(entry.tx.timestamp)) relay.announce('tx', fromHex(txidHex));
+      const payload = chain.mempool.get(txidHex);
+      if (entry !== undefined && payload !== undefined && announceable(entry.tx.timestamp))
+        relay.relayReturnedTransaction(fromHex(txidHex), payload);
     }
   };
   const onReorg = (reorg: { disconnected: readonly string[] }) => {

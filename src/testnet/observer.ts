@@ -59,6 +59,18 @@ export class Observer {
     return byHost !== undefined && hosts.every((h) => byHost.has(h));
   }
 
+  /** The host of `hosts` that had `txid` last, and when (ms); undefined when one never had it. */
+  lastArrival(txid: string, hosts: readonly number[]): { host: number; t: number } | undefined {
+    const byHost = this.seen.get(txid);
+    if (byHost === undefined || !this.deliveredToAll(txid, hosts)) return undefined;
+    let last: { host: number; t: number } | undefined;
+    for (const host of hosts) {
+      const t = byHost.get(host)!;
+      if (last === undefined || t > last.t) last = { host, t };
+    }
+    return last;
+  }
+
   /**
    * Time (ms) from `origin`'s first sight of `txid` to the last of `hosts` having it; undefined
    * when some host never had it.

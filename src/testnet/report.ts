@@ -43,6 +43,8 @@ export interface PartitionRecord {
   detectionReported: boolean;
   healToConvergedMs: number | null;
   sentBeforeHeal: number;
+  /** The transaction that reached its last node latest after the heal, and that node. */
+  lastArrival: { txid: string; origin: number; host: number; msAfterHeal: number } | null;
 }
 
 /** A node's view of its peers at the end (diagnostics). */
@@ -100,6 +102,8 @@ export interface TestnetReport {
     detection: { reported: boolean; nodes: Array<{ host: string; afterCutMs: number }> };
     healToConvergedMs: number | null;
     txSentBeforeHeal: number;
+    /** What convergence waited for last: a transaction, its sender and the last node to get it. */
+    lastArrival: { txid: string; origin: string; host: string; msAfterHeal: number } | null;
   };
   pass: boolean;
   failures: string[];
@@ -229,6 +233,15 @@ export function buildReport(input: ReportInput): TestnetReport {
             },
             healToConvergedMs: partition.healToConvergedMs,
             txSentBeforeHeal: partition.sentBeforeHeal,
+            lastArrival:
+              partition.lastArrival === null
+                ? null
+                : {
+                    txid: partition.lastArrival.txid,
+                    origin: nameOf.get(partition.lastArrival.origin)!,
+                    host: nameOf.get(partition.lastArrival.host)!,
+                    msAfterHeal: partition.lastArrival.msAfterHeal,
+                  },
           },
         }),
     pass: failures.length === 0,

@@ -246,6 +246,7 @@ export class TestnetRun {
       detectionReported: false,
       healToConvergedMs: null,
       sentBeforeHeal: 0,
+      lastArrival: null,
     };
   }
 
@@ -362,6 +363,14 @@ export class TestnetRun {
     if (await this.waitConverged(nodes, before, statuses, this.options.drainS * 1000, CONVERGE_POLL_MS)) {
       partition.healToConvergedMs = Date.now() - partition.healedAt;
       this.log(`converged ${partition.healToConvergedMs} ms after the heal`);
+      const hosts = nodes.map((node) => node.host.index);
+      for (const tx of before) {
+        const last = this.observer.lastArrival(tx.txid, hosts);
+        const msAfterHeal = last === undefined ? 0 : last.t - partition.healedAt;
+        if (last !== undefined && msAfterHeal > (partition.lastArrival?.msAfterHeal ?? 0)) {
+          partition.lastArrival = { txid: tx.txid, origin: tx.origin, host: last.host, msAfterHeal };
+        }
+      }
     }
   }
 

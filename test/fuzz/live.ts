@@ -94,7 +94,6 @@ async function startRawPeer(): Promise<{ p2p: P2PNode; dir: string }> {
     host: '127.0.0.1',
     port: 0,
     devnetLoopback: true,
-    allowLoopbackColocation: true,
   });
   return { p2p, dir };
 }

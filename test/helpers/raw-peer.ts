@@ -33,7 +33,6 @@ export class WithholdingPeer {
       host: '127.0.0.1',
       port: 0,
       devnetLoopback: true,
-      allowLoopbackColocation: true,
     });
     const peer = new WithholdingPeer(p2p, dataDir);
     await p2p.libp2p.handle(getDataProtocol(network), ({ stream }) => {

@@ -119,7 +119,6 @@ export class AttackIdentities implements Identities {
       host: '127.0.0.1',
       port: 0,
       devnetLoopback: true,
-      allowLoopbackColocation: true,
     });
     this.bare.push(p2p);
     const target = multiaddr(addr);

@@ -37,12 +37,17 @@ import {
   CONNECT_TICK_MS,
   DIAL_TIMEOUT_MS,
   EXTRA_OUTBOUND_WHEN_STALE,
+  LOST_PEER_RETRY_INTERVAL_MS,
+  LOST_PEER_RETRY_WINDOW_MS,
   FEELER_LIFETIME_MS,
   GETADDR_ANSWER_INTERVAL_MS,
   MAX_ANCHORS,
   MAX_PARALLEL_DIALS,
   REDIAL_AFTER_MS,
   SELF_ANNOUNCE_INTERVAL_MS,
+  SUSPECT_PROBE_COOLDOWN_MS,
+  SUSPECT_PROBE_INTERVAL_MS,
+  SUSPECT_PROBE_TIMEOUT_MS,
 } from './constants.js';
 import { type EvictionCandidate, selectInboundToEvict } from './eviction.js';
 import type { LivenessTable } from './liveness.js';
@@ -118,6 +123,15 @@ export class ConnectionManager {
   private readonly dialing = new Map<string, { type: ConnectionType; netgroup: string }>();
   /** Peers we are disconnecting on purpose (their close is not a failure). */
   private readonly closing = new Set<string>();
+  /** Suspect outbound peers -> when a fresh connection to them was last tried (ms). */
+  private readonly probedAt = new Map<string, number>();
+  /** Outbound peers declared dead, dialled again while their slot type is short (see constants). */
+  private readonly lost = new Map<
+    string,
+    { readonly addr: string; readonly type: ConnectionType; readonly lostAt: number; nextTryAt: number }
+  >();
+  /** Peers whose stuck connection a probe replaced -> when (ms). */
+  private readonly replacedAt = new Map<string, number>();
   private anchors: Anchor[];
   private readonly chainSync: ChainSyncEviction | undefined;
   private readonly partition = new PartitionDetector();
@@ -237,6 +251,30 @@ export class ConnectionManager {
     this.chainSync?.forget(peer);
   };
 
+  /**
+   * `peer` gave no sign of life within the suspicion timeout: hung up on; if it was one of our
+   * outbound peers, it is dialled again every LOST_PEER_RETRY_INTERVAL_MS for a while (a cut link
+   * that heals brings it back at once).
+   */
+  declareDead(peer: string): void {
+    const slot = this.slots.get(peer);
+    const addr = this.m.book.get(peer)?.addrs[0];
+    if (
+      slot !== undefined &&
+      addr !== undefined &&
+      (slot.type === 'outbound-full' || slot.type === 'block-relay')
+    ) {
+      const now = this.m.now();
+      this.lost.set(peer, {
+        addr,
+        type: slot.type,
+        lostAt: now,
+        nextTryAt: now + LOST_PEER_RETRY_INTERVAL_MS,
+      });
+    }
+    this.disconnect(peer, 'dead: no answer within the suspicion timeout');
+  }
+
   /** Hangs up on `peer` on purpose (eviction, feeler, dead, stale). */
   disconnect(peer: string, reason: string): void {
     if (!this.slots.has(peer)) return;
@@ -343,6 +381,7 @@ export class ConnectionManager {
     if (!this.running) return;
     const now = this.m.now();
     this.updatePartition(now);
+    this.redialLost(now);
     for (let i = 0; i < MAX_PARALLEL_DIALS && this.dialing.size < MAX_PARALLEL_DIALS; i++) {
       if (!this.dialNext(now)) break;
     }
@@ -357,6 +396,74 @@ export class ConnectionManager {
       this.lastStatusPollAt = now;
       this.pollChainWork(now);
     }
+    this.probeSuspects(now);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Stuck connections and lost peers
+  // ------------------------------------------------------------------------------------------
+
+  /** Dials lost outbound peers again, while their slot type is short of its target. */
+  private redialLost(now: number): void {
+    for (const [peer, lost] of this.lost) {
+      if (this.slots.has(peer) || now - lost.lostAt >= LOST_PEER_RETRY_WINDOW_MS || this.m.isBanned(peer)) {
+        this.lost.delete(peer);
+        continue;
+      }
+      if (now < lost.nextTryAt || this.dialing.has(peer) || this.dialing.size >= MAX_PARALLEL_DIALS) continue;
+      const target = lost.type === 'block-relay' ? this.targets.blockRelayOnly : this.fullRelayTarget;
+      if (this.countWithDials(lost.type) >= target) continue;
+      if (this.outboundNetgroups().has(netgroupOfAddr(multiaddr(lost.addr), this.m.netgroup))) continue;
+      lost.nextTryAt = Number.POSITIVE_INFINITY; // until this attempt ends
+      void this.dial(peer, lost.addr, lost.type, false, SUSPECT_PROBE_TIMEOUT_MS).then(() => {
+        lost.nextTryAt = this.m.now() + LOST_PEER_RETRY_INTERVAL_MS;
+      });
+    }
+  }
+
+  /** Tries a fresh connection to each suspect outbound peer, every SUSPECT_PROBE_INTERVAL_MS. */
+  private probeSuspects(now: number): void {
+    for (const peer of this.probedAt.keys()) {
+      if (this.m.liveness.get(peer)?.state !== 'suspect') this.probedAt.delete(peer);
+    }
+    for (const [peer, at] of this.replacedAt) {
+      if (now - at >= SUSPECT_PROBE_COOLDOWN_MS) this.replacedAt.delete(peer);
+    }
+    for (const slot of this.slots.values()) {
+      if (slot.direction !== 'outbound' || slot.type === 'feeler') continue;
+      if (this.m.liveness.get(slot.peerId)?.state !== 'suspect' || this.replacedAt.has(slot.peerId)) continue;
+      const last = this.probedAt.get(slot.peerId);
+      if (last !== undefined && now - last < SUSPECT_PROBE_INTERVAL_MS) continue;
+      this.probedAt.set(slot.peerId, now);
+      void this.probe(slot);
+    }
+  }
+
+  /**
+   * A fresh connection to a suspect peer (beside the one that stopped answering): if it opens, the
+   * path works and the old connection is stuck, so the peer is hung up on and dialed again at once,
+   * with its slot type (its link comes back with a resync, as after any reconnect). A peer that is
+   * itself stalled cannot complete the handshake either, and stays with the suspicion timeout.
+   */
+  private async probe(slot: PeerSlot): Promise<void> {
+    const peer = slot.peerId;
+    const addr = this.m.book.get(peer)?.addrs[0];
+    if (addr === undefined) return;
+    try {
+      const fresh = await this.m.host.dial(multiaddr(`${addr}/p2p/${peer}`), {
+        force: true,
+        signal: AbortSignal.timeout(SUSPECT_PROBE_TIMEOUT_MS),
+      });
+      if (fresh.status !== 'open' || this.slots.get(peer) !== slot) return;
+    } catch {
+      return; // still cut off (or the peer is stalled): the suspicion timeout decides
+    }
+    this.m.log('fresh connection to suspect %s opened: replacing its stuck connection', peer);
+    this.m.onEvent({ kind: 'evicted', peer, reason: 'stuck connection replaced', at: this.m.now() });
+    this.replacedAt.set(peer, this.m.now());
+    this.closing.add(peer);
+    await this.m.host.hangUp(peerIdFromString(peer)).catch(() => undefined);
+    void this.dial(peer, addr, slot.type, false);
   }
 
   private updatePartition(now: number): void {
@@ -486,7 +593,13 @@ export class ConnectionManager {
   }
 
   /** Dials `peer` at `addr` as `type`; resolves true when connected. */
-  private async dial(peer: string, addr: string, type: ConnectionType, anchor: boolean): Promise<boolean> {
+  private async dial(
+    peer: string,
+    addr: string,
+    type: ConnectionType,
+    anchor: boolean,
+    timeoutMs = DIAL_TIMEOUT_MS,
+  ): Promise<boolean> {
     const now = this.m.now();
     const target = multiaddr(`${addr}/p2p/${peer}`);
     const netgroup = netgroupOfAddr(target, this.m.netgroup);
@@ -494,7 +607,7 @@ export class ConnectionManager {
     this.m.book.attempt(peer, now);
     this.m.onEvent({ kind: 'dial', peer, type, anchor, at: now });
     try {
-      const connection = await this.m.host.dial(target, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
+      const connection = await this.m.host.dial(target, { signal: AbortSignal.timeout(timeoutMs) });
       if (connection.status !== 'open') throw new Error(`connection ${connection.status}`);
       this.m.book.good(peer, this.m.now());
       const slot = this.slots.get(peer);

@@ -134,9 +134,9 @@ export const MAX_ANCHORS = 2;
 /**
  * Inbound connections accepted from one netgroup. Core has no such cap (it evicts from the largest
  * group only when full); peer ids cost nothing, so we also refuse the (N+1)th inbound connection of a
- * netgroup: with at most 1 outbound peer and 1 feeler per netgroup, no address ever has more than
- * 10 connections, gossipsub's IP-colocation threshold, and honest peers sharing an address with
- * Sybils are never penalised for it.
+ * netgroup: with at most 1 outbound peer and 1 feeler per netgroup, no address ever holds more than
+ * 10 connections. This cap, not gossipsub's IP colocation (P6, off: it kept counting disconnected
+ * Sybils against honest peers on their address for an hour), is what bounds one address.
  */
 export const MAX_INBOUND_PER_NETGROUP = 8;
 
@@ -210,6 +210,35 @@ export const MISSED_PINGS_TO_SUSPECT = 1;
  * SWIM's suspicion timeout. Three ping intervals: one lost ping never kills a peer.
  */
 export const SUSPECT_TIMEOUT_MS = 15_000;
+
+/**
+ * While an outbound peer is suspect, a fresh connection to it is tried this often (ms). When one
+ * opens, the path works and only the old connection is stuck (a healed cut: TCP on a connection
+ * that lost every packet for a while backs off its retransmissions for up to tens of seconds), so
+ * the old one is replaced at once instead of at the suspicion timeout.
+ */
+export const SUSPECT_PROBE_INTERVAL_MS = 2_000;
+
+/** Timeout (ms) of a fresh-connection probe (a dial + handshake: a few round trips). */
+export const SUSPECT_PROBE_TIMEOUT_MS = 1_500;
+
+/**
+ * A peer whose connection was replaced after a probe is not probed again for this long (ms): if its
+ * fresh connection stops answering too, the fault is the peer's (it answers handshakes, not pings),
+ * and the suspicion timeout declares it dead instead of reconnecting it forever.
+ */
+export const SUSPECT_PROBE_COOLDOWN_MS = 60_000;
+
+/**
+ * An outbound peer declared dead is dialled again this often (ms), with the probe's short timeout,
+ * while its slot is still empty and for at most LOST_PEER_RETRY_WINDOW_MS: across a partition the
+ * attempts fail cheaply (no answer to the SYN), and once it heals the old topology is back within a
+ * couple of seconds instead of after the address book's redial backoff (REDIAL_AFTER_MS per entry).
+ */
+export const LOST_PEER_RETRY_INTERVAL_MS = 2_000;
+
+/** How long (ms) after losing it a dead outbound peer is dialled again (longer cuts: discovery). */
+export const LOST_PEER_RETRY_WINDOW_MS = 5 * 60_000;
 
 /**
  * A timer that fires more than this late (ms) means our own event loop stalled (CPU starvation, a

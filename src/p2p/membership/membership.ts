@@ -216,7 +216,7 @@ export class Membership {
           const type = this.connections.slot(peer)?.type;
           return type !== undefined && type !== 'feeler';
         },
-        onDead: (peer) => this.connections.disconnect(peer, 'dead: no answer within the suspicion timeout'),
+        onDead: (peer) => this.connections.declareDead(peer),
         log,
         now,
       },

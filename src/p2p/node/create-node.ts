@@ -63,8 +63,6 @@ export interface P2PNodeOptions {
   inboundGate?: InboundAddressGate;
   /** Gossipsub P5: the reputation layer's score of a peer id (weight 1). Default: 0 for everyone. */
   appSpecificScore?: (peerId: string) => number;
-  /** Exempt 127.0.0.1 from gossipsub's IP-colocation penalty (devnet: all nodes on loopback). Default false. */
-  allowLoopbackColocation?: boolean;
   /**
    * Publish our own announcements to every peer above the publish threshold, not only the mesh
    * (gossipsub's floodPublish). Honest nodes leave it off (the mesh carries them, at a third of the
@@ -176,7 +174,6 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
           scoreParams: peerScoreParams({
             topic,
             appSpecificScore: options.appSpecificScore ?? (() => 0),
-            allowLoopbackColocation: options.allowLoopbackColocation === true,
           }),
           scoreThresholds: SCORE_THRESHOLDS,
         }) as unknown as (components: GossipSubComponents) => GossipSub,

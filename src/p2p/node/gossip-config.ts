@@ -12,7 +12,12 @@
  * - P4 invalid messages: counter^2 x -20: two Rejects make -80, three (-180) graylist a peer even
  *   with full P1 credit. The counter halves every 10 minutes;
  * - P5 application score: the reputation layer's verdict, weight 1;
- * - P6 IP colocation: gossipsub's default, except 127.0.0.1 on a devnet (every node is on loopback);
+ * - P6 IP colocation: off (weight 0). Gossipsub keeps the score of a disconnected peer whose score
+ *   is not positive for `retainScore` (an hour), and keeps counting it on its IP: 32 quarantined
+ *   Sybils from an address graylisted an honest node on the same address ((33 - 10)^2 x -5 = -2645,
+ *   measured by the sybil attack kind). Membership already caps what one address can hold, keyed on
+ *   its netgroup (src/p2p/membership/constants.ts: MAX_INBOUND_PER_NETGROUP), and each identity is
+ *   judged on its own deeds by the reputation layer (P5);
  * - P7 behaviour (broken IWANT promises, GRAFT during backoff): tolerated up to 6, then -10 x excess^2.
  */
 import { createHash } from 'node:crypto';
@@ -112,7 +117,6 @@ export function invTopicScoreParams(): TopicScoreParams {
 export interface ScoreParamsOptions {
   topic: string;
   appSpecificScore: (peerId: string) => number;
-  allowLoopbackColocation: boolean;
 }
 
 export function peerScoreParams(options: ScoreParamsOptions): Partial<PeerScoreParams> {
@@ -121,9 +125,7 @@ export function peerScoreParams(options: ScoreParamsOptions): Partial<PeerScoreP
     topicScoreCap: TOPIC_SCORE_CAP,
     appSpecificScore: options.appSpecificScore,
     appSpecificWeight: APP_SPECIFIC_WEIGHT,
-    IPColocationFactorWeight: -5,
-    IPColocationFactorThreshold: 10,
-    IPColocationFactorWhitelist: new Set(options.allowLoopbackColocation ? ['127.0.0.1'] : []),
+    IPColocationFactorWeight: 0,
     behaviourPenaltyWeight: BEHAVIOUR_PENALTY_WEIGHT,
     behaviourPenaltyThreshold: BEHAVIOUR_PENALTY_THRESHOLD,
     behaviourPenaltyDecay: decayFactor(BEHAVIOUR_PENALTY_HALF_LIFE_MS),

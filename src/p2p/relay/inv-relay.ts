@@ -245,6 +245,17 @@ export class InvRelay {
   }
 
   /**
+   * A transaction a reorg returned to our mempool (it was confirmed only on the branch we left):
+   * peers on the winning branch may never have seen it, and after a healed partition our mesh may
+   * hold only peers of our old branch, who have it. Pushed to every subscriber not known to have
+   * it, as our own transactions are, and announced.
+   */
+  relayReturnedTransaction(txid: Uint8Array, payload: Uint8Array): void {
+    this.pushTransaction(invKeyOf('tx', txid), payload, true);
+    this.announce('tx', txid);
+  }
+
+  /**
    * Transactions `peer` pushed to us unasked (it validated them): validated like fetched ones. A
    * push of a transaction already found invalid is the pusher's fault, as an invalid one would be.
    */

@@ -49,8 +49,8 @@ export interface ObjectFetcher {
 }
 
 export interface AnnouncementChannel {
-  /** Publishes one Inv message to our gossipsub mesh. */
-  publish(items: InvItem[]): Promise<void>;
+  /** Publishes one Inv message to our gossipsub mesh; resolves to how many peers it was sent to. */
+  publish(items: InvItem[]): Promise<number>;
 }
 
 export interface TxPushChannel {

@@ -81,6 +81,9 @@ export interface BlockSyncDeps {
 export class BlockSync {
   private readonly deps: BlockSyncDeps;
   private queue: Promise<void> = Promise.resolve();
+  /** Peers a status request is in flight to. */
+  private readonly asking = new Set<string>();
+  /** Peers a sync session is queued for. */
   private readonly queued = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -127,31 +130,50 @@ export class BlockSync {
     );
   }
 
-  /** Queues a status check (and a sync if the peer is ahead); at most one pending per peer. */
+  /**
+   * Asks `peer` for its status now (at most one ask in flight per peer) and, if it claims more
+   * work than our tip, queues a sync session from it. Status asks run in parallel: a peer whose
+   * connection is stuck (its answer times out after SYNC_TIMEOUT_MS) must not hold up the sync from
+   * the others, as it did when reconnecting after a partition.
+   */
   requestSync(peer: string): void {
-    if (this.queued.has(peer) || this.stopped) return;
+    if (this.asking.has(peer) || this.stopped) return;
+    this.asking.add(peer);
+    this.deps.transport
+      .status(peer)
+      .then(
+        (status) => this.queueSession(peer, status),
+        (err: Error) => this.deps.logger?.debug({ peer, err: err.message }, 'status request failed'),
+      )
+      .finally(() => this.asking.delete(peer));
+  }
+
+  /** Queues a sync session from `peer` if its status is ours and ahead; one session runs at a time. */
+  private queueSession(peer: string, status: ChainStatus): void {
+    const { chain } = this.deps;
+    if (toHex(status.genesis) !== chain.genesisHex()) {
+      this.deps.logger?.warn({ peer }, 'peer is on another network (different genesis); not syncing');
+      return;
+    }
+    if (status.cumulativeWork <= chain.tipWork() || this.queued.has(peer) || this.stopped) return;
     this.queued.add(peer);
     this.queue = this.queue.then(async () => {
       this.queued.delete(peer);
       if (this.stopped || this.deps.blame.isQuarantined(peer)) return;
       try {
-        await this.syncFrom(peer);
+        await this.syncFrom(peer, status.cumulativeWork, status.height);
       } catch (err) {
         this.deps.logger?.debug({ peer, err: (err as Error).message }, 'sync from peer ended');
       }
     });
   }
 
-  private async syncFrom(peer: string): Promise<void> {
-    const { chain, transport } = this.deps;
-    const status = await transport.status(peer);
-    if (toHex(status.genesis) !== chain.genesisHex()) {
-      this.deps.logger?.warn({ peer }, 'peer is on another network (different genesis); not syncing');
-      return;
-    }
-    if (status.cumulativeWork <= chain.tipWork()) return;
-    this.deps.logger?.info({ peer, height: status.height }, 'syncing from peer with more work');
-    const headers = await this.downloadHeaders(peer, status.cumulativeWork);
+  private async syncFrom(peer: string, claimedWork: bigint, height: number): Promise<void> {
+    const { chain } = this.deps;
+    // Another session may have brought us that far already.
+    if (claimedWork <= chain.tipWork()) return;
+    this.deps.logger?.info({ peer, height }, 'syncing from peer with more work');
+    const headers = await this.downloadHeaders(peer, claimedWork);
     if (headers === undefined || headers.work <= chain.tipWork() || !chain.expectHeaders(headers)) return;
     const missing = headers.ids.filter((idHex) => !chain.hasBlock(idHex)).map(fromHex);
     if (missing.length > 0) await this.downloadBlocks(peer, missing);

@@ -166,13 +166,10 @@ describe('sybil (catalogue 20)', () => {
     expect(outcome.maxOnShared).toBeLessThanOrEqual(MAX_INBOUND_PER_NETGROUP + 1);
   });
 
-  // KNOWN FAILURE (reported, fix outside this test's files): gossipsub retains the score of every
-  // disconnected peer whose score is not positive for `retainScore` (1 h, gossip-config.ts) and
-  // with it the peer's IP, so the 32 quarantined Sybils still count towards P6 (IP colocation) at h1
-  // after they are gone: (33 - 10)^2 x -5 = -2645 for the honest h0, far below the graylist
-  // threshold (-80). The fix belongs in src/p2p/node/gossip-config.ts (IPColocationFactorWeight 0:
-  // the netgroup cap already bounds connections per address). Remove `.fails` once it is in.
-  it.fails("keeps the honest peer on the Sybils' address above the graylist threshold", () => {
+  // Gossipsub retains a disconnected peer's non-positive score, and its IP, for an hour: with
+  // IP colocation on (P6), the 32 quarantined Sybils still counted against the honest h0 on their
+  // address after they were gone ((33 - 10)^2 x -5 = -2645). P6 is off (gossip-config.ts).
+  it("keeps the honest peer on the Sybils' address above the graylist threshold", () => {
     expect(outcome.minScore).toBeGreaterThan(SCORE_THRESHOLDS.graylistThreshold);
   });
 });

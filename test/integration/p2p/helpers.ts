@@ -30,7 +30,6 @@ export class TestNet {
       host: '127.0.0.1',
       port: 0,
       devnetLoopback: true,
-      allowLoopbackColocation: true,
       redial: { initialDelayMs: 200, maxDelayMs: 2_000 },
       ...options,
     });

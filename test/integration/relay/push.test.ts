@@ -74,7 +74,6 @@ describe('transaction push', { timeout: 60_000 }, () => {
       host: '127.0.0.1',
       port: 0,
       devnetLoopback: true,
-      allowLoopbackColocation: true,
     });
     cleanups.push(async () => {
       await raw.stop();

@@ -43,7 +43,6 @@ async function rawPeer(): Promise<P2PNode> {
     host: '127.0.0.1',
     port: 0,
     devnetLoopback: true,
-    allowLoopbackColocation: true,
   });
   cleanups.push(async () => {
     await raw.stop();
