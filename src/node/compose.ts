@@ -294,9 +294,12 @@ export async function composeNode(
         if (event.kind !== 'dial' && event.kind !== 'dial-failed')
           logger.info({ ...event }, `membership ${event.kind}`);
         // A suspected partition ended: what crossed neither way meanwhile (announcements into a
-        // mesh whose peers were dark) is learned from every peer, not only from the next poll's.
-        if (event.kind === 'partition' && !event.suspected)
+        // mesh whose peers were dark) is learned from every peer, not only from the next poll's,
+        // and the eager push peers, all chosen on our side of the cut, are drawn again.
+        if (event.kind === 'partition' && !event.suspected) {
           for (const peer of peers.list()) sync.peerConnected(peer);
+          pushSubscriptions.redraw();
+        }
       },
       now,
     },

@@ -88,6 +88,15 @@ export class PushSubscriptions {
     this.reselect();
   }
 
+  /**
+   * Draws the eager peers again at random among the connected ones. After a partition heals, the
+   * ones chosen while it lasted are all on our side of the cut (eager peers are kept while
+   * connected), so fresh transactions would keep crossing it only by announcement polls.
+   */
+  redraw(): void {
+    if (!this.stopped) this.reselect(new Set());
+  }
+
   /** Nothing to start: peers are added as they connect. */
   async start(): Promise<void> {}
 
@@ -101,13 +110,13 @@ export class PushSubscriptions {
     this.retrying.delete(peer);
   }
 
-  /** Recomputes the eager set and sends the mode changes. */
-  private reselect(): void {
+  /** Recomputes the eager set, keeping `keep` where it can, and sends the mode changes. */
+  private reselect(keep: ReadonlySet<string> = this.eager): void {
     const candidates: EagerCandidate[] = [];
     for (const [peer, outbound] of this.peers) {
       if (!this.retrying.has(peer)) candidates.push({ peer, outbound });
     }
-    const next = selectEagerPeers(this.eager, candidates, this.eagerCount, this.random);
+    const next = selectEagerPeers(keep, candidates, this.eagerCount, this.random);
     for (const peer of this.eager) {
       if (!next.has(peer) && this.peers.has(peer) && !this.retrying.has(peer))
         this.client.subscribe(peer, PushMode.OWN);

@@ -77,4 +77,26 @@ describe('PushSubscriptions', () => {
     expect(client.eager()).toEqual(['out1']);
     subs.stop();
   });
+
+  it('redraw() picks the eager peers again among all connected ones (a healed partition)', () => {
+    const client = new RecordingClient();
+    let next = 0;
+    const picks = [0, 0, 0.99, 0.99];
+    const subs = new PushSubscriptions(client, {
+      eagerCount: 2,
+      random: () => picks[next++ % picks.length]!,
+    });
+    // Chosen while cut off: the first two outbound peers, on our side.
+    subs.peerConnected('same1', true);
+    subs.peerConnected('same2', true);
+    expect(new Set(client.eager())).toEqual(new Set(['same1', 'same2']));
+    // The cut heals: peers across it connect; kept eager peers stay as they were.
+    subs.peerConnected('across1', true);
+    subs.peerConnected('across2', true);
+    expect(new Set(client.eager())).toEqual(new Set(['same1', 'same2']));
+    subs.redraw();
+    expect(new Set(client.eager())).toEqual(new Set(['across1', 'across2']));
+    expect(client.modes.get('same1')).toBe(PushMode.OWN);
+    expect(client.modes.size).toBe(4);
+  });
 });
