@@ -14,7 +14,7 @@
  *
  * Contained when the honest nodes store at most a handful of side blocks (those mined at the main
  * chain's difficulty, before the branch's retarget eased it) and their memory stays flat. Logs the
- * branch as it grows (`sideHeight`, `sideWork`) and the lying identity (`liar`).
+ * branch as it grows (`sideHeight`, `sideWork`) and the lying identity (`identity`, role `liar`).
  */
 import { encodeBlock, encodeHeader } from '../../chain/encoding/codec.js';
 import { BLOCK_VERSION, blockIdOf, targetToBytes, workOf } from '../../chain/objects/block.js';
@@ -171,7 +171,8 @@ export const misbehaviour: Misbehaviour = {
     }
     if (state.liar === undefined) {
       state.liar = await ctx.identities.spawnPeer(LIAR_HOST, { source: lyingSource(ctx, state) });
-      ctx.logger.info({ liar: state.liar.peerId }, 'lying sync identity');
+      // `identity`: the scenario counts it as an attacker (src/scenario/verdicts.ts).
+      ctx.logger.info({ identity: state.liar.peerId, role: 'liar' }, 'lying sync identity');
       for (const target of ctx.identities.targets()) await state.liar.dial(target);
     }
   },

@@ -49,7 +49,7 @@ describe('low-work-fork', () => {
       await waitFor(
         async () => {
           for (const line of await readLog(attacker.node.config.dataDir)) {
-            if (typeof line.liar === 'string') liar = line.liar;
+            if (line.role === 'liar' && typeof line.identity === 'string') liar = line.identity;
             if (typeof line.sideHeight === 'number') sideHeight = Math.max(sideHeight, line.sideHeight);
           }
           return liar !== undefined && sideHeight >= SIDE_BLOCKS_FED;
