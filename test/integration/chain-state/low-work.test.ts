@@ -7,13 +7,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { headerBytesOfBlock } from '../../../src/chain/encoding/codec.js';
 import { ValidationError } from '../../../src/chain/errors.js';
-import { ANTI_DOS_WORK_BLOCKS } from '../../../src/chain/state/chain.js';
+import { MAX_TARGET, REGTEST } from '../../../src/chain/params.js';
+import { ANTI_DOS_BLOCK_WORK_DIVISOR, ANTI_DOS_WORK_BLOCKS, Chain } from '../../../src/chain/state/chain.js';
 import {
   buildBlock,
   buildBranch,
   mineBlocks,
   openTestChain,
   removeDir,
+  tempDir,
+  TestClock,
   type TestChain,
 } from '../../unit/chain-state/helpers.js';
 
@@ -106,5 +109,26 @@ describe('anti-DoS work', () => {
       expect(headers.work).toBe(tip.cumulativeWork);
     }
     expect(codes).toEqual(['BLOCK_BAD_POW', 'BLOCK_UNKNOWN_PARENT', 'BLOCK_BAD_HEIGHT']);
+  });
+
+  it('refuses an unproven side block far easier than the tip, within the anti-DoS depth', async () => {
+    // Retargeting every block over the last 2: blocks 1 ms apart make each target 4x harder.
+    const params = { ...REGTEST, retarget: true, retargetWindow: 2, initialTarget: MAX_TARGET >> 4n };
+    const clock = new TestClock(params.genesisTimestamp + 3_600_000);
+    const dir = await tempDir();
+    t = { chain: await Chain.open({ dataDir: dir, params, now: clock.now }), dir, clock };
+    const { chain } = t;
+    for (let i = 0; i < 8; i++) {
+      const tip = chain.tip();
+      const b = buildBlock(chain, { timestamp: tip.timestamp + 1 });
+      expect((await chain.processBlock(b.bytes)).status).toBe('connected');
+    }
+    const tipTarget = chain.tip().target;
+    expect(tipTarget * ANTI_DOS_BLOCK_WORK_DIVISOR).toBeLessThan(params.initialTarget);
+    // A valid block on genesis at the initial target: far easier than the tip's, and well within
+    // 144 blocks' work of it.
+    const side = buildBlock(chain, { parent: chain.genesis(), coinbaseTag: 5 });
+    expect((await chain.processBlock(side.bytes)).status).toBe('low-work');
+    expect(chain.getEntry(side.idHex)).toBeUndefined();
   });
 });
