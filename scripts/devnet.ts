@@ -5,6 +5,7 @@ import '../src/polyfill.js';
  *   npm run devnet                     # the 5 nodes of nodes/devnet.json (alice and carol mine)
  *   npm run devnet -- --nodes 8 --miners 3 --tx-rate 5
  *   npm run devnet -- --reset          # start over from genesis
+ *   npm run devnet -- --mining-cpu 50% # miners hash with half a core each (default 10%)
  *
  * Every node listens on its own loopback address (node i on 127.(i+1).0.1, its own /16 netgroup),
  * is given one or two bootstrap nodes and finds the others by address relay (docs/membership.md,
@@ -15,7 +16,9 @@ import '../src/polyfill.js';
  * See src/devnet/launch-devnet.ts.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { MiningCpuError, parseMiningCpu } from '../src/chain/mining/pacing.js';
 import { runDevnet } from '../src/devnet/launch-devnet.js';
+import { DEVNET_MINING_CPU } from '../src/devnet/supervisor.js';
 import { DEFAULT_DEVNET_FILE, MAX_GENERATED_NODES } from '../src/node/devnet-definitions.js';
 
 function integer(min: number, max: number) {
@@ -35,6 +38,15 @@ function rate(value: string): number {
   return n;
 }
 
+function miningCpu(value: string): number {
+  try {
+    return parseMiningCpu(value);
+  } catch (err) {
+    if (err instanceof MiningCpuError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
+}
+
 interface Flags {
   nodes?: number;
   miners?: number;
@@ -44,6 +56,7 @@ interface Flags {
   ui: boolean;
   web: boolean;
   uiPort?: number;
+  miningCpu: number;
 }
 
 const program = new Command('devnet')
@@ -56,6 +69,12 @@ const program = new Command('devnet')
     integer(1, MAX_GENERATED_NODES),
   )
   .option('--miners <n>', 'miners of a generated devnet (default 2)', integer(0, MAX_GENERATED_NODES))
+  .option(
+    '--mining-cpu <percent>',
+    "the miners' share of one core each, e.g. 10% (100% = no pacing)",
+    miningCpu,
+    DEVNET_MINING_CPU,
+  )
   .option('--tx-rate <per-second>', "steady load: payments per second between the nodes' wallets", rate, 0)
   .option('--reset', "delete the devnet's data first (refused while its nodes run)")
   .option(
@@ -80,6 +99,7 @@ process.exitCode = await runDevnet({
   ...(flags.nodes === undefined ? {} : { nodes: flags.nodes }),
   ...(flags.miners === undefined ? {} : { miners: flags.miners }),
   txRate: flags.txRate,
+  miningCpu: flags.miningCpu,
   reset: flags.reset === true,
   ui: flags.ui,
   web: flags.web,

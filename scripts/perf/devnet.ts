@@ -1,6 +1,6 @@
 /**
  * A devnet for the benchmark: `count` node processes started the way `npm run devnet` starts them
- * (`src/node/main.ts <name> --devnet <file>`, the orphan guard preloaded), from a definitions file
+ * (`src/node/main.ts <name> --devnet <file> --mining-cpu <p>%`, the orphan guard preloaded), from a definitions file
  * written to a temp folder: free ports, the generated topology of `npm run devnet -- --nodes n`
  * (a ring plus chords), the chosen network and miners, data under os.tmpdir(). Each node runs
  * either through tsx (as the devnet does today) or from a compiled tree (compiled-build.ts).
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RpcClient } from '../../src/cli/rpc-client.js';
 import { freePorts } from '../../src/devnet/free-ports.js';
+import { DEVNET_MINING_CPU } from '../../src/devnet/supervisor.js';
 import { cookiePathIn } from '../../src/node/rpc/cookie.js';
 import type { CompiledTree } from './compiled-build.js';
 
@@ -41,6 +42,8 @@ export interface PerfDevnetOptions {
   /** Peer ids every node allow-lists (`--allow`): the benchmark's load injector. */
   readonly allow?: readonly string[];
   readonly logLevel?: string;
+  /** `--mining-cpu` of every node, percent of one core; default `npm run devnet`'s (10). */
+  readonly miningCpu?: number;
 }
 
 export interface PerfNode {
@@ -121,6 +124,8 @@ export class PerfDevnet {
         file,
         '--log-level',
         options.logLevel ?? 'warn',
+        '--mining-cpu',
+        `${options.miningCpu ?? DEVNET_MINING_CPU}%`,
         ...(options.allow ?? []).flatMap((peer) => ['--allow', peer]),
       ];
       const child = spawn(process.execPath, args, {

@@ -1,16 +1,20 @@
 /**
  * `startup`: from launching the devnet (`npm run devnet`'s five nodes: the generated topology,
  * network devnet, two miners) to every node up (its `started` line) and to every node at height
- * >= 1, and the idle CPU each node then uses (miners mine all the time).
+ * >= 1, and the idle CPU each node then uses (miners mine all the time, paced to
+ * `--mining-cpu`, 10% of a core as `npm run devnet` sets it).
  *
  * Measured four ways in one run, each a fresh devnet: through tsx (as `npm run devnet` runs nodes
  * today) and from a compiled build by plain `node`, each with the machine as it is and with one
- * core kept busy by a spinning process the benchmark starts (`busy`). The headline figures are
- * tsx with the busy core; the others are in `detail`.
+ * core kept busy by a spinning process the benchmark starts (`busy`). A fifth devnet, compiled and
+ * as is, mines at full speed (`--mining-cpu 100%`, the node's default): the idle-CPU baseline.
+ * The headline figures are tsx with the busy core; the others are in `detail`, with each node's
+ * own times (up, height 1) in `nodes`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { CompiledTree } from './compiled-build.js';
+import { DEVNET_MINING_CPU } from '../../src/devnet/supervisor.js';
 import { PerfDevnet, type Runtime } from './devnet.js';
 import { cpuMs } from './proc.js';
 import { round } from './stats.js';
@@ -19,6 +23,8 @@ import { round } from './stats.js';
 const FIRST_BLOCK_TIMEOUT_MS = 120_000;
 /** Window (ms) over which idle CPU is measured after the first block. */
 const IDLE_CPU_WINDOW_MS = 5_000;
+/** The baseline run's `--mining-cpu` (percent): no pacing, as every miner hashed before it. */
+const FULL_SPEED_MINING_CPU = 100;
 
 export interface StartupOptions {
   readonly repoRoot: string;
@@ -26,16 +32,29 @@ export interface StartupOptions {
   readonly miners: number;
   readonly build: CompiledTree;
   readonly log: (text: string) => void;
+  /** The miners' `--mining-cpu` (percent); default `npm run devnet`'s, DEVNET_MINING_CPU. */
+  readonly miningCpu?: number;
+}
+
+/** One node of a run: ms from launch to its `started` line and to height >= 1. */
+export interface StartupNode {
+  readonly name: string;
+  readonly miner: boolean;
+  readonly upMs: number;
+  readonly heightOneMs: number;
 }
 
 export interface StartupRun {
   readonly runtime: Runtime;
   readonly busyCore: boolean;
+  /** The miners' `--mining-cpu`, percent of one core. */
+  readonly miningCpu: number;
   readonly allNodesUpMs: number;
   readonly firstBlockAllNodesMs: number;
   /** CPU share of one core per node while idle after the first block, miners and relays apart. */
   readonly idleCpuMiner: number;
   readonly idleCpuRelay: number;
+  readonly nodes: StartupNode[];
 }
 
 export interface StartupResult {
@@ -48,6 +67,8 @@ export interface StartupResult {
     /** tsx minus compiled, both with the busy core (ms). */
     readonly compiledSavesUpMs: number;
     readonly compiledSavesFirstBlockMs: number;
+    /** Idle CPU of a miner at full speed (the compiled baseline run), share of one core. */
+    readonly idleCpuMinerFullSpeed: number;
   };
 }
 
@@ -56,7 +77,12 @@ function startSpinner(): ChildProcess {
   return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
 }
 
-async function runOnce(options: StartupOptions, runtime: Runtime, busyCore: boolean): Promise<StartupRun> {
+async function runOnce(
+  options: StartupOptions,
+  runtime: Runtime,
+  busyCore: boolean,
+  miningCpu: number,
+): Promise<StartupRun> {
   const spinner = busyCore ? startSpinner() : undefined;
   const devnet = await PerfDevnet.launch({
     count: options.nodes,
@@ -65,11 +91,17 @@ async function runOnce(options: StartupOptions, runtime: Runtime, busyCore: bool
     runtime,
     build: options.build,
     repoRoot: options.repoRoot,
+    miningCpu,
   });
   try {
     const allNodesUpMs = await devnet.waitStarted();
+    const heightOneAt = new Map<number, number>();
     const firstBlockAt = await devnet.waitAll(
-      async (node) => (await node.rpc!.call('status')).height >= 1,
+      async (node) => {
+        if ((await node.rpc!.call('status')).height < 1) return false;
+        heightOneAt.set(node.index, performance.now());
+        return true;
+      },
       FIRST_BLOCK_TIMEOUT_MS,
       'height 1 on every node',
       50,
@@ -83,16 +115,23 @@ async function runOnce(options: StartupOptions, runtime: Runtime, busyCore: bool
       const picked = devnet.nodes.filter((node) => node.miner === miner).map((node) => share(node.index));
       return picked.length === 0 ? 0 : round(picked.reduce((a, b) => a + b, 0) / picked.length, 3);
     };
-    const run = {
+    const run: StartupRun = {
       runtime,
       busyCore,
+      miningCpu,
       allNodesUpMs: Math.round(allNodesUpMs),
       firstBlockAllNodesMs: Math.round(firstBlockAllNodesMs),
       idleCpuMiner: avg(true),
       idleCpuRelay: avg(false),
+      nodes: devnet.nodes.map((node) => ({
+        name: node.name,
+        miner: node.miner,
+        upMs: Math.round(node.startedAt! - devnet.launchedAt),
+        heightOneMs: Math.round((heightOneAt.get(node.index) ?? firstBlockAt) - devnet.launchedAt),
+      })),
     };
     options.log(
-      `  ${runtime.padEnd(8)} ${busyCore ? 'busy core' : 'as is    '}: all up ${run.allNodesUpMs} ms, height 1 everywhere ${run.firstBlockAllNodesMs} ms, idle CPU miner ${Math.round(run.idleCpuMiner * 100)}% relay ${Math.round(run.idleCpuRelay * 100)}% of a core`,
+      `  ${runtime.padEnd(8)} ${busyCore ? 'busy core' : 'as is    '} mining ${String(miningCpu).padStart(3)}%: all up ${run.allNodesUpMs} ms, height 1 everywhere ${run.firstBlockAllNodesMs} ms, idle CPU miner ${Math.round(run.idleCpuMiner * 100)}% relay ${Math.round(run.idleCpuRelay * 100)}% of a core`,
     );
     return run;
   } finally {
@@ -105,21 +144,23 @@ async function runOnce(options: StartupOptions, runtime: Runtime, busyCore: bool
 }
 
 export async function benchStartup(options: StartupOptions): Promise<StartupResult> {
+  const miningCpu = options.miningCpu ?? DEVNET_MINING_CPU;
   options.log(
-    `startup: ${options.nodes}-node devnet, ${options.miners} miners, tsx vs compiled, as is vs one core busy`,
+    `startup: ${options.nodes}-node devnet, ${options.miners} miners at ${miningCpu}% of a core, tsx vs compiled, as is vs one core busy; baseline: miners at ${FULL_SPEED_MINING_CPU}%`,
   );
   const runs: StartupRun[] = [];
   // Alternate the order so a change in background load hits both runtimes alike.
-  for (const [runtime, busy] of [
-    ['tsx', true],
-    ['compiled', true],
-    ['compiled', false],
-    ['tsx', false],
+  for (const [runtime, busy, cpu] of [
+    ['tsx', true, miningCpu],
+    ['compiled', true, miningCpu],
+    ['compiled', false, miningCpu],
+    ['compiled', false, FULL_SPEED_MINING_CPU],
+    ['tsx', false, miningCpu],
   ] as const) {
-    runs.push(await runOnce(options, runtime, busy));
+    runs.push(await runOnce(options, runtime, busy, cpu));
   }
-  const pick = (runtime: Runtime, busy: boolean) =>
-    runs.find((r) => r.runtime === runtime && r.busyCore === busy)!;
+  const pick = (runtime: Runtime, busy: boolean, cpu = miningCpu) =>
+    runs.find((r) => r.runtime === runtime && r.busyCore === busy && r.miningCpu === cpu)!;
   const headline = pick('tsx', true);
   const compiled = pick('compiled', true);
   return {
@@ -131,6 +172,7 @@ export async function benchStartup(options: StartupOptions): Promise<StartupResu
       runs,
       compiledSavesUpMs: headline.allNodesUpMs - compiled.allNodesUpMs,
       compiledSavesFirstBlockMs: headline.firstBlockAllNodesMs - compiled.firstBlockAllNodesMs,
+      idleCpuMinerFullSpeed: pick('compiled', false, FULL_SPEED_MINING_CPU).idleCpuMiner,
     },
   };
 }

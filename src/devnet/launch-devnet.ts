@@ -28,7 +28,7 @@ import {
 } from './prepare.js';
 import { StatusPoller } from './status-poller.js';
 import { type DashboardModel, renderDashboard, renderPlainStatus } from './status-view.js';
-import { type SupervisedNode, Supervisor } from './supervisor.js';
+import { DEVNET_MINING_CPU, type SupervisedNode, Supervisor } from './supervisor.js';
 import { TerminalScreen } from './terminal.js';
 
 /** Plain output: how often the per-node status lines are printed (unit: ms). */
@@ -52,6 +52,8 @@ export interface DevnetOptions {
   readonly web?: boolean;
   /** `--ui-port`: the trust map's port on 127.0.0.1; 0 or absent for any free port. */
   readonly uiPort?: number;
+  /** `--mining-cpu`: the miners' share of one core, in percent. Default DEVNET_MINING_CPU (10). */
+  readonly miningCpu?: number;
 }
 
 export interface LauncherIo {
@@ -112,7 +114,8 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
     `trustmesh devnet · ${hints.map(([label, command]) => `${label}: ${command}`).join(' · ')} · Ctrl-C stops`,
   );
 
-  const supervisor = new Supervisor(devnet, resolved.file);
+  const miningCpu = options.miningCpu ?? DEVNET_MINING_CPU;
+  const supervisor = new Supervisor(devnet, resolved.file, { miningCpu });
   const poller = new StatusPoller(devnet.nodes);
   const feed = new EventFeed();
   const terminal = { input: io.stdin, output: io.stdout };
@@ -236,7 +239,7 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
       if (screen === undefined) {
         say(
           `all ${devnet.nodes.length} nodes up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; ` +
-            `miners: ${miners.join(', ') || 'none'}; data in ${displayPath(devnet.dataRoot)}`,
+            `miners: ${miners.join(', ') || 'none'} (${miningCpu}% of a core each); data in ${displayPath(devnet.dataRoot)}`,
         );
         const printStatus = () => {
           for (const line of renderPlainStatus(model())) say(line);

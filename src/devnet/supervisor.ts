@@ -20,6 +20,18 @@ import type { DevnetDefinition, NodeDefinition } from '../node/devnet-definition
 import type { NodeOutputLine } from './node-log.js';
 import { NodeProcess, START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './node-process.js';
 
+/**
+ * The miners' share of one core on `npm run devnet` (unit: percent; `--mining-cpu`): five or more
+ * node processes share a laptop, so the miners hash at a tenth of a core each and leave the CPU to
+ * the relays; the difficulty retargets to the lower hash rate, so blocks still come every 5 s.
+ */
+export const DEVNET_MINING_CPU = 10;
+
+export interface SupervisorOptions {
+  /** Passed to every node as `--mining-cpu` (percent of one core); absent: the node's default (100). */
+  readonly miningCpu?: number;
+}
+
 export interface SupervisedNode {
   readonly def: NodeDefinition;
   readonly process: NodeProcess;
@@ -33,10 +45,15 @@ export class Supervisor {
   constructor(
     readonly devnet: DevnetDefinition,
     devnetFile: string,
+    options: SupervisorOptions = {},
   ) {
+    const extra = options.miningCpu === undefined ? [] : ['--mining-cpu', `${options.miningCpu}%`];
     this.nodes = devnet.nodes.map((def) => ({
       def,
-      process: new NodeProcess({ label: def.name, args: [def.name, '--devnet', devnetFile, '--log-stdout'] }),
+      process: new NodeProcess({
+        label: def.name,
+        args: [def.name, '--devnet', devnetFile, '--log-stdout', ...extra],
+      }),
     }));
   }
 

@@ -4,6 +4,7 @@
  * Sources, lowest precedence first: defaults, a JSON config file, command-line flags.
  */
 import { readFileSync } from 'node:fs';
+import { FULL_MINING_CPU, MiningCpuError, parseMiningCpu } from '../chain/mining/pacing.js';
 import { NETWORKS } from '../chain/params.js';
 import { CORE_MAX_INBOUND, MAX_INBOUND_PER_NETGROUP } from '../p2p/membership/constants.js';
 import { NETGROUP_MODES, type NetgroupMode } from '../p2p/membership/netgroup.js';
@@ -52,6 +53,11 @@ export interface NodeConfig {
   metricsPort: number;
   /** Mine blocks in the background. Default false. */
   mine: boolean;
+  /**
+   * Share of one core the background miner's proof-of-work search may use, in percent (1-100; a
+   * config file may also write "10%"). Default 100 (no pacing); `npm run devnet` passes 10.
+   */
+  miningCpu: number;
   /** Use funded dev account N as the wallet (devnet only); otherwise `<dataDir>/wallet.key`. Default null. */
   devAccount: number | null;
   /** Peer ids whose offences never quarantine them (Bitcoin Core's noban). Default []. */
@@ -94,6 +100,7 @@ export const DEFAULT_CONFIG: Omit<NodeConfig, 'dataDir'> = {
   rpcPort: 0,
   metricsPort: -1,
   mine: false,
+  miningCpu: FULL_MINING_CPU,
   devAccount: null,
   allowList: [],
   devnetLoopback: false,
@@ -125,6 +132,20 @@ const DEVNET_DEFAULTS: Partial<NodeConfig> = { devnetLoopback: true, banBaseMs: 
 
 function networkDefaults(network: string): Partial<NodeConfig> {
   return network === 'devnet' ? DEVNET_DEFAULTS : {};
+}
+
+/** `miningCpu` as a number of percent: a number, or a string such as "10%" (from a config file). */
+function miningCpu(value: unknown): number {
+  try {
+    if (typeof value === 'number') return parseMiningCpu(String(value));
+    if (typeof value === 'string') return parseMiningCpu(value);
+    throw new MiningCpuError(
+      `must be a share of one core such as 10 or "10%" (got ${JSON.stringify(value)})`,
+    );
+  } catch (err) {
+    if (err instanceof MiningCpuError) throw new ConfigError(SOURCE, 'miningCpu', err.message);
+    throw err;
+  }
 }
 
 /** Checks every field of a merged configuration; throws ConfigError on the first bad one. */
@@ -167,6 +188,7 @@ export function validateConfig(input: Partial<NodeConfig>): NodeConfig {
   }
   if (!NETGROUP_MODES.includes(config.netgroupMode))
     throw new ConfigError(SOURCE, 'netgroupMode', `must be one of ${NETGROUP_MODES.join(', ')}`);
+  config.miningCpu = miningCpu(config.miningCpu as unknown);
   if (config.devAccount !== null && (!Number.isInteger(config.devAccount) || config.devAccount < 0)) {
     throw new ConfigError(SOURCE, 'devAccount', 'must be a dev account index (0-9) or null');
   }

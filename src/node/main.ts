@@ -11,6 +11,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
  * Ctrl-C (SIGINT) or SIGTERM stops it cleanly; state persists to the next start.
  */
 import { Command } from 'commander';
+import { MiningCpuError, parseMiningCpu } from '../chain/mining/pacing.js';
 import { loadOrCreatePrivateKey } from '../p2p/node/identity.js';
 import {
   ConfigError,
@@ -81,6 +82,7 @@ interface Flags {
   rpcPort?: string;
   metricsPort?: string;
   mine?: boolean;
+  miningCpu?: string;
   devAccount?: string;
   allow?: string[];
   banBaseMs?: string;
@@ -101,6 +103,17 @@ function integer(field: string, value: string | undefined): number | undefined {
   return Number(value);
 }
 
+/** `--mining-cpu 10%` or `--mining-cpu 10`: percent of one core. */
+function miningCpuFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseMiningCpu(value);
+  } catch (err) {
+    if (err instanceof MiningCpuError) throw new ConfigError('flags', '--mining-cpu', err.message);
+    throw err;
+  }
+}
+
 /** Merges devnet settings, the config file and flags (highest precedence last). */
 export async function resolveConfig(name: string | undefined, flags: Flags): Promise<NodeConfig> {
   let base: Partial<NodeConfig> = {};
@@ -118,6 +131,7 @@ export async function resolveConfig(name: string | undefined, flags: Flags): Pro
     rpcPort: integer('--rpc-port', flags.rpcPort),
     metricsPort: integer('--metrics-port', flags.metricsPort),
     mine: flags.mine,
+    miningCpu: miningCpuFlag(flags.miningCpu),
     devAccount: integer('--dev-account', flags.devAccount),
     allowList: flags.allow,
     banBaseMs: integer('--ban-base-ms', flags.banBaseMs),
@@ -167,6 +181,7 @@ export function nodeProgram(): Command {
     .option('--metrics-port <port>', 'Prometheus metrics port on 127.0.0.1 (-1 = off)')
     .option('--mine', 'mine blocks')
     .option('--no-mine', 'do not mine')
+    .option('--mining-cpu <percent>', 'share of one core the miner may hash with, e.g. 10% (default 100%)')
     .option('--dev-account <n>', 'use funded dev account n as the wallet')
     .option('--allow <peerId...>', 'allow-listed peers: never quarantined (noban)')
     .option('--ban-base-ms <ms>', 'first quarantine length, doubling per repeat')
@@ -193,6 +208,9 @@ export async function runNodeProcess(
   try {
     config = await resolveConfig(program.args[0], program.opts<Flags>());
     node = await start(config);
+    // The composition root (compose.ts) builds the miner without the share; the loop reads it
+    // after every batch to size the pause, so pacing holds from the first batch on.
+    node.miner.cpuPercent = config.miningCpu;
   } catch (err) {
     console.error(`trustmesh node: ${describeStartError(err, config)}`);
     process.exit(1);

@@ -8,6 +8,10 @@
  * between two batches the miner drops the template when the tip changed (a block arrived) or the
  * template is older than TEMPLATE_REFRESH_MS (to pick up new transactions). A found block goes
  * through `chain.processBlock` like any other.
+ *
+ * CPU pacing (`cpuPercent`, pacing.ts): in the background loop the worker hashes at most that share
+ * of one core; after each batch the next one waits `busy * (100 - p) / p` ms, and a stop cuts the
+ * wait short. `mineOne` (the `mine` RPC, an explicit request) is never paced.
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -24,6 +28,7 @@ import { blockSubsidy } from '../params.js';
 import type { BlockResult, Chain, ChainLogger } from '../state/chain.js';
 import type { SearchJob, SearchResult } from './miner-worker.js';
 import { MAX_NONCE, searchNonce } from './nonce-search.js';
+import { FULL_MINING_CPU, isMiningCpu, MiningCpuError, pauseAfterBatch } from './pacing.js';
 
 /**
  * Nonce attempts per worker message: ~50-100 ms of hashing, so a new tip interrupts the search
@@ -131,6 +136,11 @@ export interface MinerOptions {
   readonly batchSize?: number;
   /** Search in a worker thread (default) or, when false, on the main thread between event-loop turns. */
   readonly useWorker?: boolean;
+  /**
+   * Share of one core (percent, 1-100) the background loop's search may use; default 100 (no
+   * pacing). See pacing.ts.
+   */
+  readonly cpuPercent?: number;
   readonly logger?: ChainLogger;
 }
 
@@ -142,7 +152,7 @@ export type MinerEvents = {
 };
 
 interface PendingSearch {
-  resolve: (nonce: bigint | null) => void;
+  resolve: (result: SearchResult) => void;
   reject: (err: Error) => void;
 }
 
@@ -160,6 +170,13 @@ export class Miner extends EventEmitter<MinerEvents> {
   #stopRequested = false;
   #closed = false;
   #attempts = 0;
+  #cpuPercent: number = FULL_MINING_CPU;
+  /** performance.now() before which the background loop sends no batch (the pacing pause). */
+  #resumeAt = 0;
+  /** Aborted by stop() and close(): cuts a pacing pause short. */
+  #wake = new AbortController();
+  #hashingMs = 0;
+  #pausedMs = 0;
 
   constructor(options: MinerOptions) {
     super();
@@ -169,6 +186,28 @@ export class Miner extends EventEmitter<MinerEvents> {
     this.#batchSize = options.batchSize ?? NONCE_BATCH;
     this.#useWorker = options.useWorker ?? true;
     this.#log = options.logger;
+    this.cpuPercent = options.cpuPercent ?? FULL_MINING_CPU;
+  }
+
+  /** Share of one core (percent) the background loop's search may use; 100 = no pacing. */
+  get cpuPercent(): number {
+    return this.#cpuPercent;
+  }
+
+  /** Changes the share; takes effect from the next batch. Throws MiningCpuError outside 1-100. */
+  set cpuPercent(percent: number) {
+    if (!isMiningCpu(percent)) throw new MiningCpuError(`not a mining CPU share (1-100): ${percent}`);
+    this.#cpuPercent = percent;
+  }
+
+  /** Time (ms) the worker spent hashing, over every batch so far. */
+  get hashingMs(): number {
+    return this.#hashingMs;
+  }
+
+  /** Time (ms) the background loop spent in pacing pauses so far. */
+  get pausedMs(): number {
+    return this.#pausedMs;
   }
 
   /** True while the background loop runs. */
@@ -185,10 +224,11 @@ export class Miner extends EventEmitter<MinerEvents> {
   start(): void {
     if (this.#loop !== undefined || this.#closed) return;
     this.#stopRequested = false;
+    this.#wake = new AbortController();
     this.#loop = (async () => {
       while (!this.#stopRequested) {
         try {
-          await this.#mineBlock(() => this.#stopRequested || this.#closed);
+          await this.#mineBlock(() => this.#stopRequested || this.#closed, true);
         } catch (err) {
           this.#log?.warn({ err: (err as Error).message }, 'mining attempt failed');
           this.emit('failure', err as Error);
@@ -201,6 +241,7 @@ export class Miner extends EventEmitter<MinerEvents> {
   /** Stops the background loop (after the current batch). */
   async stop(): Promise<void> {
     this.#stopRequested = true;
+    this.#wake.abort();
     const loop = this.#loop;
     this.#loop = undefined;
     await loop;
@@ -209,7 +250,7 @@ export class Miner extends EventEmitter<MinerEvents> {
   /** Mines one block on the tip now (also while the loop runs); resolves with its id. */
   async mineOne(): Promise<Uint8Array> {
     if (this.#closed) throw new Error('miner is closed');
-    const result = await this.#mineBlock(() => this.#closed);
+    const result = await this.#mineBlock(() => this.#closed, false);
     if (result === undefined) throw new Error('miner closed while mining');
     return result.id;
   }
@@ -223,8 +264,11 @@ export class Miner extends EventEmitter<MinerEvents> {
     await worker?.terminate();
   }
 
-  /** Mines until a block of ours connects; undefined when `cancelled` turned true first. */
-  async #mineBlock(cancelled: () => boolean): Promise<BlockResult | undefined> {
+  /**
+   * Mines until a block of ours connects; undefined when `cancelled` turned true first. `paced`:
+   * each batch first waits out the pause the previous one earned (the background loop).
+   */
+  async #mineBlock(cancelled: () => boolean, paced: boolean): Promise<BlockResult | undefined> {
     for (;;) {
       if (cancelled()) return undefined;
       const template = buildBlockTemplate(this.#chain, this.#secretKey, this.payoutAddress);
@@ -233,8 +277,20 @@ export class Miner extends EventEmitter<MinerEvents> {
         if (cancelled()) return undefined;
         if (this.#chain.tip().idHex !== template.parentHex) break;
         if (performance.now() - builtAt > TEMPLATE_REFRESH_MS) break;
-        const nonce = await this.#search(template.headerBytes, template.target, start, this.#batchSize);
+        if (paced) {
+          await this.#pace();
+          if (cancelled()) return undefined;
+          if (this.#chain.tip().idHex !== template.parentHex) break;
+        }
+        const { nonce, busyMs } = await this.#search(
+          template.headerBytes,
+          template.target,
+          start,
+          this.#batchSize,
+        );
         this.#attempts += this.#batchSize;
+        this.#hashingMs += busyMs;
+        if (paced) this.#resumeAt = performance.now() + pauseAfterBatch(busyMs, this.#cpuPercent);
         if (nonce === null) continue;
         const bytes = encodeBlock({
           header: { ...template.header, nonce },
@@ -254,15 +310,30 @@ export class Miner extends EventEmitter<MinerEvents> {
     }
   }
 
+  /** Waits until the pause earned by the last batch is over, or a stop cuts it short. */
+  async #pace(): Promise<void> {
+    const waitMs = this.#resumeAt - performance.now();
+    if (waitMs <= 0) return;
+    const started = performance.now();
+    try {
+      await sleep(waitMs, undefined, { signal: this.#wake.signal });
+    } catch {
+      // Aborted by stop() or close(): the caller checks `cancelled` next.
+    }
+    this.#pausedMs += performance.now() - started;
+  }
+
   async #search(
     headerBytes: Uint8Array,
     target: bigint,
     start: bigint,
     attempts: number,
-  ): Promise<bigint | null> {
+  ): Promise<Omit<SearchResult, 'id'>> {
     if (!this.#useWorker) {
       await yieldToEventLoop();
-      return searchNonce(headerBytes, target, start, attempts) ?? null;
+      const started = performance.now();
+      const nonce = searchNonce(headerBytes, target, start, attempts) ?? null;
+      return { nonce, busyMs: performance.now() - started };
     }
     const worker = this.#ensureWorker();
     const id = ++this.#nextJob;
@@ -282,7 +353,7 @@ export class Miner extends EventEmitter<MinerEvents> {
       this.#pending.delete(result.id);
       // An idle worker must not keep the process alive.
       if (this.#pending.size === 0) worker.unref();
-      pending?.resolve(result.nonce);
+      pending?.resolve(result);
     });
     const fail = (err: Error): void => {
       if (this.#worker === worker) this.#worker = undefined;

@@ -1,0 +1,60 @@
+/**
+ * CPU pacing of the proof-of-work search (`--mining-cpu <percent>`): the miner's worker hashes at
+ * most `percent` of one core. After a batch that kept the worker busy for `busy` ms, the miner
+ * waits `busy * (100 - percent) / percent` ms before it sends the next, so busy time is `percent`%
+ * of the wall time over every batch-plus-pause cycle. 100% is no pacing (hash back to back).
+ *
+ * The busy time is the worker's wall time over the batch: on a loaded machine the worker may be
+ * descheduled during a batch, which lengthens `busy` but not its CPU time, so the pause errs long
+ * and the share stays at most `percent`. The difficulty retargets to the lower hash rate, so the
+ * block interval holds.
+ */
+
+/** Full speed: the worker hashes back to back (unit: percent of one core). */
+export const FULL_MINING_CPU = 100;
+
+/**
+ * Smallest share accepted (unit: percent of one core): below it a ~70 ms batch would be followed
+ * by pauses of over a minute, so a new tip or a stop would wait that long for the next check.
+ */
+export const MIN_MINING_CPU = 1;
+
+/** A `--mining-cpu` value that is not a percentage in [MIN_MINING_CPU, 100]. */
+export class MiningCpuError extends Error {
+  override name = 'MiningCpuError';
+}
+
+/** True when `percent` is a share the miner accepts: a finite number in [MIN_MINING_CPU, 100]. */
+export function isMiningCpu(percent: unknown): percent is number {
+  return (
+    typeof percent === 'number' &&
+    Number.isFinite(percent) &&
+    percent >= MIN_MINING_CPU &&
+    percent <= FULL_MINING_CPU
+  );
+}
+
+/**
+ * Parses `10%`, `10` or `2.5%` to a percentage of one core (10, 10, 2.5); throws MiningCpuError
+ * for anything else or a value outside [MIN_MINING_CPU, 100].
+ */
+export function parseMiningCpu(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  const percent = match === null ? Number.NaN : Number(match[1]);
+  if (!isMiningCpu(percent)) {
+    throw new MiningCpuError(
+      `must be a share of one core from ${MIN_MINING_CPU}% to ${FULL_MINING_CPU}%, such as 10% (got ${JSON.stringify(text)})`,
+    );
+  }
+  return percent;
+}
+
+/**
+ * The pause (ms) after a batch that kept the worker busy `busyMs` ms, so that busy time is
+ * `percent`% of the whole: `busyMs * (100 - percent) / percent`; 0 at 100%.
+ */
+export function pauseAfterBatch(busyMs: number, percent: number): number {
+  if (!isMiningCpu(percent)) throw new MiningCpuError(`not a mining CPU share: ${percent}`);
+  if (!(busyMs > 0)) return 0;
+  return (busyMs * (FULL_MINING_CPU - percent)) / percent;
+}
