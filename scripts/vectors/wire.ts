@@ -4,9 +4,15 @@
  * message, or the violation and the offence it costs); stream framing; and getdata responses
  * checked against their request.
  */
-import { encodeTransaction } from '../../src/chain/encoding/codec.js';
+import { encodeBlock, encodeTransaction, type Transaction } from '../../src/chain/encoding/codec.js';
+import { BLOCK_VERSION, merkleRoot } from '../../src/chain/objects/block.js';
+import { createCoinbase, txidOf, txidOfBytes } from '../../src/chain/objects/transaction.js';
+import { blockParts, compactBlockOf, encodeCompactBlock } from '../../src/p2p/compact/compact-block.js';
+import { shortIdKey } from '../../src/p2p/compact/short-ids.js';
 import { checkResponse } from '../../src/p2p/getdata/client.js';
 import {
+  BlockTxn,
+  CompactBlock,
   Data,
   GetData,
   Inv,
@@ -17,7 +23,7 @@ import {
   TxPush,
 } from '../../src/p2p/wire/messages.pb.js';
 import { GENERATED_BY, hex } from '../../test/unit/vectors/format.js';
-import { type Bytes, concat, filler, key, lenField, varint, varintField } from './common.js';
+import { type Bytes, concat, filler, key, lenField, T0, varint, varintField } from './common.js';
 import { samplePayment } from './transactions.js';
 import {
   decodeWireVector,
@@ -290,6 +296,16 @@ function messageCases(): WireCase[] {
       message: 'SyncRequest',
       bytes: SyncRequest.encode({ getBlocks: { locator: [h(1).subarray(0, 31) as Bytes], max: 1 } }),
     },
+    {
+      name: 'SyncRequest: getHeaders, locator of 2, max 500',
+      message: 'SyncRequest',
+      bytes: SyncRequest.encode({ getHeaders: { locator: [h(0x44), h(0x55)], max: 500 } }),
+    },
+    {
+      name: 'SyncRequest: getHeaders with max 501',
+      message: 'SyncRequest',
+      bytes: SyncRequest.encode({ getHeaders: { locator: [h(0x44)], max: 501 } }),
+    },
     { name: 'SyncRequest: no query (0 bytes)', message: 'SyncRequest', bytes: new Uint8Array(0) },
     {
       name: 'SyncRequest: two queries (status and getMempool)',
@@ -360,6 +376,180 @@ function messageCases(): WireCase[] {
       bytes: concat(...Array.from({ length: 501 }, (_, i) => lenField(1, filler(`id${i}`, 32)))),
     },
     { name: 'BlockIds: a 33-byte id', message: 'BlockIds', max: 500, bytes: lenField(1, new Uint8Array(33)) },
+    {
+      name: 'Headers: 2 headers for max 500',
+      message: 'Headers',
+      max: 500,
+      bytes: concat(lenField(1, Uint8Array.of(0xaa, 0xbb, 0xcc)), lenField(1, Uint8Array.of(0xdd, 0xee))),
+    },
+    {
+      name: 'Headers: 3 headers for max 2',
+      message: 'Headers',
+      max: 2,
+      bytes: concat(
+        lenField(1, Uint8Array.of(0xaa)),
+        lenField(1, Uint8Array.of(0xbb)),
+        lenField(1, Uint8Array.of(0xcc)),
+      ),
+    },
+    { name: 'Headers: an empty header', message: 'Headers', max: 500, bytes: lenField(1, new Uint8Array(0)) },
+    {
+      name: 'Headers: a header of 513 bytes',
+      message: 'Headers',
+      max: 500,
+      bytes: lenField(1, new Uint8Array(513).fill(0xab)),
+    },
+    ...compactMessageCases(tx),
+  ];
+}
+
+/**
+ * A block for the compact block vectors: a coinbase, the sample payment and a second transaction
+ * (coinbase-shaped: short ids do not care), under a header with their merkle root. Its header is not
+ * a valid proof of work; compact block relay checks nothing of the header but its encoding.
+ */
+function compactSampleBlock(): Uint8Array {
+  const txs: Transaction[] = [
+    createCoinbase(7, [{ amount: 5_000_000_000n, address: h(0x0c) }], T0),
+    samplePayment(),
+    createCoinbase(8, [{ amount: 1n, address: h(0x0d) }], T0 + 1),
+  ];
+  return encodeBlock({
+    header: {
+      version: BLOCK_VERSION,
+      height: 7,
+      prevHash: h(0x70),
+      merkleRoot: merkleRoot(txs.map(txidOf)) as Bytes,
+      timestamp: T0,
+      target: h(0xff),
+      minerPublicKey: h(0x03),
+      minerSignature: new Uint8Array(64).fill(4) as Bytes,
+      nonce: 42n,
+    },
+    transactions: txs,
+  });
+}
+
+function compactMessageCases(tx: Uint8Array): WireCase[] {
+  const compact = encodeCompactBlock(compactBlockOf(compactSampleBlock(), NONCE));
+  const { header, txs } = blockParts(compactSampleBlock());
+  const fields = (nonce: Uint8Array, shortIds: Uint8Array, head: Uint8Array = header) =>
+    CompactBlock.encode({
+      header: head as Bytes,
+      nonce: nonce as Bytes,
+      coinbase: txs[0] as Bytes,
+      shortIds: shortIds as Bytes,
+    });
+  return [
+    {
+      name: 'CompactBlock: a block of 3 transactions (the compactBlocks vector)',
+      message: 'CompactBlock',
+      bytes: compact,
+    },
+    {
+      name: 'CompactBlock: a 7-byte nonce',
+      message: 'CompactBlock',
+      bytes: fields(NONCE.subarray(0, 7), new Uint8Array(12)),
+    },
+    {
+      name: 'CompactBlock: short ids of 13 bytes',
+      message: 'CompactBlock',
+      bytes: fields(NONCE, new Uint8Array(13)),
+    },
+    {
+      name: 'CompactBlock: an empty header',
+      message: 'CompactBlock',
+      bytes: fields(NONCE, new Uint8Array(12), new Uint8Array(0)),
+    },
+    {
+      name: 'CompactBlock: 10,000 short ids (a block holds at most 9,999 after its coinbase)',
+      message: 'CompactBlock',
+      bytes: fields(NONCE, new Uint8Array(60_000)),
+    },
+    {
+      name: 'TxPush: a compact block',
+      message: 'TxPush',
+      bytes: TxPush.encode({ txs: [], compactBlock: compact as Bytes }),
+    },
+    {
+      name: 'TxPush: a transaction and a compact block',
+      message: 'TxPush',
+      bytes: TxPush.encode({ txs: [tx as Bytes], compactBlock: compact as Bytes }),
+    },
+    {
+      name: 'GetData: a block asked for in compact form',
+      message: 'GetData',
+      bytes: GetData.encode({ requestId: 3, items: [item(InvType.COMPACT_BLOCK, h(0x22))] }),
+    },
+    {
+      name: 'Inv: a COMPACT_BLOCK item (getdata only, never announced)',
+      message: 'Inv',
+      bytes: Inv.encode({ items: [item(InvType.COMPACT_BLOCK, h(0x22))], nonce: NONCE as Bytes }),
+    },
+    {
+      name: 'SyncRequest: getBlockTxn, positions 1, 5, 300',
+      message: 'SyncRequest',
+      bytes: SyncRequest.encode({ getBlockTxn: { blockId: h(0x22), indexes: [1, 5, 300] } }),
+    },
+    {
+      name: 'SyncRequest: getBlockTxn asking for the coinbase (position 0)',
+      message: 'SyncRequest',
+      bytes: SyncRequest.encode({ getBlockTxn: { blockId: h(0x22), indexes: [0, 1] } }),
+    },
+    {
+      name: 'SyncRequest: getBlockTxn positions not ascending',
+      message: 'SyncRequest',
+      bytes: SyncRequest.encode({ getBlockTxn: { blockId: h(0x22), indexes: [5, 5] } }),
+    },
+    {
+      name: 'SyncRequest: getBlockTxn of 1,001 positions',
+      message: 'SyncRequest',
+      bytes: SyncRequest.encode({
+        getBlockTxn: { blockId: h(0x22), indexes: Array.from({ length: 1_001 }, (_, i) => i + 1) },
+      }),
+    },
+    {
+      name: 'BlockTxn: the 2 transactions asked for',
+      message: 'BlockTxn',
+      max: 2,
+      bytes: BlockTxn.encode({ txs: [tx as Bytes, txs[2] as Bytes] }),
+    },
+    {
+      name: 'BlockTxn: none (the server lacks the block)',
+      message: 'BlockTxn',
+      max: 2,
+      bytes: new Uint8Array(0),
+    },
+    {
+      name: 'BlockTxn: 1 transaction for 2 asked',
+      message: 'BlockTxn',
+      max: 2,
+      bytes: BlockTxn.encode({ txs: [tx as Bytes] }),
+    },
+    {
+      name: 'BlockTxn: 3 transactions for 2 asked',
+      message: 'BlockTxn',
+      max: 2,
+      bytes: BlockTxn.encode({ txs: [tx as Bytes, tx as Bytes, tx as Bytes] }),
+    },
+  ];
+}
+
+/** How a sender builds a compact block, and the short ids a receiver must compute (PROTOCOL.md 6.1). */
+function compactBlockVectors() {
+  const block = compactSampleBlock();
+  const { header, txs } = blockParts(block);
+  const compact = compactBlockOf(block, NONCE);
+  return [
+    {
+      name: 'a block of 3 transactions, nonce 01..08',
+      block: hex(block),
+      nonce: hex(NONCE),
+      key: hex(shortIdKey(header, NONCE)),
+      txids: txs.slice(1).map((t) => hex(txidOfBytes(t))),
+      shortIds: compact.shortIds.map((id) => id.toString(16).padStart(12, '0')),
+      compactBlock: hex(encodeCompactBlock(compact)),
+    },
   ];
 }
 
@@ -489,10 +679,13 @@ export async function wireVectors() {
       '`fill`; `message` names what the receiver expects there; expected is {ok: decoded} or {violation, ' +
       "offence}. BlockIds vectors carry the request's `max`. framing: bytes arriving on a stream whose " +
       'frames may be at most maxFrameBytes long: the frames read, then how reading ended. responses: a ' +
-      'GetData request and the Data answer the requester checks against it.',
+      'GetData request and the Data answer the requester checks against it. BlockTxn vectors carry the ' +
+      'number of transactions asked for as `max`. compactBlocks: a block, the sender nonce, the short-id ' +
+      'key SHA-256(header || nonce), each short id (first 6 bytes of SHA-256(key || txid)) and the encoded CompactBlock.',
     generatedBy: GENERATED_BY,
     messages: messageCases().map(messageJson),
     framing: await framingVectors(),
     responses: responseVectors(),
+    compactBlocks: compactBlockVectors(),
   };
 }

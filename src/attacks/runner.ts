@@ -12,7 +12,8 @@ import { fromHex, toHex } from '../crypto/hash.js';
 import { LruMap } from '../collections/lru-map.js';
 import type { NodeServices } from '../node/services.js';
 import type { Startable } from '../node/lifecycle.js';
-import { invTypeName } from '../p2p/wire/codec.js';
+import { blockParts, compactBlockOf, encodeCompactBlock } from '../p2p/compact/compact-block.js';
+import { InvType, invTypeName } from '../p2p/wire/codec.js';
 import type { InventorySource } from '../p2p/wire/inventory-source.js';
 import { submitLocalTransaction } from '../node/submit.js';
 import type { AttackContext, Misbehaviour, OwnOutput } from './attack.js';
@@ -28,6 +29,20 @@ const CAUGHT_UP_QUIET_MS = 2_000;
 const CAUGHT_UP_MAX_MS = 30_000;
 /** Bytes registered for serving that are remembered (least recently used forgotten first). */
 const MAX_SERVED = 10_000;
+
+/** A block's top-level parts, or undefined when the bytes are no well-formed block. */
+function blockPartsOrUndefined(bytes: Uint8Array): ReturnType<typeof blockParts> | undefined {
+  try {
+    return blockParts(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The compact form of a served block; bytes that are no block are served as they are. */
+function compactFormOf(bytes: Uint8Array): Uint8Array {
+  return blockPartsOrUndefined(bytes) === undefined ? bytes : encodeCompactBlock(compactBlockOf(bytes));
+}
 
 export class AttackRunner implements Startable {
   private readonly served = new LruMap<string, Uint8Array>(MAX_SERVED);
@@ -52,8 +67,19 @@ export class AttackRunner implements Startable {
     return {
       getObject: (type, hash) => {
         if (this.withholding) return new Promise<never>(() => undefined);
+        if (type === InvType.COMPACT_BLOCK) {
+          // A lying block asked for in compact form: its compact form (garbage stays garbage).
+          const lie = this.served.get(`block:${toHex(hash)}`);
+          return lie === undefined ? honest.getObject(type, hash) : Promise.resolve(compactFormOf(lie));
+        }
         const lie = this.served.get(`${invTypeName(type)}:${toHex(hash)}`);
         return lie === undefined ? honest.getObject(type, hash) : Promise.resolve(lie);
+      },
+      blockTransactions: async (blockId, indexes) => {
+        const lie = this.served.get(`block:${toHex(blockId)}`);
+        if (lie === undefined) return honest.blockTransactions(blockId, indexes);
+        const txs = blockPartsOrUndefined(lie)?.txs ?? [];
+        return indexes.every((index) => index < txs.length) ? indexes.map((index) => txs[index]!) : [];
       },
       status: () => honest.status(),
       blocksAfter: (locator, max) => honest.blocksAfter(locator, max),

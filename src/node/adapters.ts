@@ -11,11 +11,18 @@ import { toHex } from '../crypto/hash.js';
 import type { GetDataClient } from '../p2p/getdata/client.js';
 import type { P2PNode } from '../p2p/node/create-node.js';
 import type { TxPushServer } from '../p2p/push/server.js';
-import type { AnnouncementChannel, ObjectFetcher, RelayChain, TxPushChannel } from '../p2p/relay/ports.js';
+import type { CompactBlockSource } from '../p2p/compact/compact-source.js';
+import type {
+  AnnouncementChannel,
+  CompactBlockPort,
+  ObjectFetcher,
+  RelayChain,
+  TxPushChannel,
+} from '../p2p/relay/ports.js';
 import { REQUEST_TIMEOUT_MS } from '../p2p/relay/request-tracker.js';
 import type { SyncChain, SyncTransport } from '../p2p/sync/block-sync.js';
 import type { SyncClient } from '../p2p/sync/client.js';
-import { encodeInv, invTypeName, PushMode } from '../p2p/wire/codec.js';
+import { encodeInv, InvType, invTypeName, PushMode } from '../p2p/wire/codec.js';
 import type { InventorySource } from '../p2p/wire/inventory-source.js';
 import type { AcceptRate } from './accept-rate.js';
 import type { NodeMetrics } from './metrics.js';
@@ -63,7 +70,7 @@ export function objectFetcher(client: GetDataClient): ObjectFetcher {
       const response = await client.requestObjects(peer, items, { timeoutMs: FETCH_TIMEOUT_MS });
       return {
         objects: response.objects.map((object) => ({
-          type: invTypeName(object.type),
+          type: object.type === InvType.COMPACT_BLOCK ? ('compact' as const) : invTypeName(object.type),
           payload: object.payload,
         })),
         notFound: response.notFound,
@@ -87,16 +94,37 @@ export function txPushChannel(server: TxPushServer): TxPushChannel {
       for (const { peer, mode } of server.subscribers()) yield { peer, all: mode === PushMode.ALL };
     },
     push: (peer, payload) => server.push(peer, payload),
+    pushCompactBlock: (peer, compactBlock) => server.pushCompactBlock(peer, compactBlock),
+  };
+}
+
+/** Compact block relay over our block store, mempool and the sync protocol's `getBlockTxn`. */
+export function compactBlockPort(
+  source: CompactBlockSource,
+  chain: Chain,
+  client: SyncClient,
+): CompactBlockPort {
+  return {
+    compactOf: (idHex) => source.compactBlock(idHex),
+    held: () => chain.mempool.entries(),
+    fetchTransactions: (peer, blockId, indexes) => client.requestBlockTransactions(peer, blockId, indexes),
   };
 }
 
 /** What the node serves: its mempool and block store, the chain status, and fresh mempool txids. */
-export function inventorySource(chain: Chain, params: ChainParams, now: () => number): InventorySource {
+export function inventorySource(
+  chain: Chain,
+  params: ChainParams,
+  now: () => number,
+  compact: CompactBlockSource,
+): InventorySource {
   return {
     async getObject(type, hash) {
       const idHex = toHex(hash);
+      if (type === InvType.COMPACT_BLOCK) return compact.compactBlock(idHex);
       return invTypeName(type) === 'tx' ? chain.mempool.get(idHex) : chain.getBlockBytes(idHex);
     },
+    blockTransactions: (blockId, indexes) => compact.transactions(toHex(blockId), indexes),
     status() {
       const tip = chain.tip();
       return {

@@ -27,6 +27,7 @@ import { ConnectedPeers } from '../p2p/peers/connected-peers.js';
 import { PeerStorePruner } from '../p2p/peers/peer-store-pruner.js';
 import { PushSubscriptions, TxPushClient, TxPushServer } from '../p2p/push/index.js';
 import { InvRelay } from '../p2p/relay/inv-relay.js';
+import { CompactBlockSource } from '../p2p/compact/compact-source.js';
 import { InvTopicListener } from '../p2p/relay/inv-topic.js';
 import { Blame } from '../p2p/reputation/blame.js';
 import { PeerFault } from '../p2p/reputation/faults.js';
@@ -39,6 +40,7 @@ import type { InventorySource } from '../p2p/wire/inventory-source.js';
 import { AcceptRate } from './accept-rate.js';
 import {
   announcementChannel,
+  compactBlockPort,
   inventorySource,
   objectFetcher,
   relayChain,
@@ -175,7 +177,8 @@ export async function composeNode(
 
   const network = params.network;
   const onProtocolViolation = blame.onViolation;
-  const honestSource = inventorySource(chain, params, now);
+  const compactSource = new CompactBlockSource((idHex) => chain.getBlockBytes(idHex));
+  const honestSource = inventorySource(chain, params, now, compactSource);
   const source = hooks.decorateInventory?.(honestSource) ?? honestSource;
   const getdataClient = await lifecycle.start(
     'getdata-client',
@@ -212,6 +215,7 @@ export async function composeNode(
     new TxPushClient(libp2p, {
       network,
       onTransactions: (peer, txs) => onPushed(peer, txs),
+      onCompactBlock: (peer, compactBlock) => relay.handlePushedCompactBlock(peer, compactBlock),
       admit: (peer, cls, cost) => blame.admit(peer, cls, cost),
       onProtocolViolation,
       onClosed: (peer) => pushSubscriptions.subscriptionClosed(peer),
@@ -239,6 +243,7 @@ export async function composeNode(
     onUnknownParent: (peer) => sync.requestSync(peer),
     isBlockRelayOnly: (peer) => membership.isBlockRelayOnly(peer),
     onNewObject: (peer, type) => membership.recordDelivery(peer, type),
+    compact: compactBlockPort(compactSource, chain, syncClient),
     now,
     logger: logger.child({ component: 'relay' }),
     metrics,

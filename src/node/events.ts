@@ -113,7 +113,7 @@ export function wireEvents(services: NodeServices): Startable {
     metrics.chainHeight.set(tip.height);
     const announced = joined.length > MAX_BLOCKS_TO_ANNOUNCE ? [tip.id] : joined;
     joined = [];
-    for (const id of announced) relay.announce('block', id);
+    for (const id of announced) relay.relayBlock(id);
     // Payments a reorg had set aside (their parent unconfirmed again) are back: peers on the
     // winning branch may never have seen them.
     for (const txidHex of chain.mempool.takeReadmitted()) {

@@ -42,6 +42,19 @@ export class NodeMetrics {
     help: 'Transactions pushed to subscribed peers',
     registers: [this.registry],
   });
+  readonly compactBlocks = new Counter({
+    name: 'trustmesh_compact_blocks_total',
+    help:
+      'Compact blocks by event: pushed (sent to a high-bandwidth subscriber), rebuilt (from our mempool), ' +
+      'lied (BlockTxn not matching), or a fallback to the whole block (ambiguous, collision, too-many-missing, not-served, failed)',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+  readonly compactMissingTxs = new Counter({
+    name: 'trustmesh_compact_missing_txs_total',
+    help: 'Transactions of rebuilt compact blocks we lacked and fetched with getBlockTxn',
+    registers: [this.registry],
+  });
   readonly relayLatency = new Histogram({
     name: 'trustmesh_relay_latency_seconds',
     help: 'Time from a transaction timestamp to its acceptance into this node mempool',

@@ -31,6 +31,7 @@ import {
 import type { UtxoView } from '../../src/chain/rules/utxo.js';
 import type { Chain } from '../../src/chain/state/index.js';
 import { toHex } from '../../src/crypto/hash.js';
+import { decodeCompactBlock } from '../../src/p2p/compact/compact-block.js';
 import { decodeAddr, decodeAddrRequest } from '../../src/p2p/membership/addr-codec.js';
 import { MAX_ADDR_FRAME_BYTES } from '../../src/p2p/membership/constants.js';
 import {
@@ -42,7 +43,7 @@ import {
   decodePushSubscribe,
   decodeStatus,
   decodeSyncRequest,
-  decodeTxPush,
+  decodePushFrame,
   InvType,
 } from '../../src/p2p/wire/codec.js';
 import {
@@ -144,7 +145,9 @@ export function buildTargets(chain: Chain, seeds: SeedSet): FuzzTarget[] {
     }
   };
   const validatePush = (body: Uint8Array): void => {
-    for (const tx of decodeTxPush(body)) validateTx(tx);
+    const frame = decodePushFrame(body);
+    if (frame.kind === 'txs') for (const tx of frame.txs) validateTx(tx);
+    else decodeCompactBlock(frame.compactBlock);
   };
   const decodeSyncResponse = (body: Uint8Array): void => {
     // A sync response is one of three messages; the client knows which it asked for.

@@ -88,6 +88,7 @@ function staleChain(ctx: AttackContext, tip: ChainEntry) {
     },
     headersAfter: async (): Promise<Uint8Array[]> => [],
     mempoolTxids: (): Uint8Array[] => [],
+    blockTransactions: async (): Promise<Uint8Array[]> => [],
   };
   return source;
 }

@@ -132,6 +132,7 @@ function lyingSource(ctx: AttackContext, state: SideState): InventorySource {
     blocksAfter: (locator, max) => after(locator, max).map((b) => b.id),
     headersAfter: async (locator, max) => after(locator, max).map((b) => b.header),
     mempoolTxids: () => [],
+    blockTransactions: async () => [],
   };
 }
 

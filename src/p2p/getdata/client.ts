@@ -28,7 +28,7 @@ import {
   type InvItem,
   InvType,
   invKey,
-  isKnownInvType,
+  isGetDataType,
 } from '../wire/codec.js';
 import {
   DEFAULT_GETDATA_TIMEOUT_MS,
@@ -82,8 +82,8 @@ export function checkResponse(
       );
     }
   }
-  for (const type of [InvType.TX, InvType.BLOCK]) {
-    const prefix = type === InvType.TX ? 'tx:' : 'block:';
+  for (const type of [InvType.TX, InvType.BLOCK, InvType.COMPACT_BLOCK]) {
+    const prefix = invKey(type, new Uint8Array(0));
     const expected = [...unanswered].filter((key) => key.startsWith(prefix)).length;
     const got = response.objects.filter((object) => object.type === type).length;
     if (got > expected)
@@ -334,7 +334,7 @@ export class GetDataClient {
           new RangeError(`item hash of ${item.hash.length} bytes, not ${WIRE_HASH_BYTES}`),
         );
       }
-      if (!isKnownInvType(item.type))
+      if (!isGetDataType(item.type))
         return Promise.reject(new TypeError(`unknown inventory type ${String(item.type)}`));
       unique.set(invKey(item.type, item.hash), item);
     }

@@ -1,7 +1,8 @@
 /**
  * Subscriber side of `/trustmesh/<network>/txpush/1.0.0`: we open one stream to each peer whose
  * transactions we want pushed, send `PushSubscribe` with the mode, then read its `TxPush` frames
- * and hand their transactions to the relay, which validates them like fetched ones.
+ * and hand their transactions (or, from eager peers, compact blocks) to the relay, which validates
+ * them like fetched ones.
  *
  * Rules (each with its reason):
  * - `subscribe(peer, mode)` opens the stream on first use and sends the mode; later calls send
@@ -19,7 +20,7 @@
  *   whether and when to subscribe again.
  */
 import type { Libp2p, Logger, PeerId, Stream } from '@libp2p/interface';
-import { decodeTxPush, encodePushSubscribe, type PushMode } from '../wire/codec.js';
+import { decodePushFrame, encodePushSubscribe, type PushMode } from '../wire/codec.js';
 import { MAX_PUSH_FRAME_BYTES, txPushProtocol } from '../wire/constants.js';
 import { WireError } from '../wire/errors.js';
 import { type FrameStream, frameStream } from '../wire/framing.js';
@@ -33,6 +34,8 @@ export interface TxPushClientInit {
   network: string;
   /** Transactions `peer` pushed (canonical bytes, not yet validated). */
   onTransactions(peer: string, txs: Uint8Array[]): void | Promise<void>;
+  /** An encoded compact block `peer` pushed (bounded, not yet decoded). */
+  onCompactBlock(peer: string, compactBlock: Uint8Array): void | Promise<void>;
   /** Rate limit: whether `peer` may push `cost` more frame bytes, or transactions, now. */
   admit?: (peer: string, cls: 'bytes' | 'objects', cost: number) => boolean;
   /** Called once per violation, before the stream is reset. */
@@ -113,9 +116,11 @@ class Subscription {
         // An empty frame decodes to a TxPush without transactions: no honest pusher sends one.
         if (bytes.length === 0) throw new WireError('MALFORMED', 'empty TxPush frame');
         if (init.admit?.(peer, 'bytes', bytes.length) === false) continue;
-        const txs = decodeTxPush(bytes);
-        if (init.admit?.(peer, 'objects', txs.length) === false) continue;
-        await init.onTransactions(peer, txs);
+        const frame = decodePushFrame(bytes);
+        const count = frame.kind === 'txs' ? frame.txs.length : 1;
+        if (init.admit?.(peer, 'objects', count) === false) continue;
+        if (frame.kind === 'txs') await init.onTransactions(peer, frame.txs);
+        else await init.onCompactBlock(peer, frame.compactBlock);
       }
       this.close();
     } catch (err) {

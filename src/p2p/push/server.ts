@@ -12,6 +12,8 @@
  *   stream without one within PUSH_SUBSCRIBE_TIMEOUT_MS is closed (a silent stream holds nothing).
  *   Frames from the subscriber are bounded (MAX_PUSH_SUBSCRIBE_BYTES) before they are read and
  *   decoded canonically; anything else is a protocol violation: reported, the stream is reset.
+ * - Subscribers in mode ALL also get the compact form of each block that joins our active chain
+ *   (BIP152's high-bandwidth mode), in a frame of its own, ahead of queued transactions.
  * - Pushes queued in one event-loop turn go out as one frame per subscriber (up to MAX_PUSH_TXS
  *   transactions and MAX_PUSH_FRAME_BYTES): a burst costs one write, not one per transaction.
  * - Best effort: at most MAX_QUEUED_PUSH_TXS transactions and MAX_QUEUED_PUSH_BYTES wait per
@@ -19,7 +21,13 @@
  *   also announced, so the subscriber can still fetch it.
  */
 import type { IncomingStreamData, Libp2p, Logger, Stream } from '@libp2p/interface';
-import { decodePushSubscribe, encodeTxPush, PushMode, txPushEntrySize } from '../wire/codec.js';
+import {
+  decodePushSubscribe,
+  encodeCompactBlockPush,
+  encodeTxPush,
+  PushMode,
+  txPushEntrySize,
+} from '../wire/codec.js';
 import {
   MAX_PUSH_FRAME_BYTES,
   MAX_PUSH_SUBSCRIBE_BYTES,
@@ -36,6 +44,11 @@ import type { ProtocolViolationHandler } from '../wire/violations.js';
 export const MAX_QUEUED_PUSH_TXS = 256;
 /** Bytes of transactions that may wait for one subscriber (ten maximal transactions). */
 export const MAX_QUEUED_PUSH_BYTES = 1024 * 1024;
+/**
+ * Compact blocks that may wait for one subscriber (at most ~160 KB each): a new block every few
+ * seconds leaves at most one waiting unless the subscriber stalled; then it fetches them anyway.
+ */
+export const MAX_QUEUED_COMPACT_BLOCKS = 2;
 
 export interface TxPushServerInit {
   network: string;
@@ -55,6 +68,8 @@ class Subscription {
   mode: PushMode | undefined;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
+  /** Compact blocks waiting: written before transactions (a block is the more urgent). */
+  private compactQueue: Uint8Array[] = [];
   private flushing = false;
   closed = false;
 
@@ -74,12 +89,24 @@ class Subscription {
     return true;
   }
 
+  /** Queues an encoded compact block; false when too many wait already. */
+  enqueueCompactBlock(compactBlock: Uint8Array): boolean {
+    if (this.closed || this.compactQueue.length >= MAX_QUEUED_COMPACT_BLOCKS) return false;
+    this.compactQueue.push(compactBlock);
+    return true;
+  }
+
   /** Writes everything queued, in frames; one flush loop at a time. */
   async flush(): Promise<void> {
     if (this.flushing || this.closed) return;
     this.flushing = true;
     try {
-      while (this.queue.length > 0 && !this.closed) {
+      while ((this.queue.length > 0 || this.compactQueue.length > 0) && !this.closed) {
+        const compactBlock = this.compactQueue.shift();
+        if (compactBlock !== undefined) {
+          await this.frames.write(encodeCompactBlockPush(compactBlock));
+          continue;
+        }
         const frame = takeFrame(this.queue);
         for (const tx of frame) this.queuedBytes -= tx.length;
         await this.frames.write(encodeTxPush(frame));
@@ -97,6 +124,7 @@ class Subscription {
     this.closed = true;
     this.queue = [];
     this.queuedBytes = 0;
+    this.compactQueue = [];
     if (err !== undefined) this.stream.abort(err);
     else void this.stream.close().catch(() => undefined);
   }
@@ -166,6 +194,19 @@ export class TxPushServer {
   push(peer: string, tx: Uint8Array): boolean {
     const session = this.sessions.get(peer);
     if (session?.mode === undefined || !session.enqueue(tx)) return false;
+    this.dirty.add(session);
+    this.scheduleFlush();
+    return true;
+  }
+
+  /**
+   * Queues an encoded compact block (of a block that joined our active chain) for subscriber
+   * `peer`; it goes out at the end of this event-loop turn, before queued transactions. False when
+   * it was dropped (not subscribed, too many waiting, stopping).
+   */
+  pushCompactBlock(peer: string, compactBlock: Uint8Array): boolean {
+    const session = this.sessions.get(peer);
+    if (session?.mode === undefined || !session.enqueueCompactBlock(compactBlock)) return false;
     this.dirty.add(session);
     this.scheduleFlush();
     return true;

@@ -13,6 +13,10 @@
  *   by different nodes are different gossipsub messages: we see every announcer (the tracker can
  *   fall back to a second one when the first never serves), and a Reject penalises only the one
  *   peer that sent that message, never honest peers that announced the same objects.
+ * - Blocks travel compact (src/p2p/compact, BIP152-style): we fetch an announced block as a
+ *   CompactBlock, rebuild it from our mempool (asking the sender for what we lack), and fetch the
+ *   whole block only when that fails. A block that joins our active chain is pushed compact to our
+ *   eager subscribers (high-bandwidth mode) before it is announced.
  * - Transactions also arrive by push (src/p2p/push), from peers we subscribed to: validated exactly
  *   like fetched ones. A fresh transaction we accepted is pushed at once to the subscribers that
  *   want it and are not known to have it (KnownInventory), then announced: transaction Invs are
@@ -47,8 +51,14 @@ import { type InvItem, invTypeFromName, invTypeName } from '../wire/codec.js';
 import { MAX_DATA_BYTES, MAX_INV_ITEMS } from '../wire/constants.js';
 import { BoundedSet } from '../../collections/bounded-set.js';
 import { KnownInventory } from './known-inventory.js';
+import { type CompactBlock, decodeCompactBlock } from '../compact/compact-block.js';
+import { compactMatchesBlock } from '../compact/reconstruct.js';
+import { rebuildFromCompact } from '../compact/rebuild.js';
+import { InvType } from '../wire/codec.js';
+import { WireError } from '../wire/errors.js';
 import type {
   AnnouncementChannel,
+  CompactBlockPort,
   ObjectFetcher,
   ObjectType,
   RelayBlame,
@@ -99,6 +109,11 @@ export const KNOWN_INVENTORY_CAPACITY = 8_192;
 export const NOTFOUND_GRACE_MS = 10_000;
 /** Notfound answers awaiting their grace period; beyond this the oldest are forgiven. */
 export const MAX_PENDING_NOTFOUND = 10_000;
+/**
+ * Blocks whose compact form failed to rebuild, fetched whole since: bounds the set, and the
+ * compact blocks kept to check against the whole block (a few per block at most).
+ */
+const MAX_FULL_BLOCK_FALLBACKS = 64;
 
 interface PendingReport {
   readonly peer: string;
@@ -122,6 +137,8 @@ export interface InvRelayDeps {
   isBlockRelayOnly(peer: string): boolean;
   /** `peer` delivered a new valid object first (it protects the peer from inbound eviction). */
   onNewObject(peer: string, type: ObjectType): void;
+  /** Compact block relay; without it, blocks are fetched and relayed whole. */
+  compact?: CompactBlockPort;
   now?: () => number;
   logger?: Logger;
   metrics?: NodeMetrics | null;
@@ -168,6 +185,13 @@ export class InvRelay {
   private timer: NodeJS.Timeout | undefined;
   private lastSweep: number | undefined;
   private readonly running = new Set<Promise<void>>();
+  /**
+   * Blocks to fetch whole (their compact form did not rebuild), with the compact blocks received for
+   * them: checked against the whole block to tell a collision from a lie.
+   */
+  private readonly fullBlockWanted = new Map<string, Array<{ peer: string; compact: CompactBlock }>>();
+  /** Blocks being rebuilt from a compact block: a second compact block for one waits for the first. */
+  private readonly rebuilding = new Set<string>();
   /** Notfound answers in their grace period, oldest first. */
   private notFound: Array<{ readonly peer: string; readonly key: string; readonly at: number }> = [];
 
@@ -278,6 +302,54 @@ export class InvRelay {
   }
 
   /**
+   * A block that joined our active chain: pushed in compact form to our eager subscribers that are
+   * not known to have it (BIP152's high-bandwidth mode), and announced to our mesh at once.
+   */
+  relayBlock(id: Uint8Array): void {
+    this.announce('block', id);
+    const compact = this.deps.compact;
+    if (compact === undefined) return;
+    const key = invKeyOf('block', id);
+    const targets = [...this.deps.push.subscribers()].filter(
+      ({ peer, all }) => all && !this.known.has(key, peer) && !this.deps.blame.isQuarantined(peer),
+    );
+    if (targets.length === 0) return;
+    this.track(
+      compact.compactOf(toHex(id)).then((encoded) => {
+        if (encoded === undefined) return;
+        for (const { peer } of targets) {
+          if (this.known.has(key, peer) || !this.deps.push.pushCompactBlock(peer, encoded)) continue;
+          this.known.add(key, peer);
+          this.deps.metrics?.compactBlocks.inc({ event: 'pushed' });
+        }
+      }),
+    );
+  }
+
+  /**
+   * A compact block `peer` pushed to us (it validated the block, as for a pushed transaction):
+   * rebuilt from our mempool, then validated like a fetched block.
+   */
+  async handlePushedCompactBlock(peer: string, bytes: Uint8Array): Promise<void> {
+    const { blame } = this.deps;
+    if (blame.isQuarantined(peer) || this.deps.compact === undefined) return;
+    let compact: CompactBlock;
+    try {
+      compact = decodeCompactBlock(bytes);
+    } catch (err) {
+      if (err instanceof WireError) blame.punish(peer, err);
+      return;
+    }
+    const key = invKeyOf('block', compact.blockId);
+    this.known.add(key, peer);
+    if (this.rejected.has(key)) {
+      blame.punish(peer, new PeerFault('PUSHED_KNOWN_INVALID', key));
+      return;
+    }
+    await this.receiveCompact(peer, key, compact, 'push');
+  }
+
+  /**
    * Queues an object we validated (or created) for announcement to our mesh: a block at once, a
    * transaction within TX_ANNOUNCE_INTERVAL_MS.
    */
@@ -378,7 +450,10 @@ export class InvRelay {
     const { blame } = this.deps;
     let response: Awaited<ReturnType<ObjectFetcher['fetch']>>;
     try {
-      response = await this.deps.fetcher.fetch(peer, keys.map(itemOfKey));
+      response = await this.deps.fetcher.fetch(
+        peer,
+        keys.map((key) => this.requestItem(key)),
+      );
     } catch (err) {
       // Timeouts are handled by the tracker's expiry (one place, one penalty); stream failures and
       // protocol violations are reported by the transport.
@@ -388,6 +463,10 @@ export class InvRelay {
     const requested = new Set(keys);
     for (const object of response.objects) {
       if (blame.isQuarantined(peer)) return;
+      if (object.type === 'compact') {
+        await this.fetchedCompact(peer, object.payload, requested);
+        continue;
+      }
       const key = deliveredKey(object.type, object.payload);
       if (key === undefined || !requested.has(key)) {
         blame.punish(
@@ -418,6 +497,109 @@ export class InvRelay {
     this.scheduleFetch();
   }
 
+  /** How we ask for `key`: a block in compact form unless compact relay is off or failed for it. */
+  private requestItem(key: string): InvItem {
+    const item = itemOfKey(key);
+    const compact =
+      item.type === InvType.BLOCK && this.deps.compact !== undefined && !this.fullBlockWanted.has(key);
+    return compact ? { type: InvType.COMPACT_BLOCK, hash: item.hash } : item;
+  }
+
+  /** A compact block served for one of the `requested` keys (removed from it once matched). */
+  private async fetchedCompact(peer: string, payload: Uint8Array, requested: Set<string>): Promise<void> {
+    const { blame } = this.deps;
+    let compact: CompactBlock;
+    try {
+      compact = decodeCompactBlock(payload);
+    } catch (err) {
+      if (err instanceof WireError) blame.punish(peer, err);
+      return;
+    }
+    const key = invKeyOf('block', compact.blockId);
+    if (!requested.delete(key)) {
+      blame.punish(
+        peer,
+        new PeerFault('UNREQUESTED_OBJECT', 'served a compact block that is not any block requested'),
+      );
+      blame.judged('block', 'reject');
+      return;
+    }
+    await this.receiveCompact(peer, key, compact, 'getdata');
+  }
+
+  /**
+   * Rebuilds the block `compact` describes and validates it; on a fallback, fetches the whole block
+   * from the same peer (remembering the compact block, to check it against the whole one).
+   */
+  private async receiveCompact(
+    peer: string,
+    key: string,
+    compact: CompactBlock,
+    path: 'push' | 'getdata',
+  ): Promise<void> {
+    const { chain, blame, metrics } = this.deps;
+    const port = this.deps.compact!;
+    const held = chain.hasObject('block', key.slice('block:'.length));
+    if (held || this.rebuilding.has(key)) {
+      // Already held, or being rebuilt from another peer's compact block (which fetches it whole
+      // if that fails): this answer is settled, and costs its sender nothing.
+      this.tracker.receivedResponse(peer, key, { found: true });
+      if (held) this.resolveKey(key, undefined);
+      blame.judged('block', 'ignore');
+      return;
+    }
+    this.rebuilding.add(key);
+    let outcome: Awaited<ReturnType<typeof rebuildFromCompact>>;
+    try {
+      outcome = await rebuildFromCompact(peer, compact, port);
+    } finally {
+      this.rebuilding.delete(key);
+    }
+    metrics?.compactBlocks.inc({
+      event: outcome.kind === 'block' ? 'rebuilt' : outcome.kind === 'lied' ? 'lied' : outcome.reason,
+    });
+    if (outcome.kind === 'block') {
+      if (outcome.missing > 0) metrics?.compactMissingTxs.inc(outcome.missing);
+      await this.validate(peer, key, 'block', outcome.bytes, path);
+      return;
+    }
+    if (outcome.kind === 'lied')
+      blame.punish(peer, new PeerFault('BAD_BLOCK_TXN', `${key}: ${outcome.evidence}`));
+    else this.rememberFallback(key, peer, compact);
+    if (blame.isQuarantined(peer)) {
+      this.tracker.receivedResponse(peer, key, { found: false });
+      this.resolveKey(key, peer);
+      return;
+    }
+    // Fetch it whole: from the same peer (it validated the block), through the tracker's bookkeeping.
+    this.fullBlockWanted.set(key, this.fullBlockWanted.get(key) ?? []);
+    await this.fetchFrom(peer, [key]);
+  }
+
+  private rememberFallback(key: string, peer: string, compact: CompactBlock): void {
+    if (!this.fullBlockWanted.has(key) && this.fullBlockWanted.size >= MAX_FULL_BLOCK_FALLBACKS) {
+      const oldest = this.fullBlockWanted.keys().next().value!;
+      this.fullBlockWanted.delete(oldest);
+    }
+    const claims = this.fullBlockWanted.get(key) ?? [];
+    if (claims.length < 4) claims.push({ peer, compact });
+    this.fullBlockWanted.set(key, claims);
+  }
+
+  /** A whole block arrived for a compact block that failed to rebuild: was it a collision or a lie? */
+  private judgeCompactClaims(key: string, payload: Uint8Array): void {
+    const claims = this.fullBlockWanted.get(key);
+    if (claims === undefined) return;
+    this.fullBlockWanted.delete(key);
+    for (const { peer, compact } of claims) {
+      if (compactMatchesBlock(compact, payload)) continue;
+      this.deps.blame.punish(
+        peer,
+        new PeerFault('BAD_COMPACT_BLOCK', `${key}: its short ids, header or coinbase are not the block's`),
+      );
+    }
+  }
+
   private async validate(
     peer: string,
     key: string,
@@ -444,6 +626,7 @@ export class InvRelay {
         return;
       }
       this.resolveKey(key, undefined);
+      if (type === 'block' && status !== 'low-work') this.judgeCompactClaims(key, payload);
       // A duplicate arrived by another path first (sync, another announcer) and was announced then;
       // a low-work block (a branch far below our tip's work) is not stored: neither earns credit.
       const ignored = status === 'duplicate' || status === 'low-work';

@@ -6,6 +6,7 @@
  */
 import type { PeerError, Verdict } from '../reputation/blame.js';
 import type { RateClass } from '../reputation/rate-limiter.js';
+import type { HeldTransaction } from '../compact/reconstruct.js';
 import type { InvItem } from '../wire/codec.js';
 
 export type { InvItem } from '../wire/codec.js';
@@ -38,7 +39,8 @@ export interface RelayBlame {
 }
 
 export interface FetchedObjects {
-  objects: Array<{ type: ObjectType; payload: Uint8Array }>;
+  /** `compact`: an encoded CompactBlock, served for a block requested in compact form. */
+  objects: Array<{ type: ObjectType | 'compact'; payload: Uint8Array }>;
   notFound: InvItem[];
   deferred: InvItem[];
 }
@@ -54,8 +56,20 @@ export interface AnnouncementChannel {
 }
 
 export interface TxPushChannel {
-  /** Peers subscribed to our pushes; `all`: every fresh transaction, otherwise only our own. */
+  /** Peers subscribed to our pushes; `all`: every fresh transaction and new block, otherwise only our own transactions. */
   subscribers(): Iterable<{ readonly peer: string; readonly all: boolean }>;
   /** Queues a transaction's bytes for subscriber `peer`; false when it was dropped. */
   push(peer: string, payload: Uint8Array): boolean;
+  /** Queues an encoded compact block for subscriber `peer`; false when it was dropped. */
+  pushCompactBlock(peer: string, compactBlock: Uint8Array): boolean;
+}
+
+/** Compact block relay (src/p2p/compact), as the relay needs it. */
+export interface CompactBlockPort {
+  /** Our encoded compact form of stored block `idHex` (one nonce per block), or undefined. */
+  compactOf(idHex: string): Promise<Uint8Array | undefined>;
+  /** The transactions we hold (the mempool), to rebuild blocks from. */
+  held(): Iterable<HeldTransaction>;
+  /** `getBlockTxn` to `peer`: its transactions at `indexes` of block `blockId`; empty if it lacks it. */
+  fetchTransactions(peer: string, blockId: Uint8Array, indexes: number[]): Promise<Uint8Array[]>;
 }

@@ -56,6 +56,8 @@ const FAULT_OFFENCES: Record<PeerFaultKind, OffenceKind> = {
   LEFT_OUT_OF_RESPONSE: 'NOTFOUND_AFTER_ANNOUNCE',
   REQUEST_TIMED_OUT: 'REQUEST_TIMEOUT',
   BAD_HEADERS: 'PROTOCOL_VIOLATION',
+  BAD_COMPACT_BLOCK: 'PROTOCOL_VIOLATION',
+  BAD_BLOCK_TXN: 'PROTOCOL_VIOLATION',
 };
 
 /** The offence for delivering an object that failed with `error`, or null when the sender is blameless. */

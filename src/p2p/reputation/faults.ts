@@ -24,7 +24,11 @@ export type PeerFaultKind =
    * Sync headers that do not extend our locator or each other, or that end short of the work the
    * peer claimed in its status (an honest peer's headers run to its tip, which has that work).
    */
-  | 'BAD_HEADERS';
+  | 'BAD_HEADERS'
+  /** A compact block whose short ids, header or coinbase are not those of the block it names. */
+  | 'BAD_COMPACT_BLOCK'
+  /** `BlockTxn` transactions that are not the ones its compact block's short ids name. */
+  | 'BAD_BLOCK_TXN';
 
 /** A peer's relay-level misbehaviour, with the evidence that explains it in `why`. */
 export class PeerFault extends Error {

@@ -8,6 +8,7 @@ import type { Libp2p, PeerId } from '@libp2p/interface';
 import {
   type ChainStatus,
   decodeBlockIds,
+  decodeBlockTxn,
   decodeHeaders,
   decodeMempoolInv,
   decodeStatus,
@@ -15,6 +16,7 @@ import {
   type SyncQuery,
 } from '../wire/codec.js';
 import {
+  MAX_BLOCK_TXN_RESPONSE_BYTES,
   MAX_BLOCKS_PER_REQUEST,
   MAX_HEADERS_PER_REQUEST,
   MAX_SYNC_RESPONSE_BYTES,
@@ -92,6 +94,27 @@ export class SyncClient {
     return this.exchange(peer, { kind: 'getHeaders', locator, max }, decode, options);
   }
 
+  /**
+   * The transactions at `indexes` (ascending, 1..MAX_BLOCK_TXN_INDEXES of them) of the peer's block
+   * `blockId`, in order; empty when the peer does not hold it. Compact block relay's missing
+   * transactions: whether each is the one its position names is the caller's check.
+   */
+  requestBlockTransactions(
+    peer: PeerId | string,
+    blockId: Uint8Array,
+    indexes: number[],
+    options: SyncRequestOptions = {},
+  ): Promise<Uint8Array[]> {
+    const decode = (bytes: Uint8Array) => decodeBlockTxn(bytes, indexes.length);
+    return this.exchange(
+      peer,
+      { kind: 'getBlockTxn', blockId, indexes },
+      decode,
+      options,
+      MAX_BLOCK_TXN_RESPONSE_BYTES,
+    );
+  }
+
   /** Txids in the peer's mempool (at most MAX_MEMPOOL_INV_ITEMS). */
   requestMempool(peer: PeerId | string, options: SyncRequestOptions = {}): Promise<Uint8Array[]> {
     return this.exchange(peer, { kind: 'getMempool' }, decodeMempoolInv, options);
@@ -102,6 +125,7 @@ export class SyncClient {
     query: SyncQuery,
     decode: (bytes: Uint8Array) => T,
     options: SyncRequestOptions,
+    maxResponseBytes = MAX_SYNC_RESPONSE_BYTES,
   ): Promise<T> {
     const request = encodeSyncRequest(query); // throws RangeError on bad arguments, before any I/O
     const peerId = toPeerId(peer);
@@ -111,7 +135,7 @@ export class SyncClient {
     let stream: Awaited<ReturnType<typeof connection.newStream>> | undefined;
     try {
       stream = await connection.newStream(this.protocol, { signal });
-      const frames = frameStream(stream, MAX_SYNC_RESPONSE_BYTES);
+      const frames = frameStream(stream, maxResponseBytes);
       await frames.write(request, { signal });
       const bytes = await frames.read({ signal });
       if (bytes === undefined)

@@ -10,6 +10,7 @@ import type { IncomingStreamData, Libp2p, Logger } from '@libp2p/interface';
 import {
   decodeSyncRequest,
   encodeBlockIds,
+  encodeBlockTxn,
   encodeHeaders,
   encodeMempoolInv,
   encodeStatus,
@@ -46,6 +47,10 @@ export async function answerSyncQuery(source: InventorySource, query: SyncQuery)
       return encodeHeaders((await source.headersAfter(query.locator, query.max)).slice(0, query.max));
     case 'getMempool':
       return encodeMempoolInv(source.mempoolTxids(MAX_MEMPOOL_INV_ITEMS).slice(0, MAX_MEMPOOL_INV_ITEMS));
+    case 'getBlockTxn': {
+      const txs = await source.blockTransactions(query.blockId, query.indexes);
+      return encodeBlockTxn(txs.length === query.indexes.length ? txs : []);
+    }
   }
 }
 

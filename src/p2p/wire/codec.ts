@@ -13,11 +13,14 @@
 
 import { randomBytes } from 'node:crypto';
 import { type DecodeFailure, decodeCanonical, type ProtobufCodec } from '../../chain/encoding/canonical.js';
-import { MAX_HEADER_BYTES, MAX_TX_BYTES } from '../../chain/encoding/limits.js';
+import { MAX_BLOCK_TXS, MAX_HEADER_BYTES, MAX_TX_BYTES } from '../../chain/encoding/limits.js';
 import { toHex } from '../../crypto/hash.js';
 import {
   INV_NONCE_BYTES,
+  MAX_BLOCK_TXN_INDEXES,
+  MAX_BLOCK_TXN_RESPONSE_BYTES,
   MAX_BLOCKS_PER_REQUEST,
+  MAX_COMPACT_BLOCK_BYTES,
   MAX_CUMULATIVE_WORK_BYTES,
   MAX_DATA_FRAME_BYTES,
   MAX_GETDATA_BYTES,
@@ -38,6 +41,7 @@ import { WireError } from './errors.js';
 import { varintLength } from './framing.js';
 import {
   BlockIds,
+  BlockTxn,
   Data,
   GetData,
   Headers,
@@ -81,7 +85,8 @@ export type SyncQuery =
   | { kind: 'status' }
   | { kind: 'getBlocks'; locator: Uint8Array[]; max: number }
   | { kind: 'getHeaders'; locator: Uint8Array[]; max: number }
-  | { kind: 'getMempool' };
+  | { kind: 'getMempool' }
+  | { kind: 'getBlockTxn'; blockId: Uint8Array; indexes: number[] };
 
 /** A node's view of its chain, as answered to a `status` query. */
 export interface ChainStatus {
@@ -95,18 +100,24 @@ export interface ChainStatus {
 // InvType helpers
 // ---------------------------------------------------------------------------------------------
 
-/** The inventory types valid on the wire (INV_TYPE_UNSPECIFIED never is). */
+/** The inventory types valid in announcements (INV_TYPE_UNSPECIFIED never is). */
 export const INV_TYPES: readonly InvType[] = [InvType.TX, InvType.BLOCK];
 
-/** True for TX and BLOCK. */
+/** True for TX and BLOCK: the types an `Inv` may announce. */
 export function isKnownInvType(type: unknown): type is InvType {
   return type === InvType.TX || type === InvType.BLOCK;
 }
 
-/** Map key of an item: `tx:<hex>` or `block:<hex>` (lowercase hex of the hash). */
+/** True for the types a getdata request and its answer may name: TX, BLOCK and COMPACT_BLOCK. */
+export function isGetDataType(type: unknown): type is InvType {
+  return isKnownInvType(type) || type === InvType.COMPACT_BLOCK;
+}
+
+/** Map key of an item: `tx:<hex>`, `block:<hex>` or `cmpctblock:<hex>` (lowercase hex of the hash). */
 export function invKey(type: InvType, hash: Uint8Array): string {
-  if (!isKnownInvType(type)) throw new TypeError(`unknown inventory type: ${String(type)}`);
-  return `${type === InvType.TX ? 'tx' : 'block'}:${toHex(hash)}`;
+  if (!isGetDataType(type)) throw new TypeError(`unknown inventory type: ${String(type)}`);
+  const name = type === InvType.TX ? 'tx' : type === InvType.BLOCK ? 'block' : 'cmpctblock';
+  return `${name}:${toHex(hash)}`;
 }
 
 /** The type named `tx` or `block` (the relay engine's ObjectType). */
@@ -133,7 +144,8 @@ function wireError(kind: DecodeFailure, message: string): WireError {
   return new WireError(kind === 'TOO_MANY' ? 'OVERSIZE' : kind, message);
 }
 
-function decodeWire<T>(
+/** Bounded canonical decode of one wire message (shared by the wire codecs). */
+export function decodeWire<T>(
   codec: Codec<T>,
   bytes: Uint8Array,
   maxBytes: number,
@@ -143,9 +155,13 @@ function decodeWire<T>(
   return decodeCanonical(codec, bytes, { maxBytes, limits, what, fail: wireError });
 }
 
-function checkItems(items: readonly { type: InvType; hash: Uint8Array }[], what: string): void {
+function checkItems(
+  items: readonly { type: InvType; hash: Uint8Array }[],
+  what: string,
+  isAllowed: (type: unknown) => boolean = isKnownInvType,
+): void {
   for (const [i, item] of items.entries()) {
-    if (!isKnownInvType(item.type)) throw new WireError('MALFORMED', `${what}[${i}] has no valid type`);
+    if (!isAllowed(item.type)) throw new WireError('MALFORMED', `${what}[${i}] has no valid type`);
     if (item.hash.length !== WIRE_HASH_BYTES) {
       throw new WireError(
         'MALFORMED',
@@ -177,14 +193,41 @@ function checkHashes(hashes: readonly Uint8Array[], what: string): void {
 }
 
 /** Local-input checks for encoders: a failure is our bug, so a plain RangeError. */
-function assertItems(items: readonly InvItem[], max: number, what: string): void {
+function assertItems(
+  items: readonly InvItem[],
+  max: number,
+  what: string,
+  isAllowed: (type: unknown) => boolean = isKnownInvType,
+): void {
   if (items.length > max) throw new RangeError(`${what}: ${items.length} items exceed ${max}`);
   for (const item of items) {
-    if (!isKnownInvType(item.type))
-      throw new TypeError(`${what}: unknown inventory type ${String(item.type)}`);
+    if (!isAllowed(item.type)) throw new TypeError(`${what}: unknown inventory type ${String(item.type)}`);
     if (item.hash.length !== WIRE_HASH_BYTES)
       throw new RangeError(`${what}: hash of ${item.hash.length} bytes`);
   }
+}
+
+/** 1..MAX_BLOCK_TXN_INDEXES positions, strictly ascending, none of them the coinbase's (0). */
+function blockTxnIndexesProblem(indexes: readonly number[]): string | undefined {
+  if (indexes.length === 0 || indexes.length > MAX_BLOCK_TXN_INDEXES)
+    return `${indexes.length} indexes (1..${MAX_BLOCK_TXN_INDEXES})`;
+  let previous = 0;
+  for (const [i, index] of indexes.entries()) {
+    if (!Number.isInteger(index) || index <= previous || index >= MAX_BLOCK_TXS)
+      return `indexes[${i}] = ${index} is not ascending within 1..${MAX_BLOCK_TXS - 1}`;
+    previous = index;
+  }
+  return undefined;
+}
+
+function checkBlockTxnIndexes(indexes: readonly number[]): void {
+  const problem = blockTxnIndexesProblem(indexes);
+  if (problem !== undefined) throw new WireError('MALFORMED', `GetBlockTxn: ${problem}`);
+}
+
+function assertBlockTxnIndexes(indexes: readonly number[]): void {
+  const problem = blockTxnIndexesProblem(indexes);
+  if (problem !== undefined) throw new RangeError(`GetBlockTxn: ${problem}`);
 }
 
 function assertHashes(hashes: readonly Uint8Array[], max: number, what: string): void {
@@ -205,7 +248,7 @@ type Bytes = Uint8Array<ArrayBuffer>;
  * 32-byte hash kept in a map must not pin a 64 KiB message (or a 4 MiB response) in memory, and
  * callers get plain Uint8Arrays rather than Buffer views.
  */
-const copy = (view: Uint8Array): Uint8Array => new Uint8Array(view);
+export const copy = (view: Uint8Array): Uint8Array => new Uint8Array(view);
 const copyItems = (items: readonly InvItem[]): InvItem[] =>
   items.map((item) => ({ type: item.type, hash: copy(item.hash) }));
 const wireItems = (items: readonly InvItem[]) =>
@@ -302,11 +345,23 @@ export function encodeTxPush(txs: readonly Uint8Array[]): Uint8Array {
   return TxPush.encode({ txs: txs as Bytes[] });
 }
 
+/** A decoded `TxPush` frame: transactions, or one compact block (never both, never neither). */
+export type PushFrame =
+  { kind: 'txs'; txs: Uint8Array[] } | { kind: 'compactBlock'; compactBlock: Uint8Array };
+
+/** Encodes a push of one encoded CompactBlock (1..MAX_COMPACT_BLOCK_BYTES bytes). */
+export function encodeCompactBlockPush(compactBlock: Uint8Array): Uint8Array {
+  if (compactBlock.length === 0 || compactBlock.length > MAX_COMPACT_BLOCK_BYTES)
+    throw new RangeError(`TxPush: compact block of ${compactBlock.length} bytes`);
+  return TxPush.encode({ txs: [], compactBlock: compactBlock as Bytes });
+}
+
 /**
- * Decodes pushed transactions: at most MAX_PUSH_FRAME_BYTES, 1..MAX_PUSH_TXS payloads of
- * 1..MAX_TX_BYTES bytes each (their contents are the consensus layer's business).
+ * Decodes a push frame: at most MAX_PUSH_FRAME_BYTES; either 1..MAX_PUSH_TXS transactions of
+ * 1..MAX_TX_BYTES bytes each, or one compact block of at most MAX_COMPACT_BLOCK_BYTES (their
+ * contents are checked by the consensus layer and the compact block decoder).
  */
-export function decodeTxPush(bytes: Uint8Array): Uint8Array[] {
+export function decodePushFrame(bytes: Uint8Array): PushFrame {
   const push = decodeWire(
     TxPush as Codec<TxPush>,
     bytes,
@@ -314,13 +369,20 @@ export function decodeTxPush(bytes: Uint8Array): Uint8Array[] {
     { txs: MAX_PUSH_TXS },
     'TxPush',
   );
+  if (push.compactBlock.length > 0) {
+    if (push.txs.length > 0)
+      throw new WireError('MALFORMED', 'TxPush has both transactions and a compact block');
+    if (push.compactBlock.length > MAX_COMPACT_BLOCK_BYTES)
+      throw new WireError('OVERSIZE', `TxPush.compactBlock is ${push.compactBlock.length} bytes`);
+    return { kind: 'compactBlock', compactBlock: copy(push.compactBlock) };
+  }
   if (push.txs.length === 0) throw new WireError('MALFORMED', 'TxPush has no transactions');
   for (const [i, tx] of push.txs.entries()) {
     if (tx.length === 0) throw new WireError('MALFORMED', `TxPush.txs[${i}] is empty`);
     if (tx.length > MAX_TX_BYTES)
       throw new WireError('OVERSIZE', `TxPush.txs[${i}] is ${tx.length} bytes, over ${MAX_TX_BYTES}`);
   }
-  return push.txs.map(copy);
+  return { kind: 'txs', txs: push.txs.map(copy) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,7 +392,7 @@ export function decodeTxPush(bytes: Uint8Array): Uint8Array[] {
 export function encodeGetData(message: GetDataMessage): Uint8Array {
   assertUint32(message.requestId, 'GetData.requestId');
   if (message.items.length === 0) throw new RangeError('GetData: no items');
-  assertItems(message.items, MAX_GETDATA_ITEMS, 'GetData');
+  assertItems(message.items, MAX_GETDATA_ITEMS, 'GetData', isGetDataType);
   return GetData.encode({ requestId: message.requestId, items: wireItems(message.items) });
 }
 
@@ -344,7 +406,7 @@ export function decodeGetData(bytes: Uint8Array): GetDataMessage {
     'GetData',
   );
   if (message.items.length === 0) throw new WireError('MALFORMED', 'GetData has no items');
-  checkItems(message.items, 'GetData.items');
+  checkItems(message.items, 'GetData.items', isGetDataType);
   checkDistinct(message.items, 'GetData.items');
   return { requestId: message.requestId, items: copyItems(message.items) };
 }
@@ -353,11 +415,11 @@ export function encodeData(message: DataMessage): Uint8Array {
   assertUint32(message.requestId, 'Data.requestId');
   if (message.objects.length > MAX_GETDATA_ITEMS) throw new RangeError('Data: too many objects');
   for (const object of message.objects) {
-    if (!isKnownInvType(object.type)) throw new TypeError(`Data: unknown object type ${String(object.type)}`);
+    if (!isGetDataType(object.type)) throw new TypeError(`Data: unknown object type ${String(object.type)}`);
     if (object.payload.length === 0) throw new RangeError('Data: empty payload');
   }
-  assertItems(message.notFound, MAX_GETDATA_ITEMS, 'Data.notFound');
-  assertItems(message.deferred, MAX_GETDATA_ITEMS, 'Data.deferred');
+  assertItems(message.notFound, MAX_GETDATA_ITEMS, 'Data.notFound', isGetDataType);
+  assertItems(message.deferred, MAX_GETDATA_ITEMS, 'Data.deferred', isGetDataType);
   return Data.encode({
     requestId: message.requestId,
     objects: message.objects.map((object) => ({ type: object.type, payload: object.payload as Bytes })),
@@ -374,13 +436,12 @@ export function decodeData(bytes: Uint8Array): DataMessage {
   const limits = { objects: MAX_GETDATA_ITEMS, notFound: MAX_GETDATA_ITEMS, deferred: MAX_GETDATA_ITEMS };
   const message = decodeWire(Data as Codec<Data>, bytes, MAX_DATA_FRAME_BYTES, limits, 'Data');
   for (const [i, object] of message.objects.entries()) {
-    if (!isKnownInvType(object.type))
-      throw new WireError('MALFORMED', `Data.objects[${i}] has no valid type`);
+    if (!isGetDataType(object.type)) throw new WireError('MALFORMED', `Data.objects[${i}] has no valid type`);
     if (object.payload.length === 0)
       throw new WireError('MALFORMED', `Data.objects[${i}] has an empty payload`);
   }
-  checkItems(message.notFound, 'Data.notFound');
-  checkItems(message.deferred, 'Data.deferred');
+  checkItems(message.notFound, 'Data.notFound', isGetDataType);
+  checkItems(message.deferred, 'Data.deferred', isGetDataType);
   return {
     requestId: message.requestId,
     objects: message.objects.map((object) => ({ type: object.type, payload: copy(object.payload) })),
@@ -411,6 +472,10 @@ export function encodeSyncRequest(query: SyncQuery): Uint8Array {
         throw new RangeError(`GetHeaders.max must be 1..${MAX_HEADERS_PER_REQUEST}, got ${query.max}`);
       }
       return SyncRequest.encode({ getHeaders: { locator: query.locator as Bytes[], max: query.max } });
+    case 'getBlockTxn':
+      assertHashes([query.blockId], 1, 'GetBlockTxn.blockId');
+      assertBlockTxnIndexes(query.indexes);
+      return SyncRequest.encode({ getBlockTxn: { blockId: query.blockId as Bytes, indexes: query.indexes } });
   }
 }
 
@@ -420,7 +485,11 @@ export function decodeSyncRequest(bytes: Uint8Array): SyncQuery {
     SyncRequest as Codec<SyncRequest>,
     bytes,
     MAX_SYNC_REQUEST_BYTES,
-    { getBlocks: { locator: MAX_LOCATOR_HASHES }, getHeaders: { locator: MAX_LOCATOR_HASHES } },
+    {
+      getBlocks: { locator: MAX_LOCATOR_HASHES },
+      getHeaders: { locator: MAX_LOCATOR_HASHES },
+      getBlockTxn: { indexes: MAX_BLOCK_TXN_INDEXES },
+    },
     'SyncRequest',
   );
   if (request.status !== undefined) return { kind: 'status' };
@@ -440,6 +509,12 @@ export function decodeSyncRequest(bytes: Uint8Array): SyncQuery {
       throw new WireError('MALFORMED', `GetHeaders.max must be 1..${MAX_HEADERS_PER_REQUEST}, got ${max}`);
     }
     return { kind: 'getHeaders', locator: locator.map(copy), max };
+  }
+  if (request.getBlockTxn !== undefined) {
+    const { blockId, indexes } = request.getBlockTxn;
+    checkHashes([blockId], 'GetBlockTxn.blockId');
+    checkBlockTxnIndexes(indexes);
+    return { kind: 'getBlockTxn', blockId: copy(blockId), indexes: [...indexes] };
   }
   throw new WireError('MALFORMED', 'SyncRequest sets no query');
 }
@@ -506,6 +581,38 @@ export function decodeBlockIds(bytes: Uint8Array, max = MAX_BLOCKS_PER_REQUEST):
   );
   checkHashes(message.ids, 'BlockIds.ids');
   return message.ids.map(copy);
+}
+
+/** Encodes a `BlockTxn` answer: the transactions asked for, in order, or none. */
+export function encodeBlockTxn(txs: readonly Uint8Array[]): Uint8Array {
+  if (txs.length > MAX_BLOCK_TXN_INDEXES) throw new RangeError(`BlockTxn: ${txs.length} transactions`);
+  for (const tx of txs) {
+    if (tx.length === 0 || tx.length > MAX_TX_BYTES)
+      throw new RangeError(`BlockTxn: tx of ${tx.length} bytes`);
+  }
+  return BlockTxn.encode({ txs: txs as Bytes[] });
+}
+
+/**
+ * Decodes a `BlockTxn` answer to a request for `asked` positions: at most
+ * MAX_BLOCK_TXN_RESPONSE_BYTES, either no transaction (the server does not hold the block) or
+ * exactly `asked`, each 1..MAX_TX_BYTES bytes (more is OVERSIZE, fewer MALFORMED).
+ */
+export function decodeBlockTxn(bytes: Uint8Array, asked: number): Uint8Array[] {
+  const message = decodeWire(
+    BlockTxn as Codec<BlockTxn>,
+    bytes,
+    MAX_BLOCK_TXN_RESPONSE_BYTES,
+    { txs: Math.min(asked, MAX_BLOCK_TXN_INDEXES) },
+    'BlockTxn',
+  );
+  if (message.txs.length !== 0 && message.txs.length !== asked)
+    throw new WireError('MALFORMED', `BlockTxn holds ${message.txs.length} transactions for ${asked} asked`);
+  for (const [i, tx] of message.txs.entries()) {
+    if (tx.length === 0 || tx.length > MAX_TX_BYTES)
+      throw new WireError('MALFORMED', `BlockTxn.txs[${i}] is ${tx.length} bytes`);
+  }
+  return message.txs.map(copy);
 }
 
 export function encodeHeaders(headers: readonly Uint8Array[]): Uint8Array {

@@ -5,6 +5,12 @@
  * Every limit is checked before the bytes it bounds are read or parsed: a peer cannot make us
  * allocate or decode more than these bounds.
  */
+import {
+  MAX_BLOCK_BYTES,
+  MAX_BLOCK_TXS,
+  MAX_HEADER_BYTES,
+  MAX_TX_BYTES,
+} from '../../chain/encoding/limits.js';
 import { HASH_LENGTH } from '../../crypto/hash.js';
 
 /** Length in bytes of every hash on the wire (txids, block ids, locator entries). */
@@ -126,6 +132,36 @@ export const MAX_PUSH_TXS = 64;
  * splits larger batches; a subscriber never buffers more than this per pusher.
  */
 export const MAX_PUSH_FRAME_BYTES = 256 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// compact block relay (BIP152-style; src/p2p/compact)
+// ---------------------------------------------------------------------------------------------
+
+/** Bytes of a short transaction id: 48 bits, as BIP152 (collisions are handled, see short-ids.ts). */
+export const SHORT_ID_BYTES = 6;
+
+/** Bytes of the sender's salt in a compact block (BIP152's 64-bit nonce). */
+export const COMPACT_NONCE_BYTES = 8;
+
+/**
+ * Largest encoded `CompactBlock`: a maximal header and coinbase, a short id for every other
+ * transaction a block may hold, and field framing (4 fields x at most 4 bytes). About 160 KB:
+ * it fits one push frame.
+ */
+export const MAX_COMPACT_BLOCK_BYTES =
+  MAX_HEADER_BYTES + MAX_TX_BYTES + SHORT_ID_BYTES * (MAX_BLOCK_TXS - 1) + 64;
+
+/**
+ * Most positions in one `GetBlockTxn` (2-byte varints: ~2 KB, inside the 4 KiB request frame). A
+ * receiver missing more transactions than this fetches the whole block instead.
+ */
+export const MAX_BLOCK_TXN_INDEXES = 1_000;
+
+/**
+ * Largest `BlockTxn` frame in bytes: a whole block's transactions (they cannot exceed the block)
+ * plus 64 KiB of per-transaction framing.
+ */
+export const MAX_BLOCK_TXN_RESPONSE_BYTES = MAX_BLOCK_BYTES + 64 * 1024;
 
 /** Inbound txpush streams libp2p lets one connection open at once (a subscriber needs one). */
 export const PUSH_MAX_INBOUND_STREAMS = 2;

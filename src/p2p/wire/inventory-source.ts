@@ -12,6 +12,11 @@ export interface InventorySource {
   blocksAfter(locator: Uint8Array[], max: number): Uint8Array[];
   /** Header bytes of the same blocks as `blocksAfter`, oldest first, at most `max`. */
   headersAfter(locator: Uint8Array[], max: number): Promise<Uint8Array[]>;
+  /**
+   * Canonical bytes of the transactions at `indexes` (ascending) of stored block `blockId`; empty
+   * when the block is not stored or an index is beyond its transactions.
+   */
+  blockTransactions(blockId: Uint8Array, indexes: readonly number[]): Promise<Uint8Array[]>;
   /** Txids in the mempool, at most `max`. */
   mempoolTxids(max: number): Uint8Array[];
 }

@@ -8,13 +8,15 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export enum InvType {
   INV_TYPE_UNSPECIFIED = 'INV_TYPE_UNSPECIFIED',
   TX = 'TX',
-  BLOCK = 'BLOCK'
+  BLOCK = 'BLOCK',
+  COMPACT_BLOCK = 'COMPACT_BLOCK'
 }
 
 enum __InvTypeValues {
   INV_TYPE_UNSPECIFIED = 0,
   TX = 1,
-  BLOCK = 2
+  BLOCK = 2,
+  COMPACT_BLOCK = 3
 }
 
 export namespace InvType {
@@ -882,6 +884,7 @@ export namespace PushSubscribe {
 
 export interface TxPush {
   txs: Uint8Array<ArrayBuffer>[]
+  compactBlock: Uint8Array<ArrayBuffer>
 }
 
 export namespace TxPush {
@@ -901,12 +904,18 @@ export namespace TxPush {
           }
         }
 
+        if ((obj.compactBlock != null && obj.compactBlock.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.compactBlock)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          txs: []
+          txs: [],
+          compactBlock: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -921,6 +930,10 @@ export namespace TxPush {
               }
 
               obj.txs.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.compactBlock = reader.bytes()
               break
             }
             default: {
@@ -957,6 +970,13 @@ export namespace TxPush {
 
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.compactBlock`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -975,6 +995,11 @@ export namespace TxPush {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface TxPushCompactBlockFieldEvent {
+    field: '$.compactBlock'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<TxPush>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, TxPush.codec())
   }
@@ -983,8 +1008,166 @@ export namespace TxPush {
     return decodeMessage(buf, TxPush.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TxPush>): Generator<TxPushTxsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TxPush>): Generator<TxPushTxsFieldEvent | TxPushCompactBlockFieldEvent> {
     return streamMessage(buf, TxPush.codec(), opts)
+  }
+}
+
+export interface CompactBlock {
+  header: Uint8Array<ArrayBuffer>
+  nonce: Uint8Array<ArrayBuffer>
+  coinbase: Uint8Array<ArrayBuffer>
+  shortIds: Uint8Array<ArrayBuffer>
+}
+
+export namespace CompactBlock {
+  let _codec: Codec<CompactBlock>
+
+  export const codec = (): Codec<CompactBlock> => {
+    if (_codec == null) {
+      _codec = message<CompactBlock>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.header != null && obj.header.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.header)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.nonce)
+        }
+
+        if ((obj.coinbase != null && obj.coinbase.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.coinbase)
+        }
+
+        if ((obj.shortIds != null && obj.shortIds.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.shortIds)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          header: uint8ArrayAlloc(0),
+          nonce: uint8ArrayAlloc(0),
+          coinbase: uint8ArrayAlloc(0),
+          shortIds: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.header = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.coinbase = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.shortIds = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.header`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.coinbase`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.shortIds`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CompactBlockHeaderFieldEvent {
+    field: '$.header'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CompactBlockNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CompactBlockCoinbaseFieldEvent {
+    field: '$.coinbase'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CompactBlockShortIdsFieldEvent {
+    field: '$.shortIds'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<CompactBlock>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CompactBlock.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CompactBlock>): CompactBlock {
+    return decodeMessage(buf, CompactBlock.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CompactBlock>): Generator<CompactBlockHeaderFieldEvent | CompactBlockNonceFieldEvent | CompactBlockCoinbaseFieldEvent | CompactBlockShortIdsFieldEvent> {
+    return streamMessage(buf, CompactBlock.codec(), opts)
   }
 }
 
@@ -1383,6 +1566,7 @@ export interface SyncRequest {
   getBlocks?: GetBlocks
   getMempool?: GetMempool
   getHeaders?: GetHeaders
+  getBlockTxn?: GetBlockTxn
 }
 
 export namespace SyncRequest {
@@ -1397,25 +1581,36 @@ export namespace SyncRequest {
 
         obj = { ...obj }
 
+        if (obj.getBlockTxn != null) {
+          obj.getHeaders = undefined
+          obj.getMempool = undefined
+          obj.getBlocks = undefined
+          obj.status = undefined
+        }
+
         if (obj.getHeaders != null) {
+          obj.getBlockTxn = undefined
           obj.getMempool = undefined
           obj.getBlocks = undefined
           obj.status = undefined
         }
 
         if (obj.getMempool != null) {
+          obj.getBlockTxn = undefined
           obj.getHeaders = undefined
           obj.getBlocks = undefined
           obj.status = undefined
         }
 
         if (obj.getBlocks != null) {
+          obj.getBlockTxn = undefined
           obj.getHeaders = undefined
           obj.getMempool = undefined
           obj.status = undefined
         }
 
         if (obj.status != null) {
+          obj.getBlockTxn = undefined
           obj.getHeaders = undefined
           obj.getMempool = undefined
           obj.getBlocks = undefined
@@ -1439,6 +1634,11 @@ export namespace SyncRequest {
         if (obj.getHeaders != null) {
           w.uint32(34)
           GetHeaders.codec().encode(obj.getHeaders, w)
+        }
+
+        if (obj.getBlockTxn != null) {
+          w.uint32(42)
+          GetBlockTxn.codec().encode(obj.getBlockTxn, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1477,6 +1677,12 @@ export namespace SyncRequest {
               })
               break
             }
+            case 5: {
+              obj.getBlockTxn = GetBlockTxn.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.getBlockTxn
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1484,25 +1690,36 @@ export namespace SyncRequest {
           }
         }
 
+        if (obj.getBlockTxn != null) {
+          delete obj.getHeaders
+          delete obj.getMempool
+          delete obj.getBlocks
+          delete obj.status
+        }
+
         if (obj.getHeaders != null) {
+          delete obj.getBlockTxn
           delete obj.getMempool
           delete obj.getBlocks
           delete obj.status
         }
 
         if (obj.getMempool != null) {
+          delete obj.getBlockTxn
           delete obj.getHeaders
           delete obj.getBlocks
           delete obj.status
         }
 
         if (obj.getBlocks != null) {
+          delete obj.getBlockTxn
           delete obj.getHeaders
           delete obj.getMempool
           delete obj.status
         }
 
         if (obj.status != null) {
+          delete obj.getBlockTxn
           delete obj.getHeaders
           delete obj.getMempool
           delete obj.getBlocks
@@ -1544,6 +1761,13 @@ export namespace SyncRequest {
 
               break
             }
+            case 5: {
+              yield * GetBlockTxn.codec().stream(reader, reader.uint32(), `${prefix}.getBlockTxn`, {
+                limits: opts.limits?.getBlockTxn
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1578,6 +1802,17 @@ export namespace SyncRequest {
     value: number
   }
 
+  export interface SyncRequestGetBlockTxnBlockIdFieldEvent {
+    field: '$.getBlockTxn.blockId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncRequestGetBlockTxnIndexesFieldEvent {
+    field: '$.getBlockTxn.indexes[]'
+    index: number
+    value: number
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -1586,8 +1821,139 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestGetBlocksLocatorFieldEvent | SyncRequestGetBlocksMaxFieldEvent | SyncRequestGetHeadersLocatorFieldEvent | SyncRequestGetHeadersMaxFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestGetBlocksLocatorFieldEvent | SyncRequestGetBlocksMaxFieldEvent | SyncRequestGetHeadersLocatorFieldEvent | SyncRequestGetHeadersMaxFieldEvent | SyncRequestGetBlockTxnBlockIdFieldEvent | SyncRequestGetBlockTxnIndexesFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
+  }
+}
+
+export interface GetBlockTxn {
+  blockId: Uint8Array<ArrayBuffer>
+  indexes: number[]
+}
+
+export namespace GetBlockTxn {
+  let _codec: Codec<GetBlockTxn>
+
+  export const codec = (): Codec<GetBlockTxn> => {
+    if (_codec == null) {
+      _codec = message<GetBlockTxn>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.blockId != null && obj.blockId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.blockId)
+        }
+
+        if (obj.indexes != null && obj.indexes.length > 0) {
+          for (const value of obj.indexes) {
+            w.uint32(16)
+            w.uint32(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          blockId: uint8ArrayAlloc(0),
+          indexes: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.blockId = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.indexes != null && obj.indexes.length === opts.limits.indexes) {
+                throw new MaxLengthError('Decode error - repeated field "indexes" had too many elements')
+              }
+
+              obj.indexes.push(reader.uint32())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          indexes: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.blockId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.indexes != null && obj.indexes === opts.limits.indexes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "indexes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.indexes[]`,
+                index: obj.indexes,
+                value: reader.uint32()
+              }
+
+              obj.indexes++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GetBlockTxnBlockIdFieldEvent {
+    field: '$.blockId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GetBlockTxnIndexesFieldEvent {
+    field: '$.indexes[]'
+    index: number
+    value: number
+  }
+
+  export function encode (obj: Partial<GetBlockTxn>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GetBlockTxn.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetBlockTxn>): GetBlockTxn {
+    return decodeMessage(buf, GetBlockTxn.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetBlockTxn>): Generator<GetBlockTxnBlockIdFieldEvent | GetBlockTxnIndexesFieldEvent> {
+    return streamMessage(buf, GetBlockTxn.codec(), opts)
   }
 }
 
@@ -1962,5 +2328,113 @@ export namespace Headers {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Headers>): Generator<HeadersHeadersFieldEvent> {
     return streamMessage(buf, Headers.codec(), opts)
+  }
+}
+
+export interface BlockTxn {
+  txs: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace BlockTxn {
+  let _codec: Codec<BlockTxn>
+
+  export const codec = (): Codec<BlockTxn> => {
+    if (_codec == null) {
+      _codec = message<BlockTxn>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.txs != null && obj.txs.length > 0) {
+          for (const value of obj.txs) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          txs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.txs != null && obj.txs.length === opts.limits.txs) {
+                throw new MaxLengthError('Decode error - repeated field "txs" had too many elements')
+              }
+
+              obj.txs.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          txs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.txs != null && obj.txs === opts.limits.txs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "txs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.txs[]`,
+                index: obj.txs,
+                value: reader.bytes()
+              }
+
+              obj.txs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BlockTxnTxsFieldEvent {
+    field: '$.txs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<BlockTxn>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BlockTxn.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockTxn>): BlockTxn {
+    return decodeMessage(buf, BlockTxn.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockTxn>): Generator<BlockTxnTxsFieldEvent> {
+    return streamMessage(buf, BlockTxn.codec(), opts)
   }
 }

@@ -103,6 +103,11 @@ export class MemoryInventory implements InventorySource {
     return it;
   }
 
+  /** Holds no real blocks: answers no `getBlockTxn`. */
+  async blockTransactions(): Promise<Uint8Array[]> {
+    return [];
+  }
+
   async getObject(type: InvType, hash: Uint8Array): Promise<Uint8Array | undefined> {
     this.lookups++;
     const key = invKey(type, hash);

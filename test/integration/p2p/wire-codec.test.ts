@@ -15,7 +15,7 @@ import {
   decodePushSubscribe,
   decodeStatus,
   decodeSyncRequest,
-  decodeTxPush,
+  decodePushFrame,
   encodeData,
   encodeGetData,
   encodeInv,
@@ -144,7 +144,7 @@ describe('txpush codec', () => {
     const txs = [tx(200, 1), tx(1, 2), tx(MAX_TX_BYTES, 3)];
     const bytes = encodeTxPush(txs);
     expect(bytes.length).toBe(txs.reduce((sum, t) => sum + txPushEntrySize(t), 0));
-    expect(decodeTxPush(bytes)).toEqual(txs);
+    expect(decodePushFrame(bytes)).toEqual({ kind: 'txs', txs });
   });
 
   it('refuses a subscription without a valid mode, or not canonical', () => {
@@ -157,17 +157,17 @@ describe('txpush codec', () => {
   });
 
   it('refuses pushes that are empty, too many, too large or not canonical', () => {
-    expect(kindOf(() => decodeTxPush(new Uint8Array(0)))).toBe('MALFORMED');
+    expect(kindOf(() => decodePushFrame(new Uint8Array(0)))).toBe('MALFORMED');
     const tooMany = TxPush.encode({ txs: Array.from({ length: MAX_PUSH_TXS + 1 }, () => tx(10)) as never });
-    expect(kindOf(() => decodeTxPush(tooMany))).toBe('OVERSIZE');
+    expect(kindOf(() => decodePushFrame(tooMany))).toBe('OVERSIZE');
     const emptyEntry = TxPush.encode({ txs: [tx(10), new Uint8Array(0)] as never });
-    expect(kindOf(() => decodeTxPush(emptyEntry))).toBe('MALFORMED');
+    expect(kindOf(() => decodePushFrame(emptyEntry))).toBe('MALFORMED');
     const bigEntry = TxPush.encode({ txs: [tx(MAX_TX_BYTES + 1)] as never });
-    expect(kindOf(() => decodeTxPush(bigEntry))).toBe('OVERSIZE');
-    expect(kindOf(() => decodeTxPush(new Uint8Array(MAX_PUSH_FRAME_BYTES + 1)))).toBe('OVERSIZE');
-    // An unknown field (2, varint 1) after one entry.
-    const unknown = Uint8Array.of(...encodeTxPush([tx(3)]), 0x10, 0x01);
-    expect(kindOf(() => decodeTxPush(unknown))).toBe('NON_CANONICAL');
+    expect(kindOf(() => decodePushFrame(bigEntry))).toBe('OVERSIZE');
+    expect(kindOf(() => decodePushFrame(new Uint8Array(MAX_PUSH_FRAME_BYTES + 1)))).toBe('OVERSIZE');
+    // An unknown field (3, varint 1) after one entry.
+    const unknown = Uint8Array.of(...encodeTxPush([tx(3)]), 0x18, 0x01);
+    expect(kindOf(() => decodePushFrame(unknown))).toBe('NON_CANONICAL');
     // Our own encoder refuses what a peer may not send.
     expect(() => encodeTxPush([])).toThrow(RangeError);
     expect(() => encodeTxPush([new Uint8Array(0)])).toThrow(RangeError);

@@ -7,6 +7,7 @@
 import type { Stream } from '@libp2p/interface';
 import {
   decodeBlockIds,
+  decodeBlockTxn,
   decodeHeaders,
   decodeData,
   decodeGetData,
@@ -15,9 +16,10 @@ import {
   decodePushSubscribe,
   decodeStatus,
   decodeSyncRequest,
-  decodeTxPush,
+  decodePushFrame,
 } from '../../../src/p2p/wire/codec.js';
 import { WireError } from '../../../src/p2p/wire/errors.js';
+import { decodeCompactBlock } from '../../../src/p2p/compact/compact-block.js';
 import { DEVNET } from '../../../src/chain/params.js';
 import { offenceFor } from '../../../src/p2p/reputation/blame.js';
 import { frameStream } from '../../../src/p2p/wire/framing.js';
@@ -34,7 +36,9 @@ export type WireMessageName =
   | 'SyncRequest'
   | 'Status'
   | 'BlockIds'
-  | 'Headers';
+  | 'Headers'
+  | 'CompactBlock'
+  | 'BlockTxn';
 
 /** The offence a violation costs the peer that sent the bytes (the blame module's table). */
 export function violationOffence(kind: ViolationKind): string {
@@ -68,13 +72,16 @@ function decode(message: WireMessageName, bytes: Uint8Array, max: number | undef
     }
     case 'PushSubscribe':
       return { mode: decodePushSubscribe(bytes) };
-    case 'TxPush':
-      return { txs: decodeTxPush(bytes).map(hex) };
+    case 'TxPush': {
+      const frame = decodePushFrame(bytes);
+      return frame.kind === 'txs' ? { txs: frame.txs.map(hex) } : { compactBlock: hex(frame.compactBlock) };
+    }
     case 'SyncRequest': {
       const q = decodeSyncRequest(bytes);
-      return q.kind === 'getBlocks' || q.kind === 'getHeaders'
-        ? { kind: q.kind, locator: q.locator.map(hex), max: q.max }
-        : { kind: q.kind };
+      if (q.kind === 'getBlocks' || q.kind === 'getHeaders')
+        return { kind: q.kind, locator: q.locator.map(hex), max: q.max };
+      if (q.kind === 'getBlockTxn') return { kind: q.kind, blockId: hex(q.blockId), indexes: q.indexes };
+      return { kind: q.kind };
     }
     case 'Status': {
       const s = decodeStatus(bytes);
@@ -92,6 +99,18 @@ function decode(message: WireMessageName, bytes: Uint8Array, max: number | undef
         throw new ProtocolViolationError('UNSOLICITED', `${headers.length} headers for max ${max}`);
       return { headers: headers.map(hex) };
     }
+    case 'CompactBlock': {
+      const c = decodeCompactBlock(bytes);
+      return {
+        blockId: hex(c.blockId),
+        nonce: hex(c.nonce),
+        coinbase: hex(c.coinbase),
+        shortIds: c.shortIds.map((id) => id.toString(16).padStart(12, '0')),
+      };
+    }
+    case 'BlockTxn':
+      // `max` carries how many transactions the request asked for.
+      return { txs: decodeBlockTxn(bytes, max!).map(hex) };
     case 'BlockIds': {
       // The requester decodes up to the protocol's 500 ids, then holds the answer to its own `max`.
       const ids = decodeBlockIds(bytes);

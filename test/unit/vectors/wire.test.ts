@@ -5,7 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkResponse } from '../../../src/p2p/getdata/client.js';
 import { decodeData, decodeGetData } from '../../../src/p2p/wire/codec.js';
-import { readVectors, unhex, type VectorFile } from './format.js';
+import { txidOfBytes } from '../../../src/chain/objects/transaction.js';
+import { blockParts, compactBlockOf, encodeCompactBlock } from '../../../src/p2p/compact/compact-block.js';
+import { shortIdKey, shortIdOf } from '../../../src/p2p/compact/short-ids.js';
+import { hex, readVectors, unhex, type VectorFile } from './format.js';
 import { decodeWireVector, readFrames, violationOffence, type WireMessageName } from './wire-judge.js';
 
 const file = readVectors<
@@ -24,6 +27,18 @@ const file = readVectors<
     responses: Array<{ name: string; request: string; response: string; expected: unknown }>;
   }
 >('wire');
+
+const compactFile = file as typeof file & {
+  compactBlocks: Array<{
+    name: string;
+    block: string;
+    nonce: string;
+    key: string;
+    txids: string[];
+    shortIds: string[];
+    compactBlock: string;
+  }>;
+};
 
 function bytesOf(v: (typeof file.messages)[number]): Uint8Array {
   if (v.hex !== undefined) return unhex(v.hex);
@@ -52,5 +67,20 @@ describe('getdata response vectors', () => {
         ? { ok: true }
         : { violation: violation.kind, offence: violationOffence(violation.kind) },
     ).toEqual(v.expected);
+  });
+});
+
+describe('compact block vectors', () => {
+  it.each(compactFile.compactBlocks)('$name', (v) => {
+    const block = unhex(v.block);
+    const nonce = unhex(v.nonce);
+    const { header, txs } = blockParts(block);
+    expect(hex(shortIdKey(header, nonce))).toBe(v.key);
+    expect(txs.slice(1).map((tx) => hex(txidOfBytes(tx)))).toEqual(v.txids);
+    const key = unhex(v.key);
+    expect(v.txids.map((txid) => shortIdOf(key, unhex(txid)).toString(16).padStart(12, '0'))).toEqual(
+      v.shortIds,
+    );
+    expect(hex(encodeCompactBlock(compactBlockOf(block, nonce)))).toBe(v.compactBlock);
   });
 });
