@@ -6,6 +6,7 @@ import '../src/polyfill.js';
  *   npm run devnet -- --nodes 8 --miners 3 --tx-rate 5
  *   npm run devnet -- --reset          # start over from genesis
  *   npm run devnet -- --mining-cpu 50% # miners hash with half a core each (default 10%)
+ *   npm run devnet -- --tsx            # nodes through tsx, not the compiled build in <data root>/.build
  *
  * Every node listens on its own loopback address (node i on 127.(i+1).0.1, its own /16 netgroup),
  * is given one or two bootstrap nodes and finds the others by address relay (docs/membership.md,
@@ -57,6 +58,7 @@ interface Flags {
   web: boolean;
   uiPort?: number;
   miningCpu: number;
+  tsx?: boolean;
 }
 
 const program = new Command('devnet')
@@ -81,6 +83,7 @@ const program = new Command('devnet')
     '--devnet <file>',
     `node definitions file (default: ${DEFAULT_DEVNET_FILE}); with --nodes, the template giving the data root and first ports`,
   )
+  .option('--tsx', 'run the nodes through tsx instead of a compiled build (<data root>/.build)')
   .option('--no-ui', 'plain output: one line per node every few seconds, even on a terminal')
   .option('--no-web', 'do not serve the trust map page')
   .option(
@@ -100,6 +103,7 @@ process.exitCode = await runDevnet({
   ...(flags.miners === undefined ? {} : { miners: flags.miners }),
   txRate: flags.txRate,
   miningCpu: flags.miningCpu,
+  tsx: flags.tsx === true,
   reset: flags.reset === true,
   ui: flags.ui,
   web: flags.web,

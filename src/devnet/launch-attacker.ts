@@ -87,8 +87,7 @@ export async function runAttacker(
     );
     return 1;
   }
-  // Loads the whole node (libp2p, chain): only once there is a devnet to attack.
-  const { devnetPeerAddress } = await import('../node/main.js');
+  const { devnetPeerAddress } = await import('./peer-address.js');
   const peers = await Promise.all(targets.map((def) => devnetPeerAddress(def)));
   const dataDir = join(devnet.dataRoot, `attacker-${misbehaviour.kind}`);
   const attacker = new NodeProcess({

@@ -3,16 +3,20 @@
  * it on Ctrl-C, keeping its state for the next run.
  *
  * Order: pick the devnet (file or generated), `--reset` its data root, refuse if a node of it
- * already runs or a port is taken, create the identities, spawn all nodes, wait for each
- * `started` line, then poll RPC once per second for the view and (with `--tx-rate`) send load.
+ * already runs or a port is taken, bring the compiled build up to date (`<data root>/.build`,
+ * compiled-build.ts; `--tsx` runs the TypeScript through tsx instead), create the identities,
+ * spawn all nodes, wait for each `started` line, then poll RPC once per second for the view and
+ * (with `--tx-rate`) send load.
  * Meanwhile the data root's manifest (manifest.ts) records the launch: `starting`, each node's pid
  * and peer id as it comes up, `running`, and `stopped` once every node is gone, so the CLI, the
  * REPL and the attacker reach every node by name.
  * On a terminal the view is redrawn in place; otherwise one plain line per node every few
  * seconds, with notable events as they happen.
  */
+import { join } from 'node:path';
 import { createStyle } from '../cli/format.js';
-import { ConfigError, devnetOutboundTargets, displayPath } from '../node/devnet-definitions.js';
+import { ConfigError, devnetOutboundTargets, displayPath, REPO_ROOT } from '../node/devnet-definitions.js';
+import { type CompiledTree, ensureCachedBuild } from './compiled-build.js';
 import { LoadGenerator } from './load-generator.js';
 import { buildManifest, type LaunchState } from './manifest.js';
 import { manifestPathOf, writeManifest } from './manifest-file.js';
@@ -35,6 +39,8 @@ import { TerminalScreen } from './terminal.js';
 export const PLAIN_STATUS_INTERVAL_MS = 5_000;
 /** Terminal view: how often the screen is redrawn (unit: ms); polls land once per second. */
 const REDRAW_INTERVAL_MS = 500;
+/** The compiled build's cache folder inside the devnet's data root (`--reset` deletes it too). */
+export const BUILD_CACHE_DIR = '.build';
 /** The attack suggested in the hints: the most readable one (a quarantine within seconds). */
 const SUGGESTED_ATTACK = 'invalid-signature';
 
@@ -54,6 +60,8 @@ export interface DevnetOptions {
   readonly uiPort?: number;
   /** `--mining-cpu`: the miners' share of one core, in percent. Default DEVNET_MINING_CPU (10). */
   readonly miningCpu?: number;
+  /** `--tsx`: run the nodes' TypeScript through tsx instead of a compiled build. Default false. */
+  readonly tsx?: boolean;
 }
 
 export interface LauncherIo {
@@ -114,8 +122,27 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
     `trustmesh devnet · ${hints.map(([label, command]) => `${label}: ${command}`).join(' · ')} · Ctrl-C stops`,
   );
 
+  // The compiled build: reused as is when no source changed, else brought up to date (a few
+  // seconds for a full build, less when few files changed). On failure the nodes run through tsx.
+  let build: CompiledTree | undefined;
+  let buildNote: string | undefined;
+  if (options.tsx !== true) {
+    try {
+      build = await ensureCachedBuild(REPO_ROOT, join(devnet.dataRoot, BUILD_CACHE_DIR));
+      buildNote =
+        build.transpiled === 0
+          ? `nodes run from the compiled build in ${displayPath(build.root)}`
+          : `compiled ${build.transpiled} of ${build.files} files in ${(build.buildMs / 1000).toFixed(1)} s into ${displayPath(build.root)}`;
+    } catch (err) {
+      buildNote = `no compiled build (${(err as Error).message}); the nodes run through tsx`;
+    }
+  }
+  if (buildNote !== undefined) say(buildNote);
   const miningCpu = options.miningCpu ?? DEVNET_MINING_CPU;
-  const supervisor = new Supervisor(devnet, resolved.file, { miningCpu });
+  const supervisor = new Supervisor(devnet, resolved.file, {
+    miningCpu,
+    ...(build === undefined ? {} : { build }),
+  });
   const poller = new StatusPoller(devnet.nodes);
   const feed = new EventFeed();
   const terminal = { input: io.stdin, output: io.stdout };

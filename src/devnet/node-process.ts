@@ -1,7 +1,7 @@
 /**
  * One trustmesh node running as a child process of the devnet launcher (or the attacker
- * launcher): `node --import tsx src/node/main.ts [name] ... --log-stdout`, started from the
- * repository root. Its stdout is read line by line (NDJSON logs and the `started` line), the
+ * launcher): `node --import tsx src/node/main.ts [name] ... --log-stdout`, or with a compiled
+ * build (compiled-build.ts) `node <build>/src/node/main.js ...`, started from the repository root. Its stdout is read line by line (NDJSON logs and the `started` line), the
  * last lines of its stderr are kept to explain a failed start (a port in use, a bad flag).
  *
  * Rules:
@@ -23,6 +23,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from '../node/devnet-definitions.js';
+import type { CompiledTree } from './compiled-build.js';
 import { type NodeOutputLine, parseNodeLine, type StartedLine } from './node-log.js';
 
 /** How long a node may take to print its `started` line (unit: ms); tsx compiles on first start. */
@@ -32,9 +33,9 @@ export const STOP_TIMEOUT_MS = 10_000;
 /** Lines of stderr kept to explain a failure. */
 const STDERR_TAIL_LINES = 8;
 
-/** The node entry point and the preloads, relative to the repository root. */
+/** The node entry point and the orphan guard preloaded into it, relative to the repository root. */
 const NODE_ENTRY = 'src/node/main.ts';
-const PRELOADS = ['--import', 'tsx', '--import', './src/devnet/orphan-guard.ts'];
+const ORPHAN_GUARD = 'src/devnet/orphan-guard.ts';
 
 /** A node process exited or stayed silent before it was up. */
 export class NodeStartError extends Error {
@@ -50,6 +51,14 @@ export interface NodeProcessOptions {
   readonly args: readonly string[];
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Run the entry from this compiled build by plain `node`; absent: the TypeScript through tsx. */
+  readonly build?: CompiledTree;
+}
+
+/** `node` arguments before the node's own: the preloads and the entry point. */
+export function nodeCommand(entry: string, build?: CompiledTree): string[] {
+  if (build === undefined) return ['--import', 'tsx', '--import', `./${ORPHAN_GUARD}`, entry];
+  return ['--import', build.entry(ORPHAN_GUARD), build.entry(entry)];
 }
 
 export type NodeProcessState = 'new' | 'starting' | 'running' | 'stopping' | 'exited';
@@ -102,7 +111,8 @@ export class NodeProcess {
     if (this.child !== undefined) throw new Error(`${this.label} was already started`);
     this.stateValue = 'starting';
     const entry = this.options.entry ?? NODE_ENTRY;
-    const child = spawn(process.execPath, [...PRELOADS, entry, ...this.options.args], {
+    const command = nodeCommand(entry, this.options.build);
+    const child = spawn(process.execPath, [...command, ...this.options.args], {
       cwd: this.options.cwd ?? REPO_ROOT,
       env: this.options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,8 +3,11 @@
  *
  * Start: each node's identity key is created first (`devnetPeerAddress`), so when the nodes start
  * in parallel every one of them resolves its peers' /p2p/ addresses from existing key files and
- * none races another to create a key. Then all nodes are spawned at once and the supervisor waits
- * for every `started` line; if one fails, the others are stopped and the error names the node.
+ * none races another to create a key. Then the nodes are spawned in two waves: first the seeds
+ * (the nodes others bootstrap from), then, once those listen (their `started` line), all the
+ * others; a node that dialled a seed before it listened would wait out the address book's redial
+ * backoff (10 s) for its first peer, and so for its first block. The supervisor waits for every
+ * `started` line; if one fails, the others are stopped and the error names the node.
  *
  * Stop: SIGTERM to every node at once, SIGKILL to those still running after the grace period.
  *
@@ -16,7 +19,8 @@
  * await supervisor.stop();
  * ```
  */
-import type { DevnetDefinition, NodeDefinition } from '../node/devnet-definitions.js';
+import { type DevnetDefinition, type NodeDefinition, REPO_ROOT } from '../node/devnet-definitions.js';
+import type { CompiledTree } from './compiled-build.js';
 import type { NodeOutputLine } from './node-log.js';
 import { NodeProcess, START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './node-process.js';
 
@@ -30,11 +34,27 @@ export const DEVNET_MINING_CPU = 10;
 export interface SupervisorOptions {
   /** Passed to every node as `--mining-cpu` (percent of one core); absent: the node's default (100). */
   readonly miningCpu?: number;
+  /**
+   * Run the nodes from this compiled build by plain `node` (given `--repo-root`, so the definitions'
+   * relative paths resolve as from the sources); absent: through tsx.
+   */
+  readonly build?: CompiledTree;
 }
 
 export interface SupervisedNode {
   readonly def: NodeDefinition;
   readonly process: NodeProcess;
+}
+
+/**
+ * The nodes in start order: the seeds (named in another node's `bootstrap`), then the rest; one
+ * wave when there are no seeds or every node is one.
+ */
+export function startWaves<T extends { readonly def: NodeDefinition }>(nodes: readonly T[]): T[][] {
+  const seedNames = new Set(nodes.flatMap(({ def }) => def.bootstrap.filter((name) => name !== def.name)));
+  const seeds = nodes.filter(({ def }) => seedNames.has(def.name));
+  const rest = nodes.filter(({ def }) => !seedNames.has(def.name));
+  return seeds.length === 0 || rest.length === 0 ? [[...nodes]] : [seeds, rest];
 }
 
 export class Supervisor {
@@ -47,12 +67,16 @@ export class Supervisor {
     devnetFile: string,
     options: SupervisorOptions = {},
   ) {
-    const extra = options.miningCpu === undefined ? [] : ['--mining-cpu', `${options.miningCpu}%`];
+    const extra = [
+      ...(options.miningCpu === undefined ? [] : ['--mining-cpu', `${options.miningCpu}%`]),
+      ...(options.build === undefined ? [] : ['--repo-root', REPO_ROOT]),
+    ];
     this.nodes = devnet.nodes.map((def) => ({
       def,
       process: new NodeProcess({
         label: def.name,
         args: [def.name, '--devnet', devnetFile, '--log-stdout', ...extra],
+        ...(options.build === undefined ? {} : { build: options.build }),
       }),
     }));
   }
@@ -73,9 +97,9 @@ export class Supervisor {
 
   /** Creates every node's identity key; returns their /p2p/ addresses by name. */
   async createIdentities(): Promise<Map<string, string>> {
-    // Imported here, not at the top: it loads the whole node (libp2p, chain), which a launcher
-    // that only prints help or refuses to start should not wait for.
-    const { devnetPeerAddress } = await import('../node/main.js');
+    // Imported here, not at the top: it loads libp2p's key code, which a launcher that only
+    // prints help or refuses to start should not wait for.
+    const { devnetPeerAddress } = await import('./peer-address.js');
     const addresses = new Map<string, string>();
     for (const { def } of this.nodes) addresses.set(def.name, await devnetPeerAddress(def));
     return addresses;
@@ -87,13 +111,15 @@ export class Supervisor {
    */
   async start(onStarted?: (node: SupervisedNode) => void, timeoutMs = START_TIMEOUT_MS): Promise<void> {
     await this.createIdentities();
-    try {
-      await Promise.all(
-        this.nodes.map(async (node) => {
+    const startAll = (nodes: readonly SupervisedNode[]) =>
+      Promise.all(
+        nodes.map(async (node) => {
           await node.process.start(timeoutMs);
           onStarted?.(node);
         }),
       );
+    try {
+      for (const wave of startWaves(this.nodes)) await startAll(wave);
     } catch (err) {
       await this.stop();
       throw err;

@@ -1,5 +1,4 @@
 import '../polyfill.js';
-import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 /**
  * `npm run node -- [name] [options]`: runs one trustmesh node in this process.
  *
@@ -12,7 +11,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
  */
 import { Command } from 'commander';
 import { MiningCpuError, parseMiningCpu } from '../chain/mining/pacing.js';
-import { loadOrCreatePrivateKey } from '../p2p/node/identity.js';
+import { devnetPeerAddress } from '../devnet/peer-address.js';
 import {
   ConfigError,
   DEVNET_BAN_BASE_MS,
@@ -29,16 +28,11 @@ import {
   isMiner,
   loadDevnet,
   type NodeDefinition,
-  peerAddrOf,
   REPO_ROOT,
 } from './devnet-definitions.js';
 import { TrustmeshNode } from './trustmesh-node.js';
 
-/** The /p2p/ multiaddr of a devnet node (on its own host), creating its identity key if it has none yet. */
-export async function devnetPeerAddress(def: NodeDefinition): Promise<string> {
-  const key = await loadOrCreatePrivateKey(dataDirOf(def));
-  return `${peerAddrOf(def)}/p2p/${peerIdFromPrivateKey(key).toString()}`;
-}
+export { devnetPeerAddress };
 
 /**
  * The settings of devnet node `def`: its P2P host and ports, data dir, bootstrap nodes (with the
@@ -73,6 +67,7 @@ export async function devnetNodeConfig(
 
 interface Flags {
   devnet: string;
+  repoRoot?: string;
   config?: string;
   dataDir?: string;
   network?: string;
@@ -118,7 +113,7 @@ function miningCpuFlag(value: string | undefined): number | undefined {
 export async function resolveConfig(name: string | undefined, flags: Flags): Promise<NodeConfig> {
   let base: Partial<NodeConfig> = {};
   if (name !== undefined) {
-    const devnet = loadDevnet(flags.devnet, REPO_ROOT);
+    const devnet = loadDevnet(flags.devnet, flags.repoRoot ?? REPO_ROOT);
     base = await devnetNodeConfig(devnet, findNode(devnet, name));
   }
   const fromFile = flags.config === undefined ? {} : readConfigFile(flags.config);
@@ -166,6 +161,10 @@ export function nodeProgram(): Command {
     .description('Run one trustmesh node')
     .argument('[name]', `a node of the devnet definitions (${DEFAULT_DEVNET_FILE})`)
     .option('--devnet <file>', 'devnet definitions file', DEFAULT_DEVNET_FILE)
+    .option(
+      '--repo-root <dir>',
+      'folder --devnet and its relative dataRoot are resolved against (default: this repository; the devnet passes it to nodes run from a compiled build)',
+    )
     .option('--config <file>', 'JSON config file (fields of NodeConfig, see README)')
     .option('--data-dir <dir>', 'data directory')
     .option('--network <name>', 'devnet or regtest')
