@@ -10,10 +10,11 @@
  * node has the block plus SETTLE_MS, divided by the other nodes (tcp-bytes.ts); background traffic
  * at the rate sampled just before (after the payments' announcements settled) is subtracted.
  *
- * Today blocks travel whole, so `ratio` (bytes per node / block bytes) is about 1 and
- * `baselineBlockP50Ms` (full-block relay) is the same measurement as `blockP50Ms`, repeated. When
- * compact blocks exist, the baseline rounds should force full-block relay. `detail.emptyBlockP50Ms`
- * is the relay time of blocks holding only a coinbase, the floor for any block.
+ * Two networks run in turn, each for `blocks` rounds: one relaying blocks compact (the default,
+ * PROTOCOL.md 6.1), then the baseline, the same network started with `--no-compact-blocks` (whole
+ * blocks fetched by getdata). `ratio` is the compact network's bytes per node over the block's size;
+ * `baselineBlockP50Ms` the whole-block network's time to every node. `detail.emptyBlockP50Ms` is the
+ * relay time of blocks holding only a coinbase (compact network), the floor for any block.
  */
 import { percentile, round } from './stats.js';
 import { bytesReceived } from './tcp-bytes.js';
@@ -48,7 +49,7 @@ export interface BlocksResult {
     readonly nodes: number;
     readonly txsPerBlock: number;
     readonly rounds: Array<{
-      kind: 'full' | 'baseline' | 'empty';
+      kind: 'full' | 'baseline' | 'empty' | 'baseline-empty';
       ms: number;
       bytesPerNode: number;
       blockBytes: number;
@@ -59,24 +60,29 @@ export interface BlocksResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult> {
-  options.log(
-    `blocks: ${options.nodes} nodes, blocks of ${options.txsPerBlock} transactions every node already holds`,
-  );
+/** `blocks` rounds of a block of pooled payments then an empty block, on a fresh network in `mode`. */
+async function runRounds(
+  options: BlocksOptions,
+  mode: 'compact' | 'whole',
+): Promise<BlocksResult['detail']['rounds']> {
   const net = await startLoadNetwork({
     count: options.nodes,
-    coins: 2 * options.blocks * options.txsPerBlock,
+    coins: options.blocks * options.txsPerBlock,
     runtime: 'tsx',
     repoRoot: options.repoRoot,
     log: options.log,
+    ...(mode === 'whole' ? { nodeArgs: ['--no-compact-blocks'] } : {}),
   });
   const { devnet, injector, coinSource } = net;
   const pids = devnet.nodes.map((node) => node.pid);
   const ports = devnet.nodes.map((node) => node.p2pPort);
   const rounds: BlocksResult['detail']['rounds'] = [];
   try {
-    // Rounds alternate: full, baseline, empty, ... so background load hits each kind alike.
-    const kinds = Array.from({ length: options.blocks }, () => ['full', 'baseline', 'empty'] as const).flat();
+    // Rounds alternate, block of payments then empty block, so background load hits both alike.
+    const kinds = Array.from(
+      { length: options.blocks },
+      () => [mode === 'compact' ? 'full' : 'baseline', 'empty'] as const,
+    ).flat();
     for (const kind of kinds) {
       const count = kind === 'empty' ? 0 : options.txsPerBlock;
       if (count > 0) {
@@ -108,8 +114,10 @@ export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult>
       const raw = (await bytesReceived(pids, ports)) - bytesBefore;
       const relayed = raw - idleRate * windowMs;
       const tip = await devnet.rpc(0).call('tip');
+      const roundKind: BlocksResult['detail']['rounds'][number]['kind'] =
+        kind === 'empty' ? (mode === 'compact' ? 'empty' : 'baseline-empty') : kind;
       const round_ = {
-        kind,
+        kind: roundKind,
         ms: Math.round(doneAt - minedAt),
         bytesPerNode: Math.round(Math.max(0, relayed) / (options.nodes - 1)),
         rawBytesPerNode: Math.round(raw / (options.nodes - 1)),
@@ -117,7 +125,7 @@ export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult>
       };
       rounds.push(round_);
       options.log(
-        `  ${kind.padEnd(8)} block of ${tip.txCount} txs, ${tip.bytes} B: every node in ${round_.ms} ms, ${round_.bytesPerNode} B received per node`,
+        `  ${round_.kind.padEnd(14)} block of ${tip.txCount} txs, ${tip.bytes} B: every node in ${round_.ms} ms, ${round_.bytesPerNode} B received per node`,
       );
       await devnet.waitAll(
         async (node) => (await mempoolSize(devnet, node.index)) === 0,
@@ -128,6 +136,21 @@ export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult>
     }
   } finally {
     await net.stop();
+  }
+  return rounds;
+}
+
+export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult> {
+  options.log(
+    `blocks: ${options.nodes} nodes, blocks of ${options.txsPerBlock} transactions every node already holds`,
+  );
+  const rounds: BlocksResult['detail']['rounds'] = [];
+  // Two networks in turn: compact block relay (the default), then whole blocks (--no-compact-blocks).
+  for (const mode of ['compact', 'whole'] as const) {
+    options.log(
+      `  ${mode === 'compact' ? 'compact block relay' : 'baseline: whole blocks (--no-compact-blocks)'}`,
+    );
+    rounds.push(...(await runRounds(options, mode)));
   }
   const of = (kind: string) => rounds.filter((r) => r.kind === kind);
   const full = of('full');

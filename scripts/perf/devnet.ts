@@ -44,6 +44,8 @@ export interface PerfDevnetOptions {
   readonly logLevel?: string;
   /** `--mining-cpu` of every node, percent of one core; default `npm run devnet`'s (10). */
   readonly miningCpu?: number;
+  /** Extra node flags for every node (e.g. `--no-compact-blocks` for a baseline network). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface PerfNode {
@@ -127,6 +129,7 @@ export class PerfDevnet {
         '--mining-cpu',
         `${options.miningCpu ?? DEVNET_MINING_CPU}%`,
         ...(options.allow ?? []).flatMap((peer) => ['--allow', peer]),
+        ...(options.nodeArgs ?? []),
       ];
       const child = spawn(process.execPath, args, {
         cwd: options.repoRoot,

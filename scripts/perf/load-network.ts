@@ -24,6 +24,8 @@ export interface LoadNetworkOptions {
   readonly log: (text: string) => void;
   /** Leave the injector unconnected until `connect()` (to measure the network alone first). */
   readonly deferConnect?: boolean;
+  /** Extra node flags for every node. */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface LoadNetwork {
@@ -109,6 +111,7 @@ export async function startLoadNetwork(options: LoadNetworkOptions): Promise<Loa
       repoRoot: options.repoRoot,
       ...(options.build === undefined ? {} : { build: options.build }),
       ...(options.nodeFlags === undefined ? {} : { nodeFlags: options.nodeFlags }),
+      ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
       allow: [injector.peerId],
     });
     const startedMs = await devnet.waitStarted();

@@ -243,7 +243,7 @@ export async function composeNode(
     onUnknownParent: (peer) => sync.requestSync(peer),
     isBlockRelayOnly: (peer) => membership.isBlockRelayOnly(peer),
     onNewObject: (peer, type) => membership.recordDelivery(peer, type),
-    compact: compactBlockPort(compactSource, chain, syncClient),
+    ...(config.compactBlocks ? { compact: compactBlockPort(compactSource, chain, syncClient) } : {}),
     now,
     logger: logger.child({ component: 'relay' }),
     metrics,

@@ -58,6 +58,12 @@ export interface NodeConfig {
    * config file may also write "10%"). Default 100 (no pacing); `npm run devnet` passes 10.
    */
   miningCpu: number;
+  /**
+   * Relay blocks compact (PROTOCOL.md 6.1): fetch them as compact blocks and push them compact to
+   * eager subscribers. false relays whole blocks (the benchmark's baseline); compact blocks are
+   * still served to peers that ask. Default true.
+   */
+  compactBlocks: boolean;
   /** Use funded dev account N as the wallet (devnet only); otherwise `<dataDir>/wallet.key`. Default null. */
   devAccount: number | null;
   /** Peer ids whose offences never quarantine them (Bitcoin Core's noban). Default []. */
@@ -101,6 +107,7 @@ export const DEFAULT_CONFIG: Omit<NodeConfig, 'dataDir'> = {
   metricsPort: -1,
   mine: false,
   miningCpu: FULL_MINING_CPU,
+  compactBlocks: true,
   devAccount: null,
   allowList: [],
   devnetLoopback: false,
@@ -189,6 +196,8 @@ export function validateConfig(input: Partial<NodeConfig>): NodeConfig {
   if (!NETGROUP_MODES.includes(config.netgroupMode))
     throw new ConfigError(SOURCE, 'netgroupMode', `must be one of ${NETGROUP_MODES.join(', ')}`);
   config.miningCpu = miningCpu(config.miningCpu as unknown);
+  if (typeof config.compactBlocks !== 'boolean')
+    throw new ConfigError(SOURCE, 'compactBlocks', 'must be true or false');
   if (config.devAccount !== null && (!Number.isInteger(config.devAccount) || config.devAccount < 0)) {
     throw new ConfigError(SOURCE, 'devAccount', 'must be a dev account index (0-9) or null');
   }

@@ -78,6 +78,7 @@ interface Flags {
   metricsPort?: string;
   mine?: boolean;
   miningCpu?: string;
+  compactBlocks?: boolean;
   devAccount?: string;
   allow?: string[];
   banBaseMs?: string;
@@ -127,6 +128,7 @@ export async function resolveConfig(name: string | undefined, flags: Flags): Pro
     metricsPort: integer('--metrics-port', flags.metricsPort),
     mine: flags.mine,
     miningCpu: miningCpuFlag(flags.miningCpu),
+    compactBlocks: flags.compactBlocks,
     devAccount: integer('--dev-account', flags.devAccount),
     allowList: flags.allow,
     banBaseMs: integer('--ban-base-ms', flags.banBaseMs),
@@ -181,6 +183,8 @@ export function nodeProgram(): Command {
     .option('--mine', 'mine blocks')
     .option('--no-mine', 'do not mine')
     .option('--mining-cpu <percent>', 'share of one core the miner may hash with, e.g. 10% (default 100%)')
+    .option('--compact-blocks', 'relay blocks compact, PROTOCOL.md 6.1 (default)')
+    .option('--no-compact-blocks', 'relay whole blocks instead (a baseline)')
     .option('--dev-account <n>', 'use funded dev account n as the wallet')
     .option('--allow <peerId...>', 'allow-listed peers: never quarantined (noban)')
     .option('--ban-base-ms <ms>', 'first quarantine length, doubling per repeat')
