@@ -231,6 +231,16 @@ function messageCases(): WireCase[] {
       message: 'PushSubscribe',
       bytes: PushSubscribe.encode({ mode: 'ALL' as never }),
     },
+    {
+      name: 'PushSubscribe: ALL, with compact blocks (high-bandwidth mode)',
+      message: 'PushSubscribe',
+      bytes: PushSubscribe.encode({ mode: 'ALL' as never, compactBlocks: true }),
+    },
+    {
+      name: 'PushSubscribe: compact blocks explicitly false',
+      message: 'PushSubscribe',
+      bytes: Uint8Array.of(0x08, 0x02, 0x10, 0x00),
+    },
     { name: 'PushSubscribe: empty frame (mode 0)', message: 'PushSubscribe', bytes: new Uint8Array(0) },
     { name: 'PushSubscribe: mode 3', message: 'PushSubscribe', bytes: varintField(1, 3) },
     { name: 'PushSubscribe: mode 0 written explicitly', message: 'PushSubscribe', bytes: varintField(1, 0) },

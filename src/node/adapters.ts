@@ -91,7 +91,8 @@ export function announcementChannel(p2p: P2PNode): AnnouncementChannel {
 export function txPushChannel(server: TxPushServer): TxPushChannel {
   return {
     *subscribers() {
-      for (const { peer, mode } of server.subscribers()) yield { peer, all: mode === PushMode.ALL };
+      for (const { peer, mode, compactBlocks } of server.subscribers())
+        yield { peer, all: mode === PushMode.ALL, compactBlocks };
     },
     push: (peer, payload) => server.push(peer, payload),
     pushCompactBlock: (peer, compactBlock) => server.pushCompactBlock(peer, compactBlock),

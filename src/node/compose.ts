@@ -242,7 +242,10 @@ export async function composeNode(
     isPreferred,
     onUnknownParent: (peer) => sync.requestSync(peer),
     isBlockRelayOnly: (peer) => membership.isBlockRelayOnly(peer),
-    onNewObject: (peer, type) => membership.recordDelivery(peer, type),
+    onNewObject: (peer, type) => {
+      membership.recordDelivery(peer, type);
+      if (type === 'block') pushSubscriptions.deliveredBlockFirst(peer);
+    },
     ...(config.compactBlocks ? { compact: compactBlockPort(compactSource, chain, syncClient) } : {}),
     now,
     logger: logger.child({ component: 'relay' }),

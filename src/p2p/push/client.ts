@@ -46,24 +46,28 @@ export interface TxPushClientInit {
 
 class Subscription {
   mode: PushMode;
+  compactBlocks: boolean;
   private stream: Stream | undefined;
   private frames: FrameStream | undefined;
   private writes: Promise<void> = Promise.resolve();
-  private sentMode: PushMode | undefined;
+  private sent: string | undefined;
   closed = false;
 
   constructor(
     readonly peer: PeerId,
     mode: PushMode,
+    compactBlocks: boolean,
     private readonly client: TxPushClient,
   ) {
     this.mode = mode;
+    this.compactBlocks = compactBlocks;
     // Deferred so the owner registers the subscription before a failure can close it.
     queueMicrotask(() => void this.run());
   }
 
-  setMode(mode: PushMode): void {
+  setMode(mode: PushMode, compactBlocks: boolean): void {
     this.mode = mode;
+    this.compactBlocks = compactBlocks;
     this.sendMode();
   }
 
@@ -77,12 +81,11 @@ class Subscription {
 
   private sendMode(): void {
     const frames = this.frames;
-    if (frames === undefined || this.closed || this.sentMode === this.mode) return;
-    const mode = this.mode;
-    this.sentMode = mode;
-    this.writes = this.writes
-      .then(() => frames.write(encodePushSubscribe(mode)))
-      .catch((err: Error) => this.close(err));
+    const wanted = `${this.mode}:${this.compactBlocks}`;
+    if (frames === undefined || this.closed || this.sent === wanted) return;
+    this.sent = wanted;
+    const request = encodePushSubscribe(this.mode, this.compactBlocks);
+    this.writes = this.writes.then(() => frames.write(request)).catch((err: Error) => this.close(err));
   }
 
   private async run(): Promise<void> {
@@ -149,15 +152,18 @@ export class TxPushClient {
     this.log = libp2p.logger.forComponent('trustmesh:txpush:client');
   }
 
-  /** Subscribes to `peer`'s pushes in `mode`, or changes the mode of the subscription. */
-  subscribe(peer: string, mode: PushMode): void {
+  /**
+   * Subscribes to `peer`'s pushes in `mode` (with compact blocks if `compactBlocks`), or changes
+   * what the subscription asks for.
+   */
+  subscribe(peer: string, mode: PushMode, compactBlocks = false): void {
     if (!this.running) return;
     const current = this.subscriptions.get(peer);
     if (current !== undefined) {
-      current.setMode(mode);
+      current.setMode(mode, compactBlocks);
       return;
     }
-    this.subscriptions.set(peer, new Subscription(toPeerId(peer), mode, this));
+    this.subscriptions.set(peer, new Subscription(toPeerId(peer), mode, compactBlocks, this));
   }
 
   /** The mode we asked `peer` for, if subscribed (or subscribing). */

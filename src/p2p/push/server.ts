@@ -12,8 +12,8 @@
  *   stream without one within PUSH_SUBSCRIBE_TIMEOUT_MS is closed (a silent stream holds nothing).
  *   Frames from the subscriber are bounded (MAX_PUSH_SUBSCRIBE_BYTES) before they are read and
  *   decoded canonically; anything else is a protocol violation: reported, the stream is reset.
- * - Subscribers in mode ALL also get the compact form of each block that joins our active chain
- *   (BIP152's high-bandwidth mode), in a frame of its own, ahead of queued transactions.
+ * - Subscribers that asked for compact blocks get the compact form of each block that joins our
+ *   active chain (BIP152's high-bandwidth mode), in a frame of its own, ahead of queued transactions.
  * - Pushes queued in one event-loop turn go out as one frame per subscriber (up to MAX_PUSH_TXS
  *   transactions and MAX_PUSH_FRAME_BYTES): a burst costs one write, not one per transaction.
  * - Best effort: at most MAX_QUEUED_PUSH_TXS transactions and MAX_QUEUED_PUSH_BYTES wait per
@@ -62,10 +62,13 @@ export interface TxPushServerInit {
 export interface PushSubscriber {
   readonly peer: string;
   readonly mode: PushMode;
+  /** It asked for compact blocks (high-bandwidth mode). */
+  readonly compactBlocks: boolean;
 }
 
 class Subscription {
   mode: PushMode | undefined;
+  compactBlocks = false;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   /** Compact blocks waiting: written before transactions (a block is the more urgent). */
@@ -183,7 +186,8 @@ export class TxPushServer {
   /** The peers subscribed to our pushes, with their modes. */
   *subscribers(): IterableIterator<PushSubscriber> {
     for (const session of this.sessions.values()) {
-      if (session.mode !== undefined) yield { peer: session.peer, mode: session.mode };
+      if (session.mode !== undefined)
+        yield { peer: session.peer, mode: session.mode, compactBlocks: session.compactBlocks };
     }
   }
 
@@ -246,11 +250,11 @@ export class TxPushServer {
       // The subscriber opened the stream to subscribe: a silent one is closed, not kept.
       const first = await readFrameWithin(session.frames, this.subscribeTimeoutMs);
       if (first === undefined) return;
-      session.mode = decodePushSubscribe(first);
+      ({ mode: session.mode, compactBlocks: session.compactBlocks } = decodePushSubscribe(first));
       while (true) {
         const bytes = await session.frames.read();
         if (bytes === undefined) return;
-        session.mode = decodePushSubscribe(bytes);
+        ({ mode: session.mode, compactBlocks: session.compactBlocks } = decodePushSubscribe(bytes));
       }
     } catch (err) {
       if (err instanceof WireError) {

@@ -3,6 +3,13 @@
  * and `eagerCount` of them push us every fresh transaction they accept (mode ALL, see
  * eager-peers.ts). Driven by connection events; the TxPushClient does the streaming.
  *
+ * Separately, `highBandwidthCount` peers push us each new block in compact form (BIP152's
+ * high-bandwidth mode), chosen as Bitcoin Core chooses them: the peers that most recently delivered
+ * a new block to us first. Vacancies are filled like eager places (outbound first, at random); a peer
+ * that delivers a block first replaces the one that did so longest ago, except that the last
+ * outbound one is never replaced by an inbound one (an attacker that connects to us and relays
+ * blocks fast cannot take every high-bandwidth place).
+ *
  * A subscription that ends while its peer is still connected (the stream failed, or the peer does
  * not speak txpush) is retried after `retryMs`; meanwhile the peer cannot be eager, and its
  * vacancy goes to another peer at once. Nothing depends on pushes for correctness: a peer that
@@ -18,18 +25,23 @@ import { type EagerCandidate, selectEagerPeers } from './eager-peers.js';
  */
 export const EAGER_PUSH_PEERS = 2;
 
+/** Peers that push us new blocks compact (Bitcoin Core's 3 high-bandwidth compact block peers). */
+export const HIGH_BANDWIDTH_BLOCK_PEERS = 3;
+
 /** Ms before a subscription that ended while its peer stayed connected is tried again. */
 export const PUSH_RESUBSCRIBE_MS = 10_000;
 
 /** What the subscriptions need from the txpush client. */
 export interface SubscriptionClient {
-  subscribe(peer: string, mode: PushMode): void;
+  subscribe(peer: string, mode: PushMode, compactBlocks: boolean): void;
   unsubscribe(peer: string): void;
 }
 
 export interface PushSubscriptionsOptions {
   /** Default EAGER_PUSH_PEERS. */
   eagerCount?: number;
+  /** Default HIGH_BANDWIDTH_BLOCK_PEERS. */
+  highBandwidthCount?: number;
   /** Default PUSH_RESUBSCRIBE_MS. */
   retryMs?: number;
   random?: () => number;
@@ -37,6 +49,7 @@ export interface PushSubscriptionsOptions {
 
 export class PushSubscriptions {
   private readonly eagerCount: number;
+  private readonly highBandwidthCount: number;
   private readonly retryMs: number;
   private readonly random: () => number;
   /** Connected peers, and whether we dialed them. */
@@ -44,6 +57,8 @@ export class PushSubscriptions {
   /** Peers whose subscription ended, until their retry. */
   private readonly retrying = new Map<string, NodeJS.Timeout>();
   private eager = new Set<string>();
+  /** High-bandwidth block peers, the one that delivered a block first longest ago first. */
+  private highBandwidth: string[] = [];
   private stopped = false;
 
   constructor(
@@ -51,6 +66,7 @@ export class PushSubscriptions {
     options: PushSubscriptionsOptions = {},
   ) {
     this.eagerCount = options.eagerCount ?? EAGER_PUSH_PEERS;
+    this.highBandwidthCount = options.highBandwidthCount ?? HIGH_BANDWIDTH_BLOCK_PEERS;
     this.retryMs = options.retryMs ?? PUSH_RESUBSCRIBE_MS;
     this.random = options.random ?? Math.random;
   }
@@ -60,10 +76,34 @@ export class PushSubscriptions {
     return [...this.eager];
   }
 
+  /** The peers we asked for compact blocks, least recent first deliverer first. */
+  highBandwidthPeers(): string[] {
+    return [...this.highBandwidth];
+  }
+
+  /**
+   * `peer` delivered a new valid block to us first: it becomes (or stays, now as the most recent)
+   * a high-bandwidth block peer, replacing the one that did so longest ago.
+   */
+  deliveredBlockFirst(peer: string): void {
+    if (this.stopped || !this.isCandidate(peer)) return;
+    const before = new Set(this.highBandwidth);
+    const rest = this.highBandwidth.filter((p) => p !== peer);
+    if (rest.length >= this.highBandwidthCount) {
+      const inbound = this.peers.get(peer) === false;
+      const outboundLeft = rest.filter((p) => this.peers.get(p) === true).length;
+      const victim = rest.find((p) => !(inbound && outboundLeft === 1 && this.peers.get(p) === true));
+      if (victim === undefined) return;
+      rest.splice(rest.indexOf(victim), 1);
+    }
+    this.highBandwidth = [...rest, peer];
+    this.sendChanges(this.eager, before);
+  }
+
   peerConnected(peer: string, outbound: boolean): void {
     if (this.stopped || this.peers.has(peer)) return;
     this.peers.set(peer, outbound);
-    this.client.subscribe(peer, PushMode.OWN);
+    this.client.subscribe(peer, PushMode.OWN, false);
     this.reselect();
   }
 
@@ -80,7 +120,7 @@ export class PushSubscriptions {
     const timer = setTimeout(() => {
       this.retrying.delete(peer);
       if (this.stopped || !this.peers.has(peer)) return;
-      this.client.subscribe(peer, PushMode.OWN);
+      this.client.subscribe(peer, PushMode.OWN, false);
       this.reselect();
     }, this.retryMs);
     timer.unref();
@@ -110,20 +150,41 @@ export class PushSubscriptions {
     this.retrying.delete(peer);
   }
 
-  /** Recomputes the eager set, keeping `keep` where it can, and sends the mode changes. */
+  private isCandidate(peer: string): boolean {
+    return this.peers.has(peer) && !this.retrying.has(peer);
+  }
+
+  /**
+   * Recomputes the eager and high-bandwidth sets, keeping `keep` (and the high-bandwidth peers still
+   * candidates) where it can, and sends the changes.
+   */
   private reselect(keep: ReadonlySet<string> = this.eager): void {
     const candidates: EagerCandidate[] = [];
     for (const [peer, outbound] of this.peers) {
       if (!this.retrying.has(peer)) candidates.push({ peer, outbound });
     }
-    const next = selectEagerPeers(keep, candidates, this.eagerCount, this.random);
-    for (const peer of this.eager) {
-      if (!next.has(peer) && this.peers.has(peer) && !this.retrying.has(peer))
-        this.client.subscribe(peer, PushMode.OWN);
+    const previousEager = this.eager;
+    const previousHighBandwidth = new Set(this.highBandwidth);
+    this.eager = selectEagerPeers(keep, candidates, this.eagerCount, this.random);
+    const kept = this.highBandwidth.filter((peer) => this.isCandidate(peer));
+    const added = selectEagerPeers(new Set(kept), candidates, this.highBandwidthCount, this.random);
+    this.highBandwidth = [...kept, ...[...added].filter((peer) => !kept.includes(peer))];
+    this.sendChanges(previousEager, previousHighBandwidth);
+  }
+
+  /** Sends what changed for each connected, subscribed peer since `eager` and `highBandwidth`. */
+  private sendChanges(eager: ReadonlySet<string>, highBandwidth: ReadonlySet<string>): void {
+    const nowHighBandwidth = new Set(this.highBandwidth);
+    for (const peer of new Set([...eager, ...highBandwidth, ...this.eager, ...nowHighBandwidth])) {
+      if (!this.isCandidate(peer)) continue;
+      const changed =
+        eager.has(peer) !== this.eager.has(peer) || highBandwidth.has(peer) !== nowHighBandwidth.has(peer);
+      if (changed)
+        this.client.subscribe(
+          peer,
+          this.eager.has(peer) ? PushMode.ALL : PushMode.OWN,
+          nowHighBandwidth.has(peer),
+        );
     }
-    for (const peer of next) {
-      if (!this.eager.has(peer)) this.client.subscribe(peer, PushMode.ALL);
-    }
-    this.eager = next;
   }
 }

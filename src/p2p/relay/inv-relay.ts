@@ -302,27 +302,34 @@ export class InvRelay {
   }
 
   /**
-   * A block that joined our active chain: pushed in compact form to our eager subscribers that are
-   * not known to have it (BIP152's high-bandwidth mode), and announced to our mesh at once.
+   * A block that joined our active chain: pushed in compact form to the subscribers that asked for
+   * compact blocks and are not known to have it (BIP152's high-bandwidth mode), and announced to our
+   * mesh at once.
    */
   relayBlock(id: Uint8Array): void {
-    this.announce('block', id);
     const compact = this.deps.compact;
-    if (compact === undefined) return;
     const key = invKeyOf('block', id);
     const targets = [...this.deps.push.subscribers()].filter(
-      ({ peer, all }) => all && !this.known.has(key, peer) && !this.deps.blame.isQuarantined(peer),
+      ({ peer, compactBlocks }) =>
+        compactBlocks && !this.known.has(key, peer) && !this.deps.blame.isQuarantined(peer),
     );
-    if (targets.length === 0) return;
+    if (compact === undefined || targets.length === 0) {
+      this.announce('block', id);
+      return;
+    }
+    // The pushes go first: a high-bandwidth peer that got the Inv first would also ask for the block.
     this.track(
-      compact.compactOf(toHex(id)).then((encoded) => {
-        if (encoded === undefined) return;
-        for (const { peer } of targets) {
-          if (this.known.has(key, peer) || !this.deps.push.pushCompactBlock(peer, encoded)) continue;
-          this.known.add(key, peer);
-          this.deps.metrics?.compactBlocks.inc({ event: 'pushed' });
-        }
-      }),
+      compact
+        .compactOf(toHex(id))
+        .then((encoded) => {
+          if (encoded === undefined) return;
+          for (const { peer } of targets) {
+            if (this.known.has(key, peer) || !this.deps.push.pushCompactBlock(peer, encoded)) continue;
+            this.known.add(key, peer);
+            this.deps.metrics?.compactBlocks.inc({ event: 'pushed' });
+          }
+        })
+        .finally(() => this.announce('block', id)),
     );
   }
 

@@ -56,8 +56,11 @@ export interface AnnouncementChannel {
 }
 
 export interface TxPushChannel {
-  /** Peers subscribed to our pushes; `all`: every fresh transaction and new block, otherwise only our own transactions. */
-  subscribers(): Iterable<{ readonly peer: string; readonly all: boolean }>;
+  /**
+   * Peers subscribed to our pushes; `all`: every fresh transaction, otherwise only our own;
+   * `compactBlocks`: new blocks, compact (high-bandwidth mode).
+   */
+  subscribers(): Iterable<{ readonly peer: string; readonly all: boolean; readonly compactBlocks: boolean }>;
   /** Queues a transaction's bytes for subscriber `peer`; false when it was dropped. */
   push(peer: string, payload: Uint8Array): boolean;
   /** Queues an encoded compact block for subscriber `peer`; false when it was dropped. */

@@ -307,14 +307,21 @@ export function isKnownPushMode(mode: unknown): mode is PushMode {
   return mode === PushMode.OWN || mode === PushMode.ALL;
 }
 
-/** Encodes a subscription request of mode OWN or ALL. */
-export function encodePushSubscribe(mode: PushMode): Uint8Array {
+/** What a subscriber asks a pusher for: which transactions, and whether compact blocks too. */
+export interface PushRequest {
+  readonly mode: PushMode;
+  /** High-bandwidth compact block relay: push me the compact form of each new block. */
+  readonly compactBlocks: boolean;
+}
+
+/** Encodes a subscription request of mode OWN or ALL, with or without compact blocks. */
+export function encodePushSubscribe(mode: PushMode, compactBlocks = false): Uint8Array {
   if (!isKnownPushMode(mode)) throw new TypeError(`unknown push mode: ${String(mode)}`);
-  return PushSubscribe.encode({ mode });
+  return PushSubscribe.encode({ mode, compactBlocks });
 }
 
 /** Decodes a subscription request: at most MAX_PUSH_SUBSCRIBE_BYTES, mode OWN or ALL. */
-export function decodePushSubscribe(bytes: Uint8Array): PushMode {
+export function decodePushSubscribe(bytes: Uint8Array): PushRequest {
   const message = decodeWire(
     PushSubscribe as Codec<PushSubscribe>,
     bytes,
@@ -323,7 +330,7 @@ export function decodePushSubscribe(bytes: Uint8Array): PushMode {
     'PushSubscribe',
   );
   if (!isKnownPushMode(message.mode)) throw new WireError('MALFORMED', 'PushSubscribe has no valid mode');
-  return message.mode;
+  return { mode: message.mode, compactBlocks: message.compactBlocks };
 }
 
 /** Bytes one transaction adds to a `TxPush` frame (field tag, length varint, payload). */

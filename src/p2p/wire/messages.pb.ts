@@ -795,6 +795,7 @@ export namespace PushMode {
 
 export interface PushSubscribe {
   mode: PushMode
+  compactBlocks: boolean
 }
 
 export namespace PushSubscribe {
@@ -812,12 +813,18 @@ export namespace PushSubscribe {
           PushMode.codec().encode(obj.mode, w)
         }
 
+        if ((obj.compactBlocks != null && obj.compactBlocks !== false)) {
+          w.uint32(16)
+          w.bool(obj.compactBlocks)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          mode: PushMode.PUSH_MODE_UNSPECIFIED
+          mode: PushMode.PUSH_MODE_UNSPECIFIED,
+          compactBlocks: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -828,6 +835,10 @@ export namespace PushSubscribe {
           switch (tag >>> 3) {
             case 1: {
               obj.mode = PushMode.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.compactBlocks = reader.bool()
               break
             }
             default: {
@@ -852,6 +863,13 @@ export namespace PushSubscribe {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.compactBlocks`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -869,6 +887,11 @@ export namespace PushSubscribe {
     value: PushMode
   }
 
+  export interface PushSubscribeCompactBlocksFieldEvent {
+    field: '$.compactBlocks'
+    value: boolean
+  }
+
   export function encode (obj: Partial<PushSubscribe>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PushSubscribe.codec())
   }
@@ -877,7 +900,7 @@ export namespace PushSubscribe {
     return decodeMessage(buf, PushSubscribe.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PushSubscribe>): Generator<PushSubscribeModeFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PushSubscribe>): Generator<PushSubscribeModeFieldEvent | PushSubscribeCompactBlocksFieldEvent> {
     return streamMessage(buf, PushSubscribe.codec(), opts)
   }
 }

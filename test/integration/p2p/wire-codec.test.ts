@@ -139,7 +139,8 @@ describe('txpush codec', () => {
     for (const mode of [PushMode.OWN, PushMode.ALL]) {
       const bytes = encodePushSubscribe(mode);
       expect(bytes.length).toBeLessThanOrEqual(MAX_PUSH_SUBSCRIBE_BYTES);
-      expect(decodePushSubscribe(bytes)).toBe(mode);
+      expect(decodePushSubscribe(bytes)).toEqual({ mode, compactBlocks: false });
+      expect(decodePushSubscribe(encodePushSubscribe(mode, true))).toEqual({ mode, compactBlocks: true });
     }
     const txs = [tx(200, 1), tx(1, 2), tx(MAX_TX_BYTES, 3)];
     const bytes = encodeTxPush(txs);
@@ -151,7 +152,8 @@ describe('txpush codec', () => {
     expect(kindOf(() => decodePushSubscribe(new Uint8Array(0)))).toBe('MALFORMED'); // mode unset
     expect(kindOf(() => decodePushSubscribe(Uint8Array.of(0x08, 0x09)))).toBe('MALFORMED'); // mode 9
     expect(kindOf(() => decodePushSubscribe(Uint8Array.of(0x08, 0x00)))).toBe('NON_CANONICAL'); // explicit 0
-    expect(kindOf(() => decodePushSubscribe(Uint8Array.of(0x08, 0x02, 0x10, 0x01)))).toBe('NON_CANONICAL');
+    expect(kindOf(() => decodePushSubscribe(Uint8Array.of(0x08, 0x02, 0x18, 0x01)))).toBe('NON_CANONICAL');
+    expect(kindOf(() => decodePushSubscribe(Uint8Array.of(0x08, 0x02, 0x10, 0x00)))).toBe('NON_CANONICAL'); // explicit false
     expect(kindOf(() => decodePushSubscribe(new Uint8Array(MAX_PUSH_SUBSCRIBE_BYTES + 1)))).toBe('OVERSIZE');
     expect(() => encodePushSubscribe(PushMode.PUSH_MODE_UNSPECIFIED)).toThrow(TypeError);
   });

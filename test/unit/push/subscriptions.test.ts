@@ -84,6 +84,7 @@ describe('PushSubscriptions', () => {
     const picks = [0, 0, 0.99, 0.99];
     const subs = new PushSubscriptions(client, {
       eagerCount: 2,
+      highBandwidthCount: 0, // no block peers drawing from the same random sequence
       random: () => picks[next++ % picks.length]!,
     });
     // Chosen while cut off: the first two outbound peers, on our side.
@@ -98,5 +99,63 @@ describe('PushSubscriptions', () => {
     expect(new Set(client.eager())).toEqual(new Set(['across1', 'across2']));
     expect(client.modes.get('same1')).toBe(PushMode.OWN);
     expect(client.modes.size).toBe(4);
+  });
+});
+
+describe('high-bandwidth compact block peers', () => {
+  /** Records what each peer was last asked for: mode and compact blocks. */
+  class BlocksClient {
+    readonly asked = new Map<string, { mode: PushMode; compactBlocks: boolean }>();
+    subscribe(peer: string, mode: PushMode, compactBlocks: boolean): void {
+      this.asked.set(peer, { mode, compactBlocks });
+    }
+    unsubscribe(peer: string): void {
+      this.asked.delete(peer);
+    }
+    highBandwidth(): Set<string> {
+      return new Set([...this.asked].filter(([, a]) => a.compactBlocks).map(([peer]) => peer));
+    }
+  }
+
+  it('fills its places outbound first, then follows who delivered blocks first', () => {
+    const client = new BlocksClient();
+    const subs = new PushSubscriptions(client, { eagerCount: 2, highBandwidthCount: 3, random: () => 0 });
+    for (const peer of ['out1', 'out2', 'out3']) subs.peerConnected(peer, true);
+    for (const peer of ['in1', 'in2']) subs.peerConnected(peer, false);
+    expect(client.highBandwidth()).toEqual(new Set(['out1', 'out2', 'out3']));
+    expect(subs.highBandwidthPeers()).toEqual(['out1', 'out2', 'out3']);
+    // out1 delivers first again: it becomes the most recent, nothing else changes.
+    subs.deliveredBlockFirst('out1');
+    expect(subs.highBandwidthPeers()).toEqual(['out2', 'out3', 'out1']);
+    // An inbound peer delivering first replaces the least recent (out2), as Core does.
+    subs.deliveredBlockFirst('in1');
+    expect(subs.highBandwidthPeers()).toEqual(['out3', 'out1', 'in1']);
+    expect(client.highBandwidth()).toEqual(new Set(['out3', 'out1', 'in1']));
+    // Transactions are untouched: the eager peers stay who they were.
+    expect(new Set(subs.eagerPeers())).toEqual(new Set(['out1', 'out2']));
+    expect(client.asked.get('out2')).toEqual({ mode: PushMode.ALL, compactBlocks: false });
+  });
+
+  it('never lets inbound peers take the last outbound place', () => {
+    const client = new BlocksClient();
+    const subs = new PushSubscriptions(client, { eagerCount: 1, highBandwidthCount: 2, random: () => 0 });
+    subs.peerConnected('out1', true);
+    for (const peer of ['in1', 'in2', 'in3']) subs.peerConnected(peer, false);
+    subs.deliveredBlockFirst('in1');
+    subs.deliveredBlockFirst('in2');
+    subs.deliveredBlockFirst('in3');
+    expect(client.highBandwidth()).toEqual(new Set(['out1', 'in3']));
+    subs.deliveredBlockFirst('stranger'); // not connected: ignored
+    expect(subs.highBandwidthPeers()).not.toContain('stranger');
+  });
+
+  it('refills a place when a high-bandwidth peer leaves', () => {
+    const client = new BlocksClient();
+    const subs = new PushSubscriptions(client, { eagerCount: 1, highBandwidthCount: 2, random: () => 0 });
+    for (const peer of ['out1', 'out2', 'out3']) subs.peerConnected(peer, true);
+    const [first] = subs.highBandwidthPeers();
+    subs.peerDisconnected(first!);
+    expect(subs.highBandwidthPeers()).toHaveLength(2);
+    expect(client.highBandwidth().has(first!)).toBe(false);
   });
 });

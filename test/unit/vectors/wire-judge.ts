@@ -70,8 +70,10 @@ function decode(message: WireMessageName, bytes: Uint8Array, max: number | undef
         deferred: items(m.deferred),
       };
     }
-    case 'PushSubscribe':
-      return { mode: decodePushSubscribe(bytes) };
+    case 'PushSubscribe': {
+      const { mode, compactBlocks } = decodePushSubscribe(bytes);
+      return compactBlocks ? { mode, compactBlocks } : { mode };
+    }
     case 'TxPush': {
       const frame = decodePushFrame(bytes);
       return frame.kind === 'txs' ? { txs: frame.txs.map(hex) } : { compactBlock: hex(frame.compactBlock) };
