@@ -186,7 +186,7 @@ async function main(): Promise<void> {
         result = await benchBlocks({
           repoRoot: REPO_ROOT,
           nodes: q ? 4 : 10,
-          blocks: q ? 1 : 3,
+          blocks: q ? 1 : 5,
           txsPerBlock: q ? 100 : 500,
           rate: q ? 50 : 100,
           log,

@@ -107,6 +107,7 @@ export function compactBlockPort(
 ): CompactBlockPort {
   return {
     compactOf: (idHex) => source.compactBlock(idHex),
+    remember: (idHex, header, coinbase, txids) => source.remember(idHex, header, coinbase, txids),
     held: () => chain.mempool.entries(),
     fetchTransactions: (peer, blockId, indexes) => client.requestBlockTransactions(peer, blockId, indexes),
   };

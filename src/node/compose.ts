@@ -177,7 +177,10 @@ export async function composeNode(
 
   const network = params.network;
   const onProtocolViolation = blame.onViolation;
-  const compactSource = new CompactBlockSource((idHex) => chain.getBlockBytes(idHex));
+  const compactSource = new CompactBlockSource(
+    (idHex) => chain.getBlockBytes(idHex),
+    (idHex) => (chain.getEntry(idHex)?.status ?? 'invalid') !== 'invalid',
+  );
   const honestSource = inventorySource(chain, params, now, compactSource);
   const source = hooks.decorateInventory?.(honestSource) ?? honestSource;
   const getdataClient = await lifecycle.start(

@@ -9,8 +9,11 @@ import type { FullBlock } from '../../src/chain/objects/block.js';
 import { txidOf } from '../../src/chain/objects/transaction.js';
 import type { Chain } from '../../src/chain/state/index.js';
 import { encodeAddr, encodeAddrRequest, encodeGetAddr } from '../../src/p2p/membership/addr-codec.js';
+import { compactBlockOf, encodeCompactBlock } from '../../src/p2p/compact/compact-block.js';
 import {
   encodeBlockIds,
+  encodeBlockTxn,
+  encodeCompactBlockPush,
   encodeData,
   encodeGetData,
   encodeInv,
@@ -49,6 +52,9 @@ export interface SeedSet {
   readonly syncRequest: Uint8Array[];
   readonly status: Uint8Array[];
   readonly blockIds: Uint8Array[];
+  /** Compact blocks (PROTOCOL.md 6.1) and `BlockTxn` answers to a request for 2 positions. */
+  readonly compactBlock: Uint8Array[];
+  readonly blockTxn: Uint8Array[];
   /** First frames of an addr stream (getaddr, or unsolicited addresses) and getaddr answers. */
   readonly addrRequest: Uint8Array[];
   readonly addr: Uint8Array[];
@@ -96,6 +102,7 @@ export function buildSeeds(chain: Chain): SeedSet {
   const txs = txObjects.map(encodeTransaction);
   const built = buildBlock(chain, { txs: txObjects.slice(0, 2) });
   const header = encodeHeader(built.block.header);
+  const compact = encodeCompactBlock(compactBlockOf(built.bytes));
   const blockId = Uint8Array.from(Buffer.from(built.idHex, 'hex'));
   const txids = txObjects.map(txidOf);
   const objects: SeedObjects = { txs, block: built.bytes, header, blockId, fullBlock: built.block };
@@ -117,6 +124,7 @@ export function buildSeeds(chain: Chain): SeedSet {
         { type: InvType.TX, hash: txids[1]! },
       ],
     }),
+    encodeGetData({ requestId: 3, items: [{ type: InvType.COMPACT_BLOCK, hash: blockId }] }),
   ];
   const data = [
     encodeData({
@@ -134,6 +142,12 @@ export function buildSeeds(chain: Chain): SeedSet {
       notFound: [{ type: InvType.TX, hash: txids[1]! }],
       deferred: [{ type: InvType.BLOCK, hash: blockId }],
     }),
+    encodeData({
+      requestId: 3,
+      objects: [{ type: InvType.COMPACT_BLOCK, payload: compact }],
+      notFound: [],
+      deferred: [],
+    }),
   ];
   return {
     objects,
@@ -144,13 +158,16 @@ export function buildSeeds(chain: Chain): SeedSet {
     mempoolInv: [encodeMempoolInv(txids), encodeMempoolInv([])],
     getData,
     data,
-    txPush: [encodeTxPush(txs.slice(0, 1)), encodeTxPush(txs)],
+    txPush: [encodeTxPush(txs.slice(0, 1)), encodeTxPush(txs), encodeCompactBlockPush(compact)],
     pushSubscribe: [encodePushSubscribe(PushMode.OWN), encodePushSubscribe(PushMode.ALL)],
     syncRequest: [
       encodeSyncRequest({ kind: 'status' }),
       encodeSyncRequest({ kind: 'getMempool' }),
       encodeSyncRequest({ kind: 'getBlocks', locator: [blockId, chain.genesis().id], max: 500 }),
+      encodeSyncRequest({ kind: 'getBlockTxn', blockId, indexes: [1, 2] }),
     ],
+    compactBlock: [compact],
+    blockTxn: [encodeBlockTxn(txs.slice(0, 2)), encodeBlockTxn([])],
     status: [
       encodeStatus({ genesis: chain.genesis().id, tip: blockId, height: 1, cumulativeWork: 3n }),
       encodeStatus({ genesis: chain.genesis().id, tip: blockId, height: 70_000, cumulativeWork: 1n << 200n }),

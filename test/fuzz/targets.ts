@@ -32,6 +32,7 @@ import type { UtxoView } from '../../src/chain/rules/utxo.js';
 import type { Chain } from '../../src/chain/state/index.js';
 import { toHex } from '../../src/crypto/hash.js';
 import { decodeCompactBlock } from '../../src/p2p/compact/compact-block.js';
+import { matchShortIds, rebuildBlock } from '../../src/p2p/compact/reconstruct.js';
 import { decodeAddr, decodeAddrRequest } from '../../src/p2p/membership/addr-codec.js';
 import { MAX_ADDR_FRAME_BYTES } from '../../src/p2p/membership/constants.js';
 import {
@@ -44,6 +45,7 @@ import {
   decodeStatus,
   decodeSyncRequest,
   decodePushFrame,
+  decodeBlockTxn,
   InvType,
 } from '../../src/p2p/wire/codec.js';
 import {
@@ -138,16 +140,26 @@ export function buildTargets(chain: Chain, seeds: SeedSet): FuzzTarget[] {
     if (context !== undefined) checkHeaderContext(header, context, params, chain.now());
   };
 
+  /** What a receiver does with a compact block: decode, match the seeds' transactions, rebuild, validate. */
+  const held = seeds.tx.map((bytes) => ({ txid: txidOfBytes(bytes), bytes }));
+  const rebuildCompact = (bytes: Uint8Array): void => {
+    const compact = decodeCompactBlock(bytes);
+    const match = matchShortIds(compact, held);
+    if (match.kind !== 'partial' || match.missing.length > 0) return;
+    const rebuilt = rebuildBlock(compact, match);
+    if (rebuilt !== undefined) validateBlock(rebuilt.bytes);
+  };
   const validateData = (body: Uint8Array): void => {
     for (const object of decodeData(body).objects) {
       if (object.type === InvType.TX) validateTx(object.payload);
+      else if (object.type === InvType.COMPACT_BLOCK) rebuildCompact(object.payload);
       else validateBlock(object.payload);
     }
   };
   const validatePush = (body: Uint8Array): void => {
     const frame = decodePushFrame(body);
     if (frame.kind === 'txs') for (const tx of frame.txs) validateTx(tx);
-    else decodeCompactBlock(frame.compactBlock);
+    else rebuildCompact(frame.compactBlock);
   };
   const decodeSyncResponse = (body: Uint8Array): void => {
     // A sync response is one of three messages; the client knows which it asked for.
@@ -189,6 +201,8 @@ export function buildTargets(chain: Chain, seeds: SeedSet): FuzzTarget[] {
     message('sync:status', seeds.status, (b) => void decodeStatus(b)),
     message('sync:block-ids', seeds.blockIds, (b) => void decodeBlockIds(b)),
     message('sync:mempool', seeds.mempoolInv, (b) => void decodeMempoolInv(b)),
+    message('sync:block-txn', seeds.blockTxn, (b) => void decodeBlockTxn(b, 2)),
+    message('compact:block', seeds.compactBlock, rebuildCompact),
     framed('frames:getdata-request', seeds.getData, MAX_GETDATA_BYTES, (b) => void decodeGetData(b)),
     framed('frames:getdata-response', seeds.data, MAX_DATA_FRAME_BYTES, validateData),
     framed(

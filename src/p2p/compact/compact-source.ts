@@ -3,8 +3,11 @@
  * stored block with one random nonce, then served to every peer that asks and pushed to every
  * high-bandwidth subscriber), and the transactions of a stored block by position (`BlockTxn`).
  */
+import { randomBytes } from 'node:crypto';
 import { LruMap } from '../../collections/lru-map.js';
+import { COMPACT_NONCE_BYTES } from '../wire/constants.js';
 import { blockParts, compactBlockOf, encodeCompactBlock } from './compact-block.js';
+import { shortIdKey, shortIdOf } from './short-ids.js';
 
 /**
  * Compact encodings kept (one per block): the blocks peers ask for are the newest few; a miss
@@ -18,10 +21,30 @@ export type BlockReader = (idHex: string) => Promise<Uint8Array | undefined>;
 export class CompactBlockSource {
   private readonly cache = new LruMap<string, Uint8Array>(COMPACT_CACHE_BLOCKS);
 
-  constructor(private readonly readBlock: BlockReader) {}
+  /** `isStored`: whether `idHex` is a stored valid block (only those are ever served). */
+  constructor(
+    private readonly readBlock: BlockReader,
+    private readonly isStored: (idHex: string) => boolean,
+  ) {}
+
+  /**
+   * Prepares our compact form of a block we rebuilt, from what the rebuild already computed (its
+   * header, coinbase and txids), so relaying it needs no block read and no transaction hashing. It
+   * is served only once the block is stored (valid).
+   */
+  remember(idHex: string, header: Uint8Array, coinbase: Uint8Array, txids: readonly Uint8Array[]): void {
+    const nonce = randomBytes(COMPACT_NONCE_BYTES);
+    const key = shortIdKey(header, nonce);
+    const shortIds = txids.slice(1).map((txid) => shortIdOf(key, txid));
+    this.cache.set(
+      idHex,
+      encodeCompactBlock({ header, blockId: new Uint8Array(0), nonce, coinbase, shortIds }),
+    );
+  }
 
   /** The encoded compact form of stored block `idHex`, or undefined when it is not stored. */
   async compactBlock(idHex: string): Promise<Uint8Array | undefined> {
+    if (!this.isStored(idHex)) return undefined;
     const cached = this.cache.get(idHex);
     if (cached !== undefined) return cached;
     const bytes = await this.readBlock(idHex);

@@ -20,7 +20,13 @@ import { fillMissing, type HeldTransaction, matchShortIds, rebuildBlock } from '
 export type FallbackReason = 'ambiguous' | 'collision' | 'too-many-missing' | 'not-served' | 'failed';
 
 export type RebuildOutcome =
-  | { readonly kind: 'block'; readonly bytes: Uint8Array; readonly missing: number }
+  | {
+      readonly kind: 'block';
+      readonly bytes: Uint8Array;
+      /** The block's txids, coinbase first (each transaction hashed once). */
+      readonly txids: readonly Uint8Array[];
+      readonly missing: number;
+    }
   | { readonly kind: 'fallback'; readonly reason: FallbackReason }
   | { readonly kind: 'lied'; readonly evidence: string };
 
@@ -38,7 +44,7 @@ export async function rebuildFromCompact(
 ): Promise<RebuildOutcome> {
   const match = matchShortIds(compact, deps.held());
   if (match.kind === 'ambiguous') return { kind: 'fallback', reason: 'ambiguous' };
-  const { txs, missing } = match;
+  const { missing } = match;
   if (missing.length > MAX_BLOCK_TXN_INDEXES) return { kind: 'fallback', reason: 'too-many-missing' };
   if (missing.length > 0) {
     let served: Uint8Array[];
@@ -48,8 +54,9 @@ export async function rebuildFromCompact(
       return { kind: 'fallback', reason: 'failed' };
     }
     if (served.length === 0) return { kind: 'fallback', reason: 'not-served' };
-    if (!fillMissing(compact, txs, missing, served)) {
-      const wrong = served.find((tx, i) => !fillMissing(compact, [...txs], [missing[i]!], [tx]));
+    if (!fillMissing(compact, match, missing, served)) {
+      const scratch = () => ({ txs: [...match.txs], txids: [...match.txids] });
+      const wrong = served.find((tx, i) => !fillMissing(compact, scratch(), [missing[i]!], [tx]));
       const what =
         wrong === undefined
           ? 'transactions'
@@ -57,7 +64,7 @@ export async function rebuildFromCompact(
       return { kind: 'lied', evidence: `BlockTxn ${what} not named by its compact block's short ids` };
     }
   }
-  const bytes = rebuildBlock(compact, txs);
-  if (bytes === undefined) return { kind: 'fallback', reason: 'collision' };
-  return { kind: 'block', bytes, missing: missing.length };
+  const rebuilt = rebuildBlock(compact, match);
+  if (rebuilt === undefined) return { kind: 'fallback', reason: 'collision' };
+  return { kind: 'block', bytes: rebuilt.bytes, txids: rebuilt.txids, missing: missing.length };
 }

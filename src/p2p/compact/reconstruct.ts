@@ -29,6 +29,8 @@ export type Reconstruction =
       readonly kind: 'partial';
       /** The block's transactions by position (0: the coinbase); undefined where still missing. */
       readonly txs: Array<Uint8Array | undefined>;
+      /** Their txids where known (the mempool's), so a rebuild hashes each transaction at most once. */
+      readonly txids: Array<Uint8Array | undefined>;
       /** Positions still missing, ascending. */
       readonly missing: number[];
     };
@@ -41,6 +43,7 @@ export function matchShortIds(compact: CompactBlock, held: Iterable<HeldTransact
     positions.set(id, i + 1);
   }
   const txs: Array<Uint8Array | undefined> = [compact.coinbase, ...compact.shortIds.map(() => undefined)];
+  const txids: Array<Uint8Array | undefined> = txs.map(() => undefined);
   const collided = new Set<number>();
   if (positions.size > 0) {
     const key = shortIdKey(compact.header, compact.nonce);
@@ -49,14 +52,18 @@ export function matchShortIds(compact: CompactBlock, held: Iterable<HeldTransact
       if (position === undefined) continue;
       if (txs[position] !== undefined) collided.add(position);
       txs[position] = tx.bytes;
+      txids[position] = tx.txid;
     }
   }
-  for (const position of collided) txs[position] = undefined;
+  for (const position of collided) {
+    txs[position] = undefined;
+    txids[position] = undefined;
+  }
   const missing: number[] = [];
   txs.forEach((tx, position) => {
     if (tx === undefined) missing.push(position);
   });
-  return { kind: 'partial', txs, missing };
+  return { kind: 'partial', txs, txids, missing };
 }
 
 /**
@@ -65,16 +72,20 @@ export function matchShortIds(compact: CompactBlock, held: Iterable<HeldTransact
  */
 export function fillMissing(
   compact: CompactBlock,
-  txs: Array<Uint8Array | undefined>,
+  match: { txs: Array<Uint8Array | undefined>; txids: Array<Uint8Array | undefined> },
   missing: readonly number[],
   served: readonly Uint8Array[],
 ): boolean {
   if (served.length !== missing.length) return false;
   const key = shortIdKey(compact.header, compact.nonce);
+  const servedIds = served.map((tx) => txidOfBytes(tx));
   for (const [i, position] of missing.entries()) {
-    if (shortIdOf(key, txidOfBytes(served[i]!)) !== compact.shortIds[position - 1]) return false;
+    if (shortIdOf(key, servedIds[i]!) !== compact.shortIds[position - 1]) return false;
   }
-  for (const [i, position] of missing.entries()) txs[position] = served[i];
+  for (const [i, position] of missing.entries()) {
+    match.txs[position] = served[i];
+    match.txids[position] = servedIds[i];
+  }
   return true;
 }
 
@@ -85,8 +96,9 @@ export function fillMissing(
  */
 export function rebuildBlock(
   compact: CompactBlock,
-  txs: ReadonlyArray<Uint8Array | undefined>,
-): Uint8Array | undefined {
+  match: { txs: ReadonlyArray<Uint8Array | undefined>; txids: ReadonlyArray<Uint8Array | undefined> },
+): RebuiltBlock | undefined {
+  const { txs } = match;
   if (txs.some((tx) => tx === undefined)) return undefined;
   const present = txs as readonly Uint8Array[];
   let root: Uint8Array;
@@ -95,8 +107,15 @@ export function rebuildBlock(
   } catch {
     return undefined;
   }
-  if (!bytesEqual(merkleRoot(present.map((tx) => txidOfBytes(tx))), root)) return undefined;
-  return assembleBlock(compact.header, present);
+  const txids = present.map((tx, i) => match.txids[i] ?? txidOfBytes(tx));
+  if (!bytesEqual(merkleRoot(txids), root)) return undefined;
+  return { bytes: assembleBlock(compact.header, present), txids };
+}
+
+/** A rebuilt block's canonical bytes, and its transactions' ids (coinbase first). */
+export interface RebuiltBlock {
+  readonly bytes: Uint8Array;
+  readonly txids: readonly Uint8Array[];
 }
 
 /**

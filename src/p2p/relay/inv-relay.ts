@@ -567,6 +567,7 @@ export class InvRelay {
     });
     if (outcome.kind === 'block') {
       if (outcome.missing > 0) metrics?.compactMissingTxs.inc(outcome.missing);
+      port.remember(key.slice('block:'.length), compact.header, compact.coinbase, outcome.txids);
       await this.validate(peer, key, 'block', outcome.bytes, path);
       return;
     }
