@@ -3,9 +3,9 @@
  *
  * Start: each node's identity key is created first (`devnetPeerAddress`), so when the nodes start
  * in parallel every one of them resolves its peers' /p2p/ addresses from existing key files and
- * none races another to create a key. Then the nodes are spawned in two waves: first the seeds
- * (the nodes others bootstrap from), then, once those listen (their `started` line), all the
- * others; a node that dialled a seed before it listened would wait out the address book's redial
+ * none races another to create a key. Then the seeds (the nodes others bootstrap from) are spawned
+ * at once, and every other node as soon as one of its own seeds is up (its `started` line): a
+ * node that dialled its seeds before they listened would wait out the address book's redial
  * backoff (10 s) for its first peer, and so for its first block. The supervisor waits for every
  * `started` line; if one fails, the others are stopped and the error names the node.
  *
@@ -47,14 +47,20 @@ export interface SupervisedNode {
 }
 
 /**
- * The nodes in start order: the seeds (named in another node's `bootstrap`), then the rest; one
- * wave when there are no seeds or every node is one.
+ * What each node waits for before it is spawned: the names of its bootstrap nodes when it is not
+ * a seed itself (one of them up is enough), else nothing. Seeds are the nodes named in another
+ * node's `bootstrap`; they bootstrap from each other, and the later one to listen reaches the
+ * earlier, so they start together.
  */
-export function startWaves<T extends { readonly def: NodeDefinition }>(nodes: readonly T[]): T[][] {
-  const seedNames = new Set(nodes.flatMap(({ def }) => def.bootstrap.filter((name) => name !== def.name)));
-  const seeds = nodes.filter(({ def }) => seedNames.has(def.name));
-  const rest = nodes.filter(({ def }) => !seedNames.has(def.name));
-  return seeds.length === 0 || rest.length === 0 ? [[...nodes]] : [seeds, rest];
+export function startGates(defs: readonly NodeDefinition[]): Map<string, string[]> {
+  const names = new Set(defs.map((def) => def.name));
+  const seeds = new Set(defs.flatMap((def) => def.bootstrap.filter((name) => name !== def.name)));
+  return new Map(
+    defs.map((def) => [
+      def.name,
+      seeds.has(def.name) ? [] : def.bootstrap.filter((name) => name !== def.name && names.has(name)),
+    ]),
+  );
 }
 
 export class Supervisor {
@@ -111,15 +117,25 @@ export class Supervisor {
    */
   async start(onStarted?: (node: SupervisedNode) => void, timeoutMs = START_TIMEOUT_MS): Promise<void> {
     await this.createIdentities();
-    const startAll = (nodes: readonly SupervisedNode[]) =>
-      Promise.all(
-        nodes.map(async (node) => {
-          await node.process.start(timeoutMs);
-          onStarted?.(node);
-        }),
-      );
+    const gates = startGates(this.nodes.map(({ def }) => def));
+    const started = new Map<string, Promise<void>>();
+    const startNode = async (node: SupervisedNode, after: Array<Promise<void>>): Promise<void> => {
+      if (after.length > 0) await Promise.any(after);
+      // A failed start elsewhere stopped the devnet while this node waited: do not spawn it.
+      if (this.stopping) return;
+      await node.process.start(timeoutMs);
+      onStarted?.(node);
+    };
+    // Gated nodes last, so every gate's promise exists when they are scheduled.
+    const order = [...this.nodes].sort(
+      (a, b) => gates.get(a.def.name)!.length - gates.get(b.def.name)!.length,
+    );
+    for (const node of order) {
+      const after = gates.get(node.def.name)!.flatMap((name) => started.get(name) ?? []);
+      started.set(node.def.name, startNode(node, after));
+    }
     try {
-      for (const wave of startWaves(this.nodes)) await startAll(wave);
+      await Promise.all(started.values());
     } catch (err) {
       await this.stop();
       throw err;

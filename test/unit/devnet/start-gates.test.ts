@@ -1,31 +1,31 @@
-/** The supervisor's start order: the seeds other nodes bootstrap from first, then the rest. */
+/** The supervisor's start order: seeds at once, every other node once one of its seeds is up. */
 import { describe, expect, it } from 'vitest';
-import { startWaves } from '../../../src/devnet/supervisor.js';
+import { startGates } from '../../../src/devnet/supervisor.js';
 import { generateDevnet, loadDevnet } from '../../../src/node/devnet-definitions.js';
 
-const names = (waves: Array<Array<{ def: { name: string } }>>) => waves.map((w) => w.map((n) => n.def.name));
-
-describe('startWaves', () => {
-  it('starts the default devnet seeds (alice, bob) before carol, dave and erin', () => {
-    const nodes = loadDevnet().nodes.map((def) => ({ def }));
-    expect(names(startWaves(nodes))).toEqual([
-      ['alice', 'bob'],
-      ['carol', 'dave', 'erin'],
-    ]);
+describe('startGates', () => {
+  it('starts the default devnet seeds (alice, bob) at once; carol, dave and erin wait for one of them', () => {
+    const gates = startGates(loadDevnet().nodes);
+    expect(Object.fromEntries(gates)).toEqual({
+      alice: [],
+      bob: [],
+      carol: ['alice', 'bob'],
+      dave: ['alice', 'bob'],
+      erin: ['alice', 'bob'],
+    });
   });
 
   it('starts every node at once when none bootstraps from another (static peers)', () => {
-    const nodes = generateDevnet(5, 2, { layout: 'static' }).nodes.map((def) => ({ def }));
-    expect(names(startWaves(nodes))).toEqual([nodes.map((n) => n.def.name)]);
+    const gates = startGates(generateDevnet(5, 2, { layout: 'static' }).nodes);
+    expect([...gates.values()].every((after) => after.length === 0)).toBe(true);
   });
 
-  it('a generated discovery devnet starts its seeds first and every node once', () => {
-    const nodes = generateDevnet(12, 3, { layout: 'discovery' }).nodes.map((def) => ({ def }));
-    const waves = startWaves(nodes);
-    expect(waves).toHaveLength(2);
-    expect(waves.flat()).toHaveLength(12);
-    const seeds = new Set(nodes.flatMap((n) => n.def.bootstrap));
-    expect(waves[0]!.every((n) => seeds.has(n.def.name))).toBe(true);
-    expect(waves[1]!.some((n) => seeds.has(n.def.name))).toBe(false);
+  it('in a generated discovery devnet only non-seeds wait, and only for seeds that start at once', () => {
+    const defs = generateDevnet(12, 3, { layout: 'discovery' }).nodes;
+    const gates = startGates(defs);
+    expect(gates.size).toBe(12);
+    const waiting = [...gates].filter(([, after]) => after.length > 0);
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const [, after] of waiting) for (const seed of after) expect(gates.get(seed)).toEqual([]);
   });
 });
