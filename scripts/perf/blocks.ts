@@ -10,8 +10,8 @@
  * node has the block plus SETTLE_MS, divided by the other nodes (tcp-bytes.ts); background traffic
  * at the rate sampled just before (after the payments' announcements settled) is subtracted.
  *
- * Two networks run in turn, each for `blocks` rounds: one relaying blocks compact (the default,
- * PROTOCOL.md 6.1), then the baseline, the same network started with `--no-compact-blocks` (whole
+ * Two networks run side by side, their rounds alternating: one relaying blocks compact (the default,
+ * PROTOCOL.md 6.1), and the baseline, the same network started with `--no-compact-blocks` (whole
  * blocks fetched by getdata). `ratio` is the compact network's bytes per node over the block's size;
  * `baselineBlockP50Ms` the whole-block network's time to every node. `detail.emptyBlockP50Ms` is the
  * relay time of blocks holding only a coinbase (compact network), the floor for any block.
@@ -60,97 +60,97 @@ export interface BlocksResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `blocks` rounds of a block of pooled payments then an empty block, on a fresh network in `mode`. */
-async function runRounds(
+type Round = BlocksResult['detail']['rounds'][number];
+type LoadNet = Awaited<ReturnType<typeof startLoadNetwork>>;
+
+/** One round on `net`: fill every mempool with `count` payments (none for an empty block), mine, time. */
+async function runRound(
   options: BlocksOptions,
-  mode: 'compact' | 'whole',
-): Promise<BlocksResult['detail']['rounds']> {
-  const net = await startLoadNetwork({
-    count: options.nodes,
-    coins: options.blocks * options.txsPerBlock,
-    runtime: 'tsx',
-    repoRoot: options.repoRoot,
-    log: options.log,
-    ...(mode === 'whole' ? { nodeArgs: ['--no-compact-blocks'] } : {}),
-  });
+  net: LoadNet,
+  kind: Round['kind'],
+  count: number,
+): Promise<Round> {
   const { devnet, injector, coinSource } = net;
   const pids = devnet.nodes.map((node) => node.pid);
   const ports = devnet.nodes.map((node) => node.p2pPort);
-  const rounds: BlocksResult['detail']['rounds'] = [];
-  try {
-    // Rounds alternate, block of payments then empty block, so background load hits both alike.
-    const kinds = Array.from(
-      { length: options.blocks },
-      () => [mode === 'compact' ? 'full' : 'baseline', 'empty'] as const,
-    ).flat();
-    for (const kind of kinds) {
-      const count = kind === 'empty' ? 0 : options.txsPerBlock;
-      if (count > 0) {
-        await injector.pushPaced(coinSource.payments(count), options.rate, true);
-        await devnet.waitAll(
-          async (node) => (await mempoolSize(devnet, node.index)) >= count,
-          WAIT_MS,
-          'full mempools',
-          250,
-        );
-      }
-      // Trailing announcements of the payments settle first; then the background rate is sampled.
-      await sleep(QUIET_MS);
-      const idleStart = await bytesReceived(pids, ports);
-      await sleep(IDLE_SAMPLE_MS);
-      const idleRate = ((await bytesReceived(pids, ports)) - idleStart) / IDLE_SAMPLE_MS;
-      const height = (await devnet.rpc(0).call('status')).height + 1;
-      const bytesBefore = await bytesReceived(pids, ports);
-      await devnet.rpc(0).call('mine', [1]);
-      const minedAt = performance.now();
-      const doneAt = await devnet.waitAll(
-        async (node) => (await node.rpc!.call('status')).height >= height,
-        WAIT_MS,
-        `height ${height} everywhere`,
-        20,
-      );
-      await sleep(SETTLE_MS);
-      const windowMs = performance.now() - minedAt;
-      const raw = (await bytesReceived(pids, ports)) - bytesBefore;
-      const relayed = raw - idleRate * windowMs;
-      const tip = await devnet.rpc(0).call('tip');
-      const roundKind: BlocksResult['detail']['rounds'][number]['kind'] =
-        kind === 'empty' ? (mode === 'compact' ? 'empty' : 'baseline-empty') : kind;
-      const round_ = {
-        kind: roundKind,
-        ms: Math.round(doneAt - minedAt),
-        bytesPerNode: Math.round(Math.max(0, relayed) / (options.nodes - 1)),
-        rawBytesPerNode: Math.round(raw / (options.nodes - 1)),
-        blockBytes: tip.bytes,
-      };
-      rounds.push(round_);
-      options.log(
-        `  ${round_.kind.padEnd(14)} block of ${tip.txCount} txs, ${tip.bytes} B: every node in ${round_.ms} ms, ${round_.bytesPerNode} B received per node`,
-      );
-      await devnet.waitAll(
-        async (node) => (await mempoolSize(devnet, node.index)) === 0,
-        WAIT_MS,
-        'empty mempools',
-        250,
-      );
-    }
-  } finally {
-    await net.stop();
+  if (count > 0) {
+    await injector.pushPaced(coinSource.payments(count), options.rate, true);
+    await devnet.waitAll(
+      async (node) => (await mempoolSize(devnet, node.index)) >= count,
+      WAIT_MS,
+      'full mempools',
+      250,
+    );
   }
-  return rounds;
+  // Trailing announcements of the payments settle first; then the background rate is sampled.
+  await sleep(QUIET_MS);
+  const idleStart = await bytesReceived(pids, ports);
+  await sleep(IDLE_SAMPLE_MS);
+  const idleRate = ((await bytesReceived(pids, ports)) - idleStart) / IDLE_SAMPLE_MS;
+  const height = (await devnet.rpc(0).call('status')).height + 1;
+  const bytesBefore = await bytesReceived(pids, ports);
+  await devnet.rpc(0).call('mine', [1]);
+  const minedAt = performance.now();
+  const doneAt = await devnet.waitAll(
+    async (node) => (await node.rpc!.call('status')).height >= height,
+    WAIT_MS,
+    `height ${height} everywhere`,
+    20,
+  );
+  await sleep(SETTLE_MS);
+  const windowMs = performance.now() - minedAt;
+  const raw = (await bytesReceived(pids, ports)) - bytesBefore;
+  const relayed = raw - idleRate * windowMs;
+  const tip = await devnet.rpc(0).call('tip');
+  const round: Round = {
+    kind,
+    ms: Math.round(doneAt - minedAt),
+    bytesPerNode: Math.round(Math.max(0, relayed) / (options.nodes - 1)),
+    blockBytes: tip.bytes,
+  };
+  options.log(
+    `  ${kind.padEnd(14)} block of ${tip.txCount} txs, ${tip.bytes} B: every node in ${round.ms} ms, ${round.bytesPerNode} B received per node`,
+  );
+  await devnet.waitAll(
+    async (node) => (await mempoolSize(devnet, node.index)) === 0,
+    WAIT_MS,
+    'empty mempools',
+    250,
+  );
+  return round;
 }
 
 export async function benchBlocks(options: BlocksOptions): Promise<BlocksResult> {
   options.log(
     `blocks: ${options.nodes} nodes, blocks of ${options.txsPerBlock} transactions every node already holds`,
   );
-  const rounds: BlocksResult['detail']['rounds'] = [];
-  // Two networks in turn: compact block relay (the default), then whole blocks (--no-compact-blocks).
-  for (const mode of ['compact', 'whole'] as const) {
-    options.log(
-      `  ${mode === 'compact' ? 'compact block relay' : 'baseline: whole blocks (--no-compact-blocks)'}`,
-    );
-    rounds.push(...(await runRounds(options, mode)));
+  // Two networks side by side: compact block relay (the default) and whole blocks
+  // (--no-compact-blocks); their rounds alternate, so the machine's load hits both alike.
+  const open = (nodeArgs?: string[]) =>
+    startLoadNetwork({
+      count: options.nodes,
+      coins: options.blocks * options.txsPerBlock,
+      runtime: 'tsx',
+      repoRoot: options.repoRoot,
+      log: options.log,
+      ...(nodeArgs === undefined ? {} : { nodeArgs }),
+    });
+  const compact = await open();
+  const rounds: Round[] = [];
+  try {
+    const whole = await open(['--no-compact-blocks']);
+    try {
+      for (let r = 0; r < options.blocks; r++) {
+        rounds.push(await runRound(options, compact, 'full', options.txsPerBlock));
+        rounds.push(await runRound(options, whole, 'baseline', options.txsPerBlock));
+        rounds.push(await runRound(options, compact, 'empty', 0));
+        rounds.push(await runRound(options, whole, 'baseline-empty', 0));
+      }
+    } finally {
+      await whole.stop();
+    }
+  } finally {
+    await compact.stop();
   }
   const of = (kind: string) => rounds.filter((r) => r.kind === kind);
   const full = of('full');
