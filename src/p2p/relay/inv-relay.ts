@@ -555,21 +555,23 @@ export class InvRelay {
       blame.judged('block', 'ignore');
       return;
     }
+    // Marked until the rebuilt block is validated: a second compact block arriving meanwhile (another
+    // high-bandwidth peer, a getdata answer) would only rebuild and validate it again.
     this.rebuilding.add(key);
     let outcome: Awaited<ReturnType<typeof rebuildFromCompact>>;
     try {
       outcome = await rebuildFromCompact(peer, compact, port);
+      metrics?.compactBlocks.inc({
+        event: outcome.kind === 'block' ? 'rebuilt' : outcome.kind === 'lied' ? 'lied' : outcome.reason,
+      });
+      if (outcome.kind === 'block') {
+        if (outcome.missing > 0) metrics?.compactMissingTxs.inc(outcome.missing);
+        port.remember(key.slice('block:'.length), compact.header, compact.coinbase, outcome.txids);
+        await this.validate(peer, key, 'block', outcome.bytes, path);
+        return;
+      }
     } finally {
       this.rebuilding.delete(key);
-    }
-    metrics?.compactBlocks.inc({
-      event: outcome.kind === 'block' ? 'rebuilt' : outcome.kind === 'lied' ? 'lied' : outcome.reason,
-    });
-    if (outcome.kind === 'block') {
-      if (outcome.missing > 0) metrics?.compactMissingTxs.inc(outcome.missing);
-      port.remember(key.slice('block:'.length), compact.header, compact.coinbase, outcome.txids);
-      await this.validate(peer, key, 'block', outcome.bytes, path);
-      return;
     }
     if (outcome.kind === 'lied')
       blame.punish(peer, new PeerFault('BAD_BLOCK_TXN', `${key}: ${outcome.evidence}`));
