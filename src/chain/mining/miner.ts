@@ -11,7 +11,8 @@
  *
  * CPU pacing (`cpuPercent`, pacing.ts): in the background loop the worker hashes at most that share
  * of one core; after each batch the next one waits `busy * (100 - p) / p` ms, and a stop cuts the
- * wait short. `mineOne` (the `mine` RPC, an explicit request) is never paced.
+ * wait short. The first `burstMs` of hashing after each start() is not paced (a first block at
+ * once). `mineOne` (the `mine` RPC, an explicit request) is never paced.
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { blockSubsidy } from '../params.js';
 import type { BlockResult, Chain, ChainLogger } from '../state/chain.js';
 import type { SearchJob, SearchResult } from './miner-worker.js';
 import { MAX_NONCE, searchNonce } from './nonce-search.js';
-import { FULL_MINING_CPU, isMiningCpu, MiningCpuError, pauseAfterBatch } from './pacing.js';
+import { FULL_MINING_CPU, isMiningCpu, MINING_BURST_MS, MiningCpuError, paceBatch } from './pacing.js';
 
 /**
  * Nonce attempts per worker message: ~50-100 ms of hashing, so a new tip interrupts the search
@@ -141,6 +142,8 @@ export interface MinerOptions {
    * pacing). See pacing.ts.
    */
   readonly cpuPercent?: number;
+  /** Hashing time (ms) not paced after each start(); default MINING_BURST_MS. */
+  readonly burstMs?: number;
   readonly logger?: ChainLogger;
 }
 
@@ -175,6 +178,9 @@ export class Miner extends EventEmitter<MinerEvents> {
   #resumeAt = 0;
   /** Aborted by stop() and close(): cuts a pacing pause short. */
   #wake = new AbortController();
+  readonly #burstMs: number;
+  /** What is left of the start-up burst (ms of hashing). */
+  #burstLeftMs = 0;
   #hashingMs = 0;
   #pausedMs = 0;
 
@@ -187,6 +193,7 @@ export class Miner extends EventEmitter<MinerEvents> {
     this.#useWorker = options.useWorker ?? true;
     this.#log = options.logger;
     this.cpuPercent = options.cpuPercent ?? FULL_MINING_CPU;
+    this.#burstMs = Math.max(0, options.burstMs ?? MINING_BURST_MS);
   }
 
   /** Share of one core (percent) the background loop's search may use; 100 = no pacing. */
@@ -225,6 +232,7 @@ export class Miner extends EventEmitter<MinerEvents> {
     if (this.#loop !== undefined || this.#closed) return;
     this.#stopRequested = false;
     this.#wake = new AbortController();
+    this.#burstLeftMs = this.#burstMs;
     this.#loop = (async () => {
       while (!this.#stopRequested) {
         try {
@@ -290,7 +298,11 @@ export class Miner extends EventEmitter<MinerEvents> {
         );
         this.#attempts += this.#batchSize;
         this.#hashingMs += busyMs;
-        if (paced) this.#resumeAt = performance.now() + pauseAfterBatch(busyMs, this.#cpuPercent);
+        if (paced) {
+          const { pauseMs, burstLeftMs } = paceBatch(busyMs, this.#cpuPercent, this.#burstLeftMs);
+          this.#burstLeftMs = burstLeftMs;
+          this.#resumeAt = performance.now() + pauseMs;
+        }
         if (nonce === null) continue;
         const bytes = encodeBlock({
           header: { ...template.header, nonce },

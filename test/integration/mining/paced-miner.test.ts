@@ -54,6 +54,7 @@ describe('Miner CPU pacing (real worker)', () => {
       secretKey: MINER.secretKey,
       batchSize: BATCH,
       cpuPercent: 20,
+      burstMs: 0,
     });
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
@@ -91,6 +92,7 @@ describe('Miner CPU pacing (real worker)', () => {
       secretKey: MINER.secretKey,
       batchSize: BATCH,
       cpuPercent: 1,
+      burstMs: 0,
     });
     miner.start();
     await waitForAttempts(miner, BATCH);
@@ -119,6 +121,21 @@ describe('Miner CPU pacing (real worker)', () => {
     miner = new Miner({ chain, secretKey: MINER.secretKey, cpuPercent: 1 });
     for (let i = 0; i < 3; i++) await miner.mineOne();
     expect(chain.tip().height).toBe(3);
+    expect(miner.pausedMs).toBe(0);
+  });
+
+  it('hashes back to back while the start-up burst lasts', async () => {
+    // 1% with a burst far longer than this test: every batch runs back to back.
+    miner = new Miner({
+      chain: await openUnmineable(),
+      secretKey: MINER.secretKey,
+      batchSize: BATCH,
+      cpuPercent: 1,
+      burstMs: 600_000,
+    });
+    miner.start();
+    await waitForAttempts(miner, 5 * BATCH);
+    await miner.stop();
     expect(miner.pausedMs).toBe(0);
   });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   FULL_MINING_CPU,
   MiningCpuError,
+  paceBatch,
   parseMiningCpu,
   pauseAfterBatch,
 } from '../../../src/chain/mining/pacing.js';
@@ -32,6 +33,33 @@ describe('pauseAfterBatch', () => {
     for (const bad of [0, 0.5, 101, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => pauseAfterBatch(70, bad)).toThrow(MiningCpuError);
     }
+  });
+});
+
+describe('paceBatch', () => {
+  it('takes a batch from the start-up burst first and paces only the rest', () => {
+    expect(paceBatch(70, 10, 250)).toEqual({ pauseMs: 0, burstLeftMs: 180 });
+    const straddling = paceBatch(70, 10, 20);
+    expect(straddling.burstLeftMs).toBe(0);
+    expect(straddling.pauseMs).toBeCloseTo(450, 9); // the 50 ms beyond the burst, at 10%
+    const after = paceBatch(70, 10, 0);
+    expect(after).toEqual({ pauseMs: pauseAfterBatch(70, 10), burstLeftMs: 0 });
+  });
+
+  it('keeps busy time within burst + share x wall time over a run of batches', () => {
+    let burst = 250;
+    let busy = 0;
+    let wall = 0;
+    for (let i = 0; i < 100; i++) {
+      const batch = 40 + (i % 7) * 10;
+      const { pauseMs, burstLeftMs } = paceBatch(batch, 10, burst);
+      burst = burstLeftMs;
+      busy += batch;
+      wall += batch + pauseMs;
+      expect(busy).toBeLessThanOrEqual(250 + 0.1 * wall + 1e-9);
+    }
+    expect(busy / wall).toBeGreaterThan(0.1);
+    expect(busy / wall).toBeLessThan(0.11);
   });
 });
 
