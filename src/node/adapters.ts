@@ -5,7 +5,9 @@
  * Only type conversions and lookups live here; no decisions.
  */
 
+import { decodeHeader } from '../chain/encoding/codec.js';
 import type { ChainParams } from '../chain/params.js';
+import { checkHeaderPow } from '../chain/rules/block.js';
 import type { Chain } from '../chain/state/index.js';
 import { toHex } from '../crypto/hash.js';
 import type { GetDataClient } from '../p2p/getdata/client.js';
@@ -60,6 +62,8 @@ export function relayChain({ chain, acceptRate, metrics, now }: RelayChainModule
       if (entry !== undefined) metrics.relayLatency.observe(Math.max(0, now() - entry.tx.timestamp) / 1_000);
       return { txidHex: accepted.txidHex, timestamp: entry?.tx.timestamp ?? now() };
     },
+    checkHeaderPow: (headerBytes, blockId) =>
+      checkHeaderPow(decodeHeader(headerBytes), blockId, chain.params),
     processBlock: (bytes) => chain.processBlock(bytes),
   };
 }

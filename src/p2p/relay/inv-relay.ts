@@ -555,6 +555,18 @@ export class InvRelay {
       blame.judged('block', 'ignore');
       return;
     }
+    // Cheap before expensive: the header's proof of work before any mempool hashing or request.
+    try {
+      chain.checkHeaderPow(compact.header, compact.blockId);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      blame.judged('block', 'reject');
+      this.tracker.forgetKey(key);
+      this.rejected.add(key);
+      this.markReject(key, peer);
+      blame.punish(peer, err, key);
+      return;
+    }
     // Marked until the rebuilt block is validated: a second compact block arriving meanwhile (another
     // high-bandwidth peer, a getdata answer) would only rebuild and validate it again.
     this.rebuilding.add(key);

@@ -19,6 +19,11 @@ export interface RelayChain {
   hasObject(type: ObjectType, idHex: string): boolean;
   /** Relay pipeline into the mempool; throws ValidationError. `timestamp`: the transaction's, in ms. */
   acceptTransaction(bytes: Uint8Array): { txidHex: string; timestamp: number };
+  /**
+   * What a header alone proves (version, field lengths, proof of work against its own target within
+   * the network's limit); throws ValidationError. Checked before a compact block is rebuilt.
+   */
+  checkHeaderPow(headerBytes: Uint8Array, blockId: Uint8Array): void;
   /** Full block pipeline; throws ValidationError. Calls are serialised by the implementation. */
   processBlock(bytes: Uint8Array): Promise<{ status: string; idHex: string }>;
 }

@@ -8,11 +8,14 @@
  * 3. A raw peer pushing a compact block that does not describe its block (an extra short id): the
  *    node falls back to the whole block, connects it, and quarantines the liar (BAD_COMPACT_BLOCK,
  *    PROTOCOL_VIOLATION), while a collision (tested in the unit tests) costs nothing.
+ * 4. A compact block whose header fails its proof of work is judged before any rebuilding work
+ *    (INVALID_POW, flagrant).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeHeader, encodeHeader } from '../../../src/chain/encoding/codec.js';
 import { fromHex } from '../../../src/crypto/hash.js';
 import type { TrustmeshNode } from '../../../src/node/trustmesh-node.js';
 import { compactBlockOf, encodeCompactBlock } from '../../../src/p2p/compact/compact-block.js';
@@ -90,21 +93,10 @@ describe('compact block relay', { timeout: 90_000 }, () => {
       expect(node.reputation.list().every((r) => r.totalOffences === 0)).toBe(true);
   });
 
-  it('fetches the whole block when a compact block lies, and quarantines the liar', async () => {
-    const source = await TestNetwork.start({ count: 1 });
-    const target = await TestNetwork.start({ count: 1 });
-    cleanups.push(
-      () => source.cleanup(),
-      () => target.cleanup(),
-    );
-    const idHex = await mineOn(source.node(0));
-    const block = (await source.node(0).chain.getBlockBytes(idHex))!;
-    const honest = compactBlockOf(block);
-    // One short id too many: no such block exists.
-    const lie = encodeCompactBlock({ ...honest, shortIds: [...honest.shortIds, 123_456] });
-
+  /** A raw libp2p peer that serves `block` by getdata and answers a txpush subscription with `push`. */
+  async function rawPeer(idHex: string, block: Uint8Array, push: Uint8Array): Promise<P2PNode> {
     const dataDir = await mkdtemp(join(tmpdir(), 'trustmesh-raw-compact-'));
-    const raw: P2PNode = await createP2PNode({
+    const raw = await createP2PNode({
       network: 'regtest',
       dataDir,
       host: '127.0.0.1',
@@ -134,12 +126,31 @@ describe('compact block relay', { timeout: 90_000 }, () => {
       await raw.stop();
       await rm(dataDir, { recursive: true, force: true });
     });
-    // The node subscribes to every peer's pushes: the raw peer answers with the lying compact block.
+    // The node subscribes to every peer's pushes: the raw peer answers with `push`.
     await raw.libp2p.handle(txPushProtocol('regtest'), ({ stream }) => {
       void frameStream(stream, 1024)
-        .write(encodeCompactBlockPush(lie))
+        .write(encodeCompactBlockPush(push))
         .catch(() => undefined);
     });
+    return raw;
+  }
+
+  it('fetches the whole block when a compact block lies, and quarantines the liar', async () => {
+    const source = await TestNetwork.start({ count: 1 });
+    const target = await TestNetwork.start({ count: 1 });
+    cleanups.push(
+      () => source.cleanup(),
+      () => target.cleanup(),
+    );
+    const idHex = await mineOn(source.node(0));
+    const block = (await source.node(0).chain.getBlockBytes(idHex))!;
+    const honest = compactBlockOf(block);
+    // One short id too many: no such block exists.
+    const raw = await rawPeer(
+      idHex,
+      block,
+      encodeCompactBlock({ ...honest, shortIds: [...honest.shortIds, 123_456] }),
+    );
     const node = target.node(0);
     await node.p2p.libp2p.dial(raw.multiaddrs()[0]!);
     const rawId = raw.peerId.toString();
@@ -147,5 +158,32 @@ describe('compact block relay', { timeout: 90_000 }, () => {
     await waitFor(() => node.reputation.isQuarantined(rawId), 10_000, 'the liar quarantined');
     expect(offencesAgainst(node, rawId, 'PROTOCOL_VIOLATION')).toBe(1);
     expect((await compactEvents(node)).failed).toBe(1); // its getBlockTxn went unanswered
+  });
+
+  it('checks the proof of work of a compact block before rebuilding anything', async () => {
+    const source = await TestNetwork.start({ count: 1 });
+    const target = await TestNetwork.start({ count: 1 });
+    cleanups.push(
+      () => source.cleanup(),
+      () => target.cleanup(),
+    );
+    const idHex = await mineOn(source.node(0));
+    const block = (await source.node(0).chain.getBlockBytes(idHex))!;
+    const honest = compactBlockOf(block);
+    // The same header claiming the hardest target: its id is far above it.
+    const header = encodeHeader({
+      ...decodeHeader(honest.header),
+      target: new Uint8Array(32).fill(0).fill(1, 31) as never,
+    });
+    const forged = encodeCompactBlock({ ...honest, header });
+    const raw = await rawPeer(idHex, block, forged);
+    const node = target.node(0);
+    await node.p2p.libp2p.dial(raw.multiaddrs()[0]!);
+    const rawId = raw.peerId.toString();
+    await waitFor(() => node.reputation.isQuarantined(rawId), 10_000, 'the forger quarantined');
+    expect(offencesAgainst(node, rawId, 'INVALID_POW')).toBe(1);
+    const events = await compactEvents(node);
+    expect(events.rebuilt ?? 0).toBe(0);
+    expect(events.failed ?? 0).toBe(0); // no getBlockTxn was even tried
   });
 });
