@@ -15,8 +15,8 @@
  *   peer that sent that message, never honest peers that announced the same objects.
  * - Blocks travel compact (src/p2p/compact, BIP152-style): we fetch an announced block as a
  *   CompactBlock, rebuild it from our mempool (asking the sender for what we lack), and fetch the
- *   whole block only when that fails. A block that joins our active chain is pushed compact to our
- *   eager subscribers (high-bandwidth mode) before it is announced.
+ *   whole block only when that fails. A block that joins our active chain is pushed compact to the
+ *   subscribers that asked for compact blocks (high-bandwidth mode), then announced.
  * - Transactions also arrive by push (src/p2p/push), from peers we subscribed to: validated exactly
  *   like fetched ones. A fresh transaction we accepted is pushed at once to the subscribers that
  *   want it and are not known to have it (KnownInventory), then announced: transaction Invs are
