@@ -64,7 +64,7 @@ export interface StartupRun {
 /** One timed `npm run devnet`. */
 export interface LauncherRun extends LauncherTiming {
   readonly runtime: Runtime;
-  /** false: the build cache was empty, so the launcher built first. */
+  /** Compiled runs: true when the launcher reused its cached build, false when it built first; always false with --tsx. */
   readonly warmCache: boolean;
   readonly busyCore: boolean;
 }
