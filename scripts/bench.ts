@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchBlocks } from './perf/blocks.js';
-import { buildCompiledTree, type CompiledTree } from './perf/compiled-build.js';
+import { buildCompiledTree, type CompiledTree } from '../src/devnet/compiled-build.js';
 import { benchMemory } from './perf/memory.js';
 import { benchStartup } from './perf/startup.js';
 import { benchThroughput } from './perf/throughput.js';

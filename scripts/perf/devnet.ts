@@ -18,7 +18,7 @@ import { RpcClient } from '../../src/cli/rpc-client.js';
 import { freePorts } from '../../src/devnet/free-ports.js';
 import { DEVNET_MINING_CPU } from '../../src/devnet/supervisor.js';
 import { cookiePathIn } from '../../src/node/rpc/cookie.js';
-import type { CompiledTree } from './compiled-build.js';
+import type { CompiledTree } from '../../src/devnet/compiled-build.js';
 
 /** How long (ms) a node may take to print `started` (20 tsx processes on a busy 2-core machine). */
 const START_TIMEOUT_MS = 240_000;

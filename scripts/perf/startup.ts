@@ -16,7 +16,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { CompiledTree } from './compiled-build.js';
+import type { CompiledTree } from '../../src/devnet/compiled-build.js';
 import { DEVNET_MINING_CPU } from '../../src/devnet/supervisor.js';
 import { PerfDevnet, type Runtime } from './devnet.js';
 import { LauncherDevnet, type LauncherTiming } from './devnet-launcher.js';

@@ -103,6 +103,7 @@ export async function composeNode(
       chain,
       secretKey: devAccount(config.devAccount ?? 0).secretKey,
       payoutAddress: wallet.address,
+      cpuPercent: config.miningCpu,
       logger: logger.child({ component: 'miner' }),
     }),
     (m) => m.close(),

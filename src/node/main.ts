@@ -211,9 +211,6 @@ export async function runNodeProcess(
   try {
     config = await resolveConfig(program.args[0], program.opts<Flags>());
     node = await start(config);
-    // The composition root (compose.ts) builds the miner without the share; the loop reads it
-    // after every batch to size the pause, so pacing holds from the first batch on.
-    node.miner.cpuPercent = config.miningCpu;
   } catch (err) {
     console.error(`trustmesh node: ${describeStartError(err, config)}`);
     process.exit(1);

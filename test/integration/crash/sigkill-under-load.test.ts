@@ -35,7 +35,7 @@ import { toHex } from '../../../src/crypto/hash.js';
 import { cookiePathIn } from '../../../src/node/rpc/cookie.js';
 import { ADDRBOOK_FILE } from '../../../src/p2p/membership/address-book-store.js';
 import type { TrustmeshNode } from '../../../src/node/trustmesh-node.js';
-import { buildCompiledTree, type CompiledTree } from '../../../scripts/perf/compiled-build.js';
+import { buildCompiledTree, type CompiledTree } from '../../../src/devnet/compiled-build.js';
 import { mineOn, sendPayment, sleep, TestNetwork, waitFor } from '../../helpers/index.js';
 import { replayUtxoSnapshot, utxoSnapshot } from '../../unit/chain-state/helpers.js';
 
