@@ -206,6 +206,8 @@ export async function composeNode(
       source,
       onProtocolViolation,
       admit: (peer) => blame.admit(peer, 'sync', 1),
+      uploadBudget: (peer) => blame.uploadBudget(peer),
+      chargeUpload: (peer, bytes) => blame.chargeUpload(peer, bytes),
     }),
   );
   const pushServer = await lifecycle.start(

@@ -1,6 +1,11 @@
 /**
  * Server side of `/trustmesh/<network>/sync/1.0.0`: one request and one response per stream.
  *
+ * A `getBlockTxn` answer (up to a block's worth of transactions for one small request) is charged
+ * to the same upload budget as getdata answers: over the budget the answer is empty, as if we did
+ * not hold the block, and the requester fetches the whole block by getdata, which defers. Without
+ * it, one peer's 20 requests a second would make us send 20 MB a second.
+ *
  * The request must arrive within SYNC_TIMEOUT_MS of the stream opening (a silent stream is reset,
  * not penalised: it costs us only a timer). An oversize, undecodable, non-canonical or rule-breaking
  * request is a protocol violation: reported, then the stream is reset. Answers are clamped to the
@@ -34,10 +39,24 @@ export interface SyncServerInit {
   onProtocolViolation?: ProtocolViolationHandler;
   /** Rate limit: whether `peer` may make one more sync request now; a refused one is reset. */
   admit?: (peer: string) => boolean;
+  /** Bytes we may still send `peer` now (per-peer and node-wide upload budgets); default unlimited. */
+  uploadBudget?: (peer: string) => number;
+  /** Charges bytes sent to `peer` against the upload budgets. */
+  chargeUpload?: (peer: string, bytes: number) => void;
 }
 
-/** The encoded response to `query` (exported for unit tests). */
-export async function answerSyncQuery(source: InventorySource, query: SyncQuery): Promise<Uint8Array> {
+/** Payload bytes of transactions (what the upload budget counts, as for getdata). */
+const payloadBytes = (txs: readonly Uint8Array[]): number => txs.reduce((sum, tx) => sum + tx.length, 0);
+
+/**
+ * The encoded response to `query` (exported for unit tests). `budget`: payload bytes a `BlockTxn`
+ * answer may carry; beyond it the answer is empty.
+ */
+export async function answerSyncQuery(
+  source: InventorySource,
+  query: SyncQuery,
+  budget = Number.POSITIVE_INFINITY,
+): Promise<Uint8Array> {
   switch (query.kind) {
     case 'status':
       return encodeStatus(source.status());
@@ -49,7 +68,8 @@ export async function answerSyncQuery(source: InventorySource, query: SyncQuery)
       return encodeMempoolInv(source.mempoolTxids(MAX_MEMPOOL_INV_ITEMS).slice(0, MAX_MEMPOOL_INV_ITEMS));
     case 'getBlockTxn': {
       const txs = await source.blockTransactions(query.blockId, query.indexes);
-      return encodeBlockTxn(txs.length === query.indexes.length ? txs : []);
+      const complete = txs.length === query.indexes.length && payloadBytes(txs) <= budget;
+      return encodeBlockTxn(complete ? txs : []);
     }
   }
 }
@@ -59,6 +79,8 @@ export class SyncServer {
   private readonly source: InventorySource;
   private readonly onViolation: ProtocolViolationHandler;
   private readonly admit: (peer: string) => boolean;
+  private readonly uploadBudget: (peer: string) => number;
+  private readonly chargeUpload: (peer: string, bytes: number) => void;
   private readonly log: Logger;
   private running = false;
 
@@ -70,6 +92,8 @@ export class SyncServer {
     this.source = init.source;
     this.onViolation = init.onProtocolViolation ?? (() => {});
     this.admit = init.admit ?? (() => true);
+    this.uploadBudget = init.uploadBudget ?? (() => Number.POSITIVE_INFINITY);
+    this.chargeUpload = init.chargeUpload ?? (() => undefined);
     this.log = libp2p.logger.forComponent('trustmesh:sync:server');
   }
 
@@ -102,7 +126,9 @@ export class SyncServer {
         stream.abort(new Error('sync request over the rate limit'));
         return;
       }
-      await frames.write(await answerSyncQuery(this.source, query), { signal });
+      const answer = await answerSyncQuery(this.source, query, this.uploadBudget(peer));
+      await frames.write(answer, { signal });
+      if (query.kind === 'getBlockTxn') this.chargeUpload(peer, answer.length);
       await stream.close({ signal });
     } catch (err) {
       if (err instanceof WireError) {

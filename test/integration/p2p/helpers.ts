@@ -104,7 +104,7 @@ export class MemoryInventory implements InventorySource {
   }
 
   /** Holds no real blocks: answers no `getBlockTxn`. */
-  async blockTransactions(): Promise<Uint8Array[]> {
+  async blockTransactions(_blockId?: Uint8Array, _indexes?: readonly number[]): Promise<Uint8Array[]> {
     return [];
   }
 
