@@ -62,8 +62,11 @@ export function relayChain({ chain, acceptRate, metrics, now }: RelayChainModule
       if (entry !== undefined) metrics.relayLatency.observe(Math.max(0, now() - entry.tx.timestamp) / 1_000);
       return { txidHex: accepted.txidHex, timestamp: entry?.tx.timestamp ?? now() };
     },
-    checkHeaderPow: (headerBytes, blockId) =>
-      checkHeaderPow(decodeHeader(headerBytes), blockId, chain.params),
+    checkCompactHeader: (headerBytes, blockId) => {
+      const header = decodeHeader(headerBytes);
+      checkHeaderPow(header, blockId, chain.params);
+      return chain.placeOfHeader(header, toHex(blockId));
+    },
     processBlock: (bytes) => chain.processBlock(bytes),
   };
 }

@@ -38,7 +38,13 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { BoundedMap } from '../../collections/bounded-map.js';
 import { fromHex, HASH_LENGTH, toHex } from '../../crypto/hash.js';
-import { decodeBlock, encodeBlock, encodeTransaction, headerBytesOfBlock } from '../encoding/codec.js';
+import {
+  type BlockHeader,
+  decodeBlock,
+  encodeBlock,
+  encodeTransaction,
+  headerBytesOfBlock,
+} from '../encoding/codec.js';
 import { type ErrorCode, ValidationError } from '../errors.js';
 import { genesisBlock } from '../genesis.js';
 import { type AcceptedTransaction, Mempool, type MempoolOptions } from '../mempool/mempool.js';
@@ -702,6 +708,19 @@ export class Chain extends EventEmitter<ChainEvents> {
   antiDosWork(): bigint {
     const margin = ANTI_DOS_WORK_BLOCKS * workOf(this.#tip.target);
     return this.#tip.cumulativeWork > margin ? this.#tip.cumulativeWork - margin : 0n;
+  }
+
+  /**
+   * Where a block with this (already proof-of-work checked) header would go, before its body is
+   * known: 'orphan' (parent unknown), 'low-work' (step 6 would not store it), or 'store'. Lets
+   * compact block relay skip rebuilding a block the pipeline would not keep.
+   */
+  placeOfHeader(header: BlockHeader, idHex: string): 'store' | 'orphan' | 'low-work' {
+    const parent = this.#index.get(toHex(header.prevHash));
+    if (parent === undefined || parent.status === 'invalid') return 'orphan';
+    const target = bytesToBigInt(header.target);
+    const lowWork = this.#isLowWork(parent.cumulativeWork + workOf(target), target);
+    return lowWork && !this.#proven.has(idHex) ? 'low-work' : 'store';
   }
 
   /** Anti-DoS work (step 6 of the pipeline): whether a branch block is too cheap to store unproven. */

@@ -555,9 +555,11 @@ export class InvRelay {
       blame.judged('block', 'ignore');
       return;
     }
-    // Cheap before expensive: the header's proof of work before any mempool hashing or request.
+    // Cheap before expensive: the header's proof of work, and whether the block would be kept at
+    // all, before any mempool hashing or request.
+    let place: ReturnType<RelayChain['checkCompactHeader']>;
     try {
-      chain.checkHeaderPow(compact.header, compact.blockId);
+      place = chain.checkCompactHeader(compact.header, compact.blockId);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       blame.judged('block', 'reject');
@@ -565,6 +567,15 @@ export class InvRelay {
       this.rejected.add(key);
       this.markReject(key, peer);
       blame.punish(peer, err, key);
+      return;
+    }
+    if (place !== 'store') {
+      // A low-work block would not be stored (no verdict, as for a whole one); an orphan's parent
+      // chain comes by headers-first sync from this peer, which brings the block itself too.
+      this.tracker.receivedResponse(peer, key, { found: true });
+      this.resolveKey(key, undefined);
+      blame.judged('block', 'ignore');
+      if (place === 'orphan') this.deps.onUnknownParent(peer);
       return;
     }
     // Marked until the rebuilt block is validated: a second compact block arriving meanwhile (another

@@ -20,10 +20,11 @@ export interface RelayChain {
   /** Relay pipeline into the mempool; throws ValidationError. `timestamp`: the transaction's, in ms. */
   acceptTransaction(bytes: Uint8Array): { txidHex: string; timestamp: number };
   /**
-   * What a header alone proves (version, field lengths, proof of work against its own target within
-   * the network's limit); throws ValidationError. Checked before a compact block is rebuilt.
+   * Checked before a compact block is rebuilt: what its header alone proves (version, field lengths,
+   * proof of work against its own target within the network's limit; throws ValidationError), then
+   * where the block would go: 'orphan' (parent unknown), 'low-work' (it would not be stored), 'store'.
    */
-  checkHeaderPow(headerBytes: Uint8Array, blockId: Uint8Array): void;
+  checkCompactHeader(headerBytes: Uint8Array, blockId: Uint8Array): 'store' | 'orphan' | 'low-work';
   /** Full block pipeline; throws ValidationError. Calls are serialised by the implementation. */
   processBlock(bytes: Uint8Array): Promise<{ status: string; idHex: string }>;
 }
