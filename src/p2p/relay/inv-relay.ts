@@ -52,7 +52,7 @@ import { MAX_DATA_BYTES, MAX_INV_ITEMS } from '../wire/constants.js';
 import { BoundedSet } from '../../collections/bounded-set.js';
 import { KnownInventory } from './known-inventory.js';
 import { type CompactBlock, decodeCompactBlock } from '../compact/compact-block.js';
-import { compactMatchesBlock } from '../compact/reconstruct.js';
+import { CompactFallbacks } from '../compact/fallbacks.js';
 import { rebuildFromCompact } from '../compact/rebuild.js';
 import { InvType } from '../wire/codec.js';
 import { WireError } from '../wire/errors.js';
@@ -109,11 +109,6 @@ export const KNOWN_INVENTORY_CAPACITY = 8_192;
 export const NOTFOUND_GRACE_MS = 10_000;
 /** Notfound answers awaiting their grace period; beyond this the oldest are forgiven. */
 export const MAX_PENDING_NOTFOUND = 10_000;
-/**
- * Blocks whose compact form failed to rebuild, fetched whole since: bounds the set, and the
- * compact blocks kept to check against the whole block (a few per block at most).
- */
-const MAX_FULL_BLOCK_FALLBACKS = 64;
 
 interface PendingReport {
   readonly peer: string;
@@ -185,11 +180,8 @@ export class InvRelay {
   private timer: NodeJS.Timeout | undefined;
   private lastSweep: number | undefined;
   private readonly running = new Set<Promise<void>>();
-  /**
-   * Blocks to fetch whole (their compact form did not rebuild), with the compact blocks received for
-   * them: checked against the whole block to tell a collision from a lie.
-   */
-  private readonly fullBlockWanted = new Map<string, Array<{ peer: string; compact: CompactBlock }>>();
+  /** Blocks to fetch whole (their compact form did not rebuild), to tell a collision from a lie. */
+  private readonly fallbacks = new CompactFallbacks();
   /** Blocks being rebuilt from a compact block: a second compact block for one waits for the first. */
   private readonly rebuilding = new Set<string>();
   /** Notfound answers in their grace period, oldest first. */
@@ -508,7 +500,7 @@ export class InvRelay {
   private requestItem(key: string): InvItem {
     const item = itemOfKey(key);
     const compact =
-      item.type === InvType.BLOCK && this.deps.compact !== undefined && !this.fullBlockWanted.has(key);
+      item.type === InvType.BLOCK && this.deps.compact !== undefined && !this.fallbacks.wantsWhole(key);
     return compact ? { type: InvType.COMPACT_BLOCK, hash: item.hash } : item;
   }
 
@@ -598,39 +590,15 @@ export class InvRelay {
     }
     if (outcome.kind === 'lied')
       blame.punish(peer, new PeerFault('BAD_BLOCK_TXN', `${key}: ${outcome.evidence}`));
-    else this.rememberFallback(key, peer, compact);
+    else this.fallbacks.fetchWhole(key, { peer, compact });
     if (blame.isQuarantined(peer)) {
       this.tracker.receivedResponse(peer, key, { found: false });
       this.resolveKey(key, peer);
       return;
     }
     // Fetch it whole: from the same peer (it validated the block), through the tracker's bookkeeping.
-    this.fullBlockWanted.set(key, this.fullBlockWanted.get(key) ?? []);
+    this.fallbacks.fetchWhole(key);
     await this.fetchFrom(peer, [key]);
-  }
-
-  private rememberFallback(key: string, peer: string, compact: CompactBlock): void {
-    if (!this.fullBlockWanted.has(key) && this.fullBlockWanted.size >= MAX_FULL_BLOCK_FALLBACKS) {
-      const oldest = this.fullBlockWanted.keys().next().value!;
-      this.fullBlockWanted.delete(oldest);
-    }
-    const claims = this.fullBlockWanted.get(key) ?? [];
-    if (claims.length < 4) claims.push({ peer, compact });
-    this.fullBlockWanted.set(key, claims);
-  }
-
-  /** A whole block arrived for a compact block that failed to rebuild: was it a collision or a lie? */
-  private judgeCompactClaims(key: string, payload: Uint8Array): void {
-    const claims = this.fullBlockWanted.get(key);
-    if (claims === undefined) return;
-    this.fullBlockWanted.delete(key);
-    for (const { peer, compact } of claims) {
-      if (compactMatchesBlock(compact, payload)) continue;
-      this.deps.blame.punish(
-        peer,
-        new PeerFault('BAD_COMPACT_BLOCK', `${key}: its short ids, header or coinbase are not the block's`),
-      );
-    }
   }
 
   private async validate(
@@ -659,7 +627,12 @@ export class InvRelay {
         return;
       }
       this.resolveKey(key, undefined);
-      if (type === 'block' && status !== 'low-work') this.judgeCompactClaims(key, payload);
+      if (type === 'block' && status !== 'low-work') {
+        for (const liar of this.fallbacks.settle(key, payload)) {
+          const why = `${key}: its short ids, header or coinbase are not the block's`;
+          blame.punish(liar, new PeerFault('BAD_COMPACT_BLOCK', why));
+        }
+      }
       // A duplicate arrived by another path first (sync, another announcer) and was announced then;
       // a low-work block (a branch far below our tip's work) is not stored: neither earns credit.
       const ignored = status === 'duplicate' || status === 'low-work';
