@@ -108,6 +108,20 @@ export class Injector {
    * the next ticks (so every transaction gets in, late), else it is lost.
    */
   async pushPaced(txs: readonly Uint8Array[], rate: number, retry = false): Promise<PacedResult> {
+    return this.paced(txs, rate, retry, (i) => i % this.peers.length);
+  }
+
+  /** Pushes `txs` to node `index` alone at `rate` per second; refused pushes are retried. */
+  async pushPacedTo(index: number, txs: readonly Uint8Array[], rate: number): Promise<PacedResult> {
+    return this.paced(txs, rate, true, () => index);
+  }
+
+  private async paced(
+    txs: readonly Uint8Array[],
+    rate: number,
+    retry: boolean,
+    nodeOf: (i: number) => number,
+  ): Promise<PacedResult> {
     const started = performance.now();
     let sent = 0;
     let dropped = 0;
@@ -124,7 +138,7 @@ export class Injector {
       backlog = [];
       for (const { node, tx } of waiting) give(node, tx);
       const due = Math.min(txs.length, Math.round((rate * tick * TICK_MS) / 1000));
-      for (; sent < due; sent++) give(sent % this.peers.length, txs[sent]!);
+      for (; sent < due; sent++) give(nodeOf(sent), txs[sent]!);
       const wait = started + tick * TICK_MS - performance.now();
       await new Promise((resolve) => setTimeout(resolve, Math.max(wait, backlog.length > 0 ? TICK_MS : 0)));
     }

@@ -4,11 +4,17 @@
  * - rssPerNodeIdleMb: mean VmRSS of `nodes` node processes (run as the devnet runs them, through
  *   tsx) after every node started and IDLE_SETTLE_MS passed with no load.
  * - mempool10kDeltaMb: how much that mean grows once `mempoolTxs` payments (funded first, then
- *   pushed by the injector at `rate`) are in every node's mempool.
+ *   pushed by the injector at `rate`, each to one node in turn) are in every node's mempool. Relay
+ *   spreads them first; when it stops bringing any (RELAY_PLATEAU_MS), each node is pushed the
+ *   payments it still lacks (`detail.fill` says how many relay alone delivered: today it does not
+ *   bring all 10,000 everywhere, and the anti-entropy mempool exchange offers only a peer's 5,000
+ *   oldest txids).
  * - Baseline in the same run: the same idle network from a compiled build run by plain `node`
  *   (compiled-build.ts); `detail.compiled` and `detail.compiledSavesMb` say what that alone saves,
  *   in memory and in start-up time of the whole network.
  */
+import { txidOfBytes } from '../../src/chain/objects/transaction.js';
+import { toHex } from '../../src/crypto/hash.js';
 import type { CompiledTree } from './compiled-build.js';
 import type { PerfDevnet } from './devnet.js';
 import { fundCoins, type LoadNetwork, mempoolSize, startLoadNetwork } from './load-network.js';
@@ -50,6 +56,8 @@ export interface MemoryResult {
     /** Smallest mempool among the nodes when the full figure was read (mempoolTxs when all arrived). */
     readonly mempoolTxsReached: number;
     readonly fillMs: number;
+    /** How the payments got there: relay alone, then direct pushes of what relay did not bring. */
+    readonly fill?: FillReport;
     readonly tsxStartAllMs: number;
     readonly compiled?: { readonly idle: RssFigures; readonly startAllMs: number };
     readonly compiledSavesMb?: number;
@@ -70,31 +78,144 @@ async function rssOf(devnet: PerfDevnet): Promise<RssFigures> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Connects the injector, funds and pushes `mempoolTxs` payments; reads memory once they are in. */
+/**
+ * How long (ms) no mempool may grow before relay counts as done: two anti-entropy rounds
+ * (STATUS_POLL_INTERVAL_MS, 15 s) with no transaction gained anywhere.
+ */
+const RELAY_PLATEAU_MS = 30_000;
+/** Rate (tx/s) at which one node is handed the payments relay did not bring it. */
+const TOP_UP_RATE = 250;
+/** Top-up rounds at most (each: list every mempool, push what it lacks, wait for a plateau). */
+const TOP_UP_ROUNDS = 3;
+
+/** How the payments reached the mempools: by relay alone, then by direct pushes of what was missing. */
+export interface FillReport {
+  /** Smallest and mean mempool when relay stopped bringing anything (after the injector's pushes). */
+  readonly relayMin: number;
+  readonly relayMean: number;
+  /** ms from the first push until relay reached every mempool or stopped bringing anything. */
+  readonly relayMs: number;
+  /** Payments that were in no mempool at all when relay stopped. */
+  readonly missingEverywhere: number;
+  /** Payments pushed again, directly to a node whose mempool lacked them (all rounds). */
+  readonly toppedUp: number;
+  readonly topUpRounds: number;
+}
+
+async function mempoolSizes(net: LoadNetwork): Promise<number[]> {
+  return Promise.all(net.devnet.nodes.map((node) => mempoolSize(net.devnet, node.index)));
+}
+
+/**
+ * Polls every mempool until each holds `target` transactions, none grew for `plateauMs`, or the
+ * deadline passed; returns the last sizes.
+ */
+async function settle(
+  net: LoadNetwork,
+  target: number,
+  plateauMs: number,
+  deadline: number,
+): Promise<number[]> {
+  let sizes = await mempoolSizes(net);
+  let grewAt = performance.now();
+  while (
+    Math.min(...sizes) < target &&
+    performance.now() - grewAt < plateauMs &&
+    performance.now() < deadline
+  ) {
+    await sleep(1_000);
+    const next = await mempoolSizes(net);
+    if (next.some((size, i) => size > sizes[i]!)) grewAt = performance.now();
+    sizes = next;
+  }
+  return sizes;
+}
+
+/** For each node, the indices (into `txids`) of the payments its mempool lacks. */
+async function missingPerNode(net: LoadNetwork, txids: readonly string[]): Promise<number[][]> {
+  return Promise.all(
+    net.devnet.nodes.map(async (node) => {
+      const held = new Set((await net.devnet.rpc(node.index).call('mempool')).txids);
+      return txids.flatMap((txid, i) => (held.has(txid) ? [] : [i]));
+    }),
+  );
+}
+
+/**
+ * Connects the injector, funds and pushes `mempoolTxs` payments (each to one node, in turn), waits
+ * for relay to spread them, then pushes to each node whatever it still lacks, so that every mempool
+ * holds every payment; reads memory then.
+ */
 async function fill(
   net: LoadNetwork,
   options: MemoryOptions,
-): Promise<{ tsxFull: RssFigures; reached: number; fillMs: number }> {
+): Promise<{ tsxFull: RssFigures; reached: number; fillMs: number; report: FillReport }> {
   await net.connect();
   await fundCoins(net.devnet, net.injector, net.coinSource, options.mempoolTxs, options.log);
   const txs = net.coinSource.payments(options.mempoolTxs);
+  const txids = txs.map((tx) => toHex(txidOfBytes(tx)));
+  const target = options.mempoolTxs;
   const started = performance.now();
+  const deadline = started + options.fillTimeoutMs;
   const paced = await net.injector.pushPaced(txs, options.rate, true);
   if (paced.dropped > 0) options.log(`  ${paced.dropped} pushes refused by full queues, retried`);
-  const deadline = started + options.fillTimeoutMs;
-  let reached: number;
-  for (;;) {
-    const sizes = await Promise.all(net.devnet.nodes.map((node) => mempoolSize(net.devnet, node.index)));
-    reached = Math.min(...sizes);
-    if (reached >= options.mempoolTxs || performance.now() > deadline) break;
-    await sleep(1_000);
+  let sizes = await settle(net, target, RELAY_PLATEAU_MS, deadline);
+  const relayMs = Math.round(performance.now() - started);
+  const relayMin = Math.min(...sizes);
+  const relayMean = Math.round(mean(sizes));
+  let missing = await missingPerNode(net, txids);
+  const everywhere = new Set(missing[0] ?? []);
+  for (const lacks of missing.slice(1)) {
+    const lacked = new Set(lacks);
+    for (const i of everywhere) if (!lacked.has(i)) everywhere.delete(i);
   }
+  options.log(
+    `  by relay: ${relayMin} to ${Math.max(...sizes)} transactions per mempool (mean ${relayMean}) after ${(relayMs / 1000).toFixed(1)} s; ${everywhere.size} in no mempool`,
+  );
+  let toppedUp = 0;
+  let rounds = 0;
+  while (
+    missing.some((lacks) => lacks.length > 0) &&
+    rounds < TOP_UP_ROUNDS &&
+    performance.now() < deadline
+  ) {
+    rounds++;
+    const round = missing.reduce((sum, lacks) => sum + lacks.length, 0);
+    toppedUp += round;
+    options.log(`  top-up ${rounds}: pushing ${round} missing transactions to the nodes that lack them`);
+    await Promise.all(
+      missing.map((lacks, node) =>
+        lacks.length === 0
+          ? undefined
+          : net.injector.pushPacedTo(
+              node,
+              lacks.map((i) => txs[i]!),
+              TOP_UP_RATE,
+            ),
+      ),
+    );
+    sizes = await settle(net, target, RELAY_PLATEAU_MS, deadline);
+    missing = await missingPerNode(net, txids);
+  }
+  const reached = Math.min(...sizes);
   const fillMs = Math.round(performance.now() - started);
   const tsxFull = await rssOf(net.devnet);
   options.log(
     `  ${reached} transactions in every mempool after ${(fillMs / 1000).toFixed(1)} s: ${tsxFull.meanMb} MB per node`,
   );
-  return { tsxFull, reached, fillMs };
+  return {
+    tsxFull,
+    reached,
+    fillMs,
+    report: {
+      relayMin,
+      relayMean,
+      relayMs,
+      missingEverywhere: everywhere.size,
+      toppedUp,
+      topUpRounds: rounds,
+    },
+  };
 }
 
 export async function benchMemory(options: MemoryOptions): Promise<MemoryResult> {
@@ -114,14 +235,15 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
   let reached: number;
   let fillMs: number;
   let fillError: string | undefined;
+  let report: FillReport | undefined;
   try {
     await sleep(IDLE_SETTLE_MS);
     tsxIdle = await rssOf(net.devnet);
     options.log(`  idle: ${tsxIdle.meanMb} MB per node (max ${tsxIdle.maxMb})`);
-    ({ tsxFull, reached, fillMs } = await fill(net, options).catch((err: Error) => {
+    ({ tsxFull, reached, fillMs, report } = await fill(net, options).catch((err: Error) => {
       fillError = err.message;
       options.log(`  mempool fill failed: ${err.message}`);
-      return { tsxFull: undefined, reached: 0, fillMs: 0 };
+      return { tsxFull: undefined, reached: 0, fillMs: 0, report: undefined };
     }));
   } finally {
     await net.stop();
@@ -155,6 +277,7 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
       ...(fillError === undefined ? {} : { fillError }),
       mempoolTxsReached: reached,
       fillMs,
+      ...(report === undefined ? {} : { fill: report }),
       tsxStartAllMs: Math.round(net.startedMs),
       ...(compiled === undefined
         ? {}
