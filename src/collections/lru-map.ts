@@ -34,6 +34,11 @@ export class LruMap<K, V> {
     this.#entries.set(key, value);
   }
 
+  /** Removes `key`; true when it was there. */
+  delete(key: K): boolean {
+    return this.#entries.delete(key);
+  }
+
   get size(): number {
     return this.#entries.size;
   }

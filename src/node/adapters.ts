@@ -114,7 +114,8 @@ export function compactBlockPort(
 ): CompactBlockPort {
   return {
     compactOf: (idHex) => source.compactBlock(idHex),
-    remember: (idHex, header, coinbase, txids) => source.remember(idHex, header, coinbase, txids),
+    remember: (idHex, encoded) => source.remember(idHex, encoded),
+    forget: (idHex) => source.forget(idHex),
     held: () => chain.mempool.entries(),
     fetchTransactions: (peer, blockId, indexes) => client.requestBlockTransactions(peer, blockId, indexes),
   };

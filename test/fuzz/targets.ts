@@ -146,8 +146,8 @@ export function buildTargets(chain: Chain, seeds: SeedSet): FuzzTarget[] {
     const compact = decodeCompactBlock(bytes);
     const match = matchShortIds(compact, held);
     if (match.kind !== 'partial' || match.missing.length > 0) return;
-    const rebuilt = rebuildBlock(compact, match);
-    if (rebuilt !== undefined) validateBlock(rebuilt.bytes);
+    const block = rebuildBlock(compact, match.txs);
+    if (block !== undefined) validateBlock(block);
   };
   const validateData = (body: Uint8Array): void => {
     for (const object of decodeData(body).objects) {

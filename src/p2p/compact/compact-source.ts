@@ -3,11 +3,8 @@
  * stored block with one random nonce, then served to every peer that asks and pushed to every
  * high-bandwidth subscriber), and the transactions of a stored block by position (`BlockTxn`).
  */
-import { randomBytes } from 'node:crypto';
 import { LruMap } from '../../collections/lru-map.js';
-import { COMPACT_NONCE_BYTES } from '../wire/constants.js';
 import { blockParts, compactBlockOf, encodeCompactBlock } from './compact-block.js';
-import { shortIdKey, shortIdOf } from './short-ids.js';
 
 /**
  * Compact encodings kept (one per block): the blocks peers ask for are the newest few; a miss
@@ -28,18 +25,16 @@ export class CompactBlockSource {
   ) {}
 
   /**
-   * Prepares our compact form of a block we rebuilt, from what the rebuild already computed (its
-   * header, coinbase and txids), so relaying it needs no block read and no transaction hashing. It
-   * is served only once the block is stored (valid).
+   * Keeps the compact block a block was rebuilt from, to relay as it came (its sender's nonce): no
+   * block read and no hashing on the way on. Served only once the block is stored (valid); `forget`
+   * it when the rebuilt block turned out not to match its header.
    */
-  remember(idHex: string, header: Uint8Array, coinbase: Uint8Array, txids: readonly Uint8Array[]): void {
-    const nonce = randomBytes(COMPACT_NONCE_BYTES);
-    const key = shortIdKey(header, nonce);
-    const shortIds = txids.slice(1).map((txid) => shortIdOf(key, txid));
-    this.cache.set(
-      idHex,
-      encodeCompactBlock({ header, blockId: new Uint8Array(0), nonce, coinbase, shortIds }),
-    );
+  remember(idHex: string, encoded: Uint8Array): void {
+    this.cache.set(idHex, encoded);
+  }
+
+  forget(idHex: string): void {
+    this.cache.delete(idHex);
   }
 
   /** The encoded compact form of stored block `idHex`, or undefined when it is not stored. */

@@ -5,10 +5,10 @@
  * fetches the whole block; it alone decides blame.
  *
  * Outcomes, each with its reason:
- * - `block`: rebuilt, and its transactions' merkle root is the header's.
- * - `fallback`: no fault shown: the compact block repeats a short id, or a mempool transaction
- *   collided with a block transaction (the merkle root differs), or too many are missing for one
- *   `getBlockTxn`, or the sender does not hold the block (an empty `BlockTxn`) or did not answer.
+ * - `block`: every transaction found; the block pipeline checks its merkle root (a mismatch there
+ *   is a `collision` fallback, decided by the relay).
+ * - `fallback`: no fault shown: the compact block repeats a short id, or too many are missing for
+ *   one `getBlockTxn`, or the sender does not hold the block (an empty `BlockTxn`) or did not answer.
  * - `lied`: the sender's `BlockTxn` transactions are not the ones its short ids name (the wire
  *   decoder already refused a wrong count): a protocol violation by the sender.
  */
@@ -20,13 +20,7 @@ import { fillMissing, type HeldTransaction, matchShortIds, rebuildBlock } from '
 export type FallbackReason = 'ambiguous' | 'collision' | 'too-many-missing' | 'not-served' | 'failed';
 
 export type RebuildOutcome =
-  | {
-      readonly kind: 'block';
-      readonly bytes: Uint8Array;
-      /** The block's txids, coinbase first (each transaction hashed once). */
-      readonly txids: readonly Uint8Array[];
-      readonly missing: number;
-    }
+  | { readonly kind: 'block'; readonly bytes: Uint8Array; readonly missing: number }
   | { readonly kind: 'fallback'; readonly reason: FallbackReason }
   | { readonly kind: 'lied'; readonly evidence: string };
 
@@ -44,7 +38,7 @@ export async function rebuildFromCompact(
 ): Promise<RebuildOutcome> {
   const match = matchShortIds(compact, deps.held());
   if (match.kind === 'ambiguous') return { kind: 'fallback', reason: 'ambiguous' };
-  const { missing } = match;
+  const { txs, missing } = match;
   if (missing.length > MAX_BLOCK_TXN_INDEXES) return { kind: 'fallback', reason: 'too-many-missing' };
   if (missing.length > 0) {
     let served: Uint8Array[];
@@ -54,9 +48,8 @@ export async function rebuildFromCompact(
       return { kind: 'fallback', reason: 'failed' };
     }
     if (served.length === 0) return { kind: 'fallback', reason: 'not-served' };
-    if (!fillMissing(compact, match, missing, served)) {
-      const scratch = () => ({ txs: [...match.txs], txids: [...match.txids] });
-      const wrong = served.find((tx, i) => !fillMissing(compact, scratch(), [missing[i]!], [tx]));
+    if (!fillMissing(compact, txs, missing, served)) {
+      const wrong = served.find((tx, i) => !fillMissing(compact, [...txs], [missing[i]!], [tx]));
       const what =
         wrong === undefined
           ? 'transactions'
@@ -64,7 +57,7 @@ export async function rebuildFromCompact(
       return { kind: 'lied', evidence: `BlockTxn ${what} not named by its compact block's short ids` };
     }
   }
-  const rebuilt = rebuildBlock(compact, match);
-  if (rebuilt === undefined) return { kind: 'fallback', reason: 'collision' };
-  return { kind: 'block', bytes: rebuilt.bytes, txids: rebuilt.txids, missing: missing.length };
+  const bytes = rebuildBlock(compact, txs);
+  if (bytes === undefined) return { kind: 'fallback', reason: 'failed' };
+  return { kind: 'block', bytes, missing: missing.length };
 }

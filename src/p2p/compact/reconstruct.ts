@@ -1,17 +1,17 @@
 /**
  * Rebuilding a block from a compact block and the mempool (BIP152's reconstruction), as pure
  * functions: match short ids to mempool transactions, take the missing ones from a `BlockTxn`
- * answer, check the result against the header's merkle root, and tell a collision from a lie.
+ * answer, assemble the block, and tell a collision from a lie.
  *
  * - A short id that two mempool transactions share is left missing (asked for), never guessed.
  * - A compact block that repeats a short id cannot be rebuilt by matching: it is `ambiguous`, and
  *   the receiver fetches the whole block (an honest sender can produce one by accident).
  * - A rebuilt block whose merkle root differs from the header's means a mempool transaction
- *   shared a short id with a block transaction we did not hold: the receiver fetches the whole
- *   block. Whether the sender lied is decided then, by `compactMatchesBlock`.
+ *   shared a short id with a block transaction we did not hold. The block pipeline computes that
+ *   root anyway (and says so with a body-tampering code, which never marks the block id invalid),
+ *   so it is not computed twice here; the receiver then fetches the whole block. Whether the sender
+ *   lied is decided then, by `compactMatchesBlock`.
  */
-import { decodeHeader } from '../../chain/encoding/codec.js';
-import { merkleRoot } from '../../chain/objects/block.js';
 import { txidOfBytes } from '../../chain/objects/transaction.js';
 import { bytesEqual } from '../../crypto/hash.js';
 import { assembleBlock, blockParts, type CompactBlock } from './compact-block.js';
@@ -29,8 +29,6 @@ export type Reconstruction =
       readonly kind: 'partial';
       /** The block's transactions by position (0: the coinbase); undefined where still missing. */
       readonly txs: Array<Uint8Array | undefined>;
-      /** Their txids where known (the mempool's), so a rebuild hashes each transaction at most once. */
-      readonly txids: Array<Uint8Array | undefined>;
       /** Positions still missing, ascending. */
       readonly missing: number[];
     };
@@ -43,7 +41,6 @@ export function matchShortIds(compact: CompactBlock, held: Iterable<HeldTransact
     positions.set(id, i + 1);
   }
   const txs: Array<Uint8Array | undefined> = [compact.coinbase, ...compact.shortIds.map(() => undefined)];
-  const txids: Array<Uint8Array | undefined> = txs.map(() => undefined);
   const collided = new Set<number>();
   if (positions.size > 0) {
     const key = shortIdKey(compact.header, compact.nonce);
@@ -52,18 +49,14 @@ export function matchShortIds(compact: CompactBlock, held: Iterable<HeldTransact
       if (position === undefined) continue;
       if (txs[position] !== undefined) collided.add(position);
       txs[position] = tx.bytes;
-      txids[position] = tx.txid;
     }
   }
-  for (const position of collided) {
-    txs[position] = undefined;
-    txids[position] = undefined;
-  }
+  for (const position of collided) txs[position] = undefined;
   const missing: number[] = [];
   txs.forEach((tx, position) => {
     if (tx === undefined) missing.push(position);
   });
-  return { kind: 'partial', txs, txids, missing };
+  return { kind: 'partial', txs, missing };
 }
 
 /**
@@ -72,50 +65,29 @@ export function matchShortIds(compact: CompactBlock, held: Iterable<HeldTransact
  */
 export function fillMissing(
   compact: CompactBlock,
-  match: { txs: Array<Uint8Array | undefined>; txids: Array<Uint8Array | undefined> },
+  txs: Array<Uint8Array | undefined>,
   missing: readonly number[],
   served: readonly Uint8Array[],
 ): boolean {
   if (served.length !== missing.length) return false;
   const key = shortIdKey(compact.header, compact.nonce);
-  const servedIds = served.map((tx) => txidOfBytes(tx));
   for (const [i, position] of missing.entries()) {
-    if (shortIdOf(key, servedIds[i]!) !== compact.shortIds[position - 1]) return false;
+    if (shortIdOf(key, txidOfBytes(served[i]!)) !== compact.shortIds[position - 1]) return false;
   }
-  for (const [i, position] of missing.entries()) {
-    match.txs[position] = served[i];
-    match.txids[position] = servedIds[i];
-  }
+  for (const [i, position] of missing.entries()) txs[position] = served[i];
   return true;
 }
 
 /**
- * The block's canonical bytes when every transaction is present and their merkle root is the
- * header's; undefined otherwise (a short-id collision: fetch the whole block). A header that does
- * not decode also gives undefined: the whole block's validation will say why.
+ * The canonical bytes of the block the compact block and `txs` describe, once every transaction is
+ * present; undefined while one is missing. Its merkle root is checked by the block pipeline.
  */
 export function rebuildBlock(
   compact: CompactBlock,
-  match: { txs: ReadonlyArray<Uint8Array | undefined>; txids: ReadonlyArray<Uint8Array | undefined> },
-): RebuiltBlock | undefined {
-  const { txs } = match;
+  txs: ReadonlyArray<Uint8Array | undefined>,
+): Uint8Array | undefined {
   if (txs.some((tx) => tx === undefined)) return undefined;
-  const present = txs as readonly Uint8Array[];
-  let root: Uint8Array;
-  try {
-    root = decodeHeader(compact.header).merkleRoot;
-  } catch {
-    return undefined;
-  }
-  const txids = present.map((tx, i) => match.txids[i] ?? txidOfBytes(tx));
-  if (!bytesEqual(merkleRoot(txids), root)) return undefined;
-  return { bytes: assembleBlock(compact.header, present), txids };
-}
-
-/** A rebuilt block's canonical bytes, and its transactions' ids (coinbase first). */
-export interface RebuiltBlock {
-  readonly bytes: Uint8Array;
-  readonly txids: readonly Uint8Array[];
+  return assembleBlock(compact.header, txs as readonly Uint8Array[]);
 }
 
 /**

@@ -345,7 +345,7 @@ export class InvRelay {
       blame.punish(peer, new PeerFault('PUSHED_KNOWN_INVALID', key));
       return;
     }
-    await this.receiveCompact(peer, key, compact, 'push');
+    await this.receiveCompact(peer, key, compact, bytes, 'push');
   }
 
   /**
@@ -523,7 +523,7 @@ export class InvRelay {
       blame.judged('block', 'reject');
       return;
     }
-    await this.receiveCompact(peer, key, compact, 'getdata');
+    await this.receiveCompact(peer, key, compact, payload, 'getdata');
   }
 
   /**
@@ -534,6 +534,7 @@ export class InvRelay {
     peer: string,
     key: string,
     compact: CompactBlock,
+    encoded: Uint8Array,
     path: 'push' | 'getdata',
   ): Promise<void> {
     const { chain, blame, metrics } = this.deps;
@@ -573,18 +574,24 @@ export class InvRelay {
     // Marked until the rebuilt block is validated: a second compact block arriving meanwhile (another
     // high-bandwidth peer, a getdata answer) would only rebuild and validate it again.
     this.rebuilding.add(key);
+    const idHex = key.slice('block:'.length);
     let outcome: Awaited<ReturnType<typeof rebuildFromCompact>>;
     try {
       outcome = await rebuildFromCompact(peer, compact, port);
-      metrics?.compactBlocks.inc({
-        event: outcome.kind === 'block' ? 'rebuilt' : outcome.kind === 'lied' ? 'lied' : outcome.reason,
-      });
       if (outcome.kind === 'block') {
         if (outcome.missing > 0) metrics?.compactMissingTxs.inc(outcome.missing);
-        port.remember(key.slice('block:'.length), compact.header, compact.coinbase, outcome.txids);
-        await this.validate(peer, key, 'block', outcome.bytes, path);
-        return;
+        // Relayed on as it came, once stored (no block read, no hashing on the critical path).
+        port.remember(idHex, encoded);
+        if ((await this.validate(peer, key, 'block', outcome.bytes, path, true)) === 'settled') {
+          metrics?.compactBlocks.inc({ event: 'rebuilt' });
+          return;
+        }
+        // The merkle root did not match: a mempool transaction shared a short id (or the sender
+        // lied, which the whole block will show). Nothing is blamed yet.
+        port.forget(idHex);
+        outcome = { kind: 'fallback', reason: 'collision' };
       }
+      metrics?.compactBlocks.inc({ event: outcome.kind === 'lied' ? 'lied' : outcome.reason });
     } finally {
       this.rebuilding.delete(key);
     }
@@ -607,7 +614,8 @@ export class InvRelay {
     type: ObjectType,
     payload: Uint8Array,
     path: 'push' | 'getdata',
-  ): Promise<void> {
+    rebuilt = false,
+  ): Promise<'settled' | 'rebuilt-mismatch'> {
     const { chain, blame, metrics } = this.deps;
     try {
       let status = 'accepted';
@@ -624,7 +632,7 @@ export class InvRelay {
         // the block connects (`objectsArrived`) or at the report deadline.
         blame.judged(type, 'ignore');
         this.deps.onUnknownParent(peer);
-        return;
+        return 'settled';
       }
       this.resolveKey(key, undefined);
       if (type === 'block' && status !== 'low-work') {
@@ -637,7 +645,7 @@ export class InvRelay {
       // a low-work block (a branch far below our tip's work) is not stored: neither earns credit.
       const ignored = status === 'duplicate' || status === 'low-work';
       blame.judged(type, ignored ? 'ignore' : 'accept');
-      if (ignored) return;
+      if (ignored) return 'settled';
       blame.goodDelivery(peer);
       this.deps.onNewObject(peer, type);
       metrics?.deliveries.inc({ type, path });
@@ -646,12 +654,19 @@ export class InvRelay {
         if (pushable) this.pushTransaction(key, payload, false);
         this.announce('tx', itemOfKey(key).hash);
       }
+      return 'settled';
     } catch (err) {
+      // A block rebuilt from a compact block that does not match its header (merkle root): a
+      // short-id collision until the whole block proves otherwise. The caller fetches it whole.
+      if (rebuilt && err instanceof ValidationError && isBodyTampering(err.code)) {
+        blame.judged(type, 'ignore');
+        return 'rebuilt-mismatch';
+      }
       if (!(err instanceof ValidationError)) {
         this.deps.logger?.error({ peer, key, err: (err as Error).message }, 'validation failed unexpectedly');
         this.tracker.receivedResponse(peer, key, { found: false });
         this.resolveKey(key, peer);
-        return;
+        return 'settled';
       }
       blame.judged(type, err.verdict === 'REJECT' ? 'reject' : 'ignore');
       if (err.verdict === 'REJECT') {
@@ -670,6 +685,7 @@ export class InvRelay {
         this.resolveKey(key, undefined);
       }
       blame.punish(peer, err, key);
+      return 'settled';
     } finally {
       this.scheduleFetch();
     }

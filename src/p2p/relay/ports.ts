@@ -77,8 +77,10 @@ export interface TxPushChannel {
 export interface CompactBlockPort {
   /** Our encoded compact form of stored block `idHex` (one nonce per block), or undefined. */
   compactOf(idHex: string): Promise<Uint8Array | undefined>;
-  /** Prepares our compact form of a block being validated, from its rebuilt parts (served once stored). */
-  remember(idHex: string, header: Uint8Array, coinbase: Uint8Array, txids: readonly Uint8Array[]): void;
+  /** Keeps the compact block a block is being rebuilt from, to relay as it came (served once stored). */
+  remember(idHex: string, encoded: Uint8Array): void;
+  /** Drops a kept compact block whose rebuilt block did not match its header. */
+  forget(idHex: string): void;
   /** The transactions we hold (the mempool), to rebuild blocks from. */
   held(): Iterable<HeldTransaction>;
   /** `getBlockTxn` to `peer`: its transactions at `indexes` of block `blockId`; empty if it lacks it. */

@@ -160,6 +160,39 @@ describe('compact block relay', { timeout: 90_000 }, () => {
     expect((await compactEvents(node)).failed).toBe(1); // its getBlockTxn went unanswered
   });
 
+  it('treats a rebuilt block that does not match its header as a collision until the whole block shows a lie', async () => {
+    const source = await TestNetwork.start({ count: 1 });
+    const target = await TestNetwork.start({ count: 1 });
+    cleanups.push(
+      () => source.cleanup(),
+      () => target.cleanup(),
+    );
+    // Two payments both mempools hold, mined by the source.
+    for (const amount of [5_000n, 6_000n]) {
+      const payment = source.node(0).wallet.createPayment(target.node(0).wallet.address, amount);
+      source.node(0).chain.acceptTransaction(payment.bytes);
+      target.node(0).chain.acceptTransaction(payment.bytes);
+    }
+    const idHex = await mineOn(source.node(0));
+    const block = (await source.node(0).chain.getBlockBytes(idHex))!;
+    const honest = compactBlockOf(block);
+    expect(honest.shortIds).toHaveLength(2);
+    // The short ids in the wrong order: every transaction is found, the rebuilt block is not the block.
+    const raw = await rawPeer(
+      idHex,
+      block,
+      encodeCompactBlock({ ...honest, shortIds: [...honest.shortIds].reverse() }),
+    );
+    const node = target.node(0);
+    await node.p2p.libp2p.dial(raw.multiaddrs()[0]!);
+    const rawId = raw.peerId.toString();
+    await waitFor(() => node.chain.tip().idHex === idHex, 15_000, 'the block connected from the whole block');
+    await waitFor(() => node.reputation.isQuarantined(rawId), 10_000, 'the liar quarantined');
+    expect(offencesAgainst(node, rawId, 'PROTOCOL_VIOLATION')).toBe(1);
+    expect(offencesAgainst(node, rawId, 'INVALID_MERKLE_ROOT')).toBe(0); // the mismatch alone blamed nobody
+    expect((await compactEvents(node)).collision).toBe(1);
+  });
+
   it('checks the proof of work of a compact block before rebuilding anything', async () => {
     const source = await TestNetwork.start({ count: 1 });
     const target = await TestNetwork.start({ count: 1 });
