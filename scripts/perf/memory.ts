@@ -51,7 +51,10 @@ export interface MemoryResult {
   readonly detail: {
     readonly nodes: number;
     readonly tsxIdle: RssFigures;
+    /** Read IDLE_SETTLE_MS after every mempool was full (the figure behind mempool10kDeltaMb). */
     readonly tsxFull?: RssFigures;
+    /** Read at once when every mempool was full. */
+    readonly tsxJustFilled?: RssFigures;
     readonly fillError?: string;
     /** Smallest mempool among the nodes when the full figure was read (mempoolTxs when all arrived). */
     readonly mempoolTxsReached: number;
@@ -149,7 +152,13 @@ async function missingPerNode(net: LoadNetwork, txids: readonly string[]): Promi
 async function fill(
   net: LoadNetwork,
   options: MemoryOptions,
-): Promise<{ tsxFull: RssFigures; reached: number; fillMs: number; report: FillReport }> {
+): Promise<{
+  tsxFull: RssFigures;
+  tsxJustFilled: RssFigures;
+  reached: number;
+  fillMs: number;
+  report: FillReport;
+}> {
   await net.connect();
   await fundCoins(net.devnet, net.injector, net.coinSource, options.mempoolTxs, options.log);
   const txs = net.coinSource.payments(options.mempoolTxs);
@@ -199,12 +208,17 @@ async function fill(
   }
   const reached = Math.min(...sizes);
   const fillMs = Math.round(performance.now() - started);
+  const tsxJustFilled = await rssOf(net.devnet);
+  // Read the full figure after the same quiet time as the idle one: right after the burst the heap
+  // still holds the garbage of validating and relaying 10,000 transactions.
+  await sleep(IDLE_SETTLE_MS);
   const tsxFull = await rssOf(net.devnet);
   options.log(
-    `  ${reached} transactions in every mempool after ${(fillMs / 1000).toFixed(1)} s: ${tsxFull.meanMb} MB per node`,
+    `  ${reached} transactions in every mempool after ${(fillMs / 1000).toFixed(1)} s: ${tsxJustFilled.meanMb} MB per node at once, ${tsxFull.meanMb} MB ${IDLE_SETTLE_MS / 1000} s later`,
   );
   return {
     tsxFull,
+    tsxJustFilled,
     reached,
     fillMs,
     report: {
@@ -232,6 +246,7 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
   });
   let tsxIdle: RssFigures;
   let tsxFull: RssFigures | undefined;
+  let tsxJustFilled: RssFigures | undefined;
   let reached: number;
   let fillMs: number;
   let fillError: string | undefined;
@@ -240,10 +255,10 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
     await sleep(IDLE_SETTLE_MS);
     tsxIdle = await rssOf(net.devnet);
     options.log(`  idle: ${tsxIdle.meanMb} MB per node (max ${tsxIdle.maxMb})`);
-    ({ tsxFull, reached, fillMs, report } = await fill(net, options).catch((err: Error) => {
+    ({ tsxFull, tsxJustFilled, reached, fillMs, report } = await fill(net, options).catch((err: Error) => {
       fillError = err.message;
       options.log(`  mempool fill failed: ${err.message}`);
-      return { tsxFull: undefined, reached: 0, fillMs: 0, report: undefined };
+      return { tsxFull: undefined, tsxJustFilled: undefined, reached: 0, fillMs: 0, report: undefined };
     }));
   } finally {
     await net.stop();
@@ -274,6 +289,7 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
       nodes: options.nodes,
       tsxIdle,
       ...(tsxFull === undefined ? {} : { tsxFull }),
+      ...(tsxJustFilled === undefined ? {} : { tsxJustFilled }),
       ...(fillError === undefined ? {} : { fillError }),
       mempoolTxsReached: reached,
       fillMs,
