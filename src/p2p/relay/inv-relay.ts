@@ -332,13 +332,8 @@ export class InvRelay {
   async handlePushedCompactBlock(peer: string, bytes: Uint8Array): Promise<void> {
     const { blame } = this.deps;
     if (blame.isQuarantined(peer) || this.deps.compact === undefined) return;
-    let compact: CompactBlock;
-    try {
-      compact = decodeCompactBlock(bytes);
-    } catch (err) {
-      if (err instanceof WireError) blame.punish(peer, err);
-      return;
-    }
+    const compact = this.decodeCompact(peer, bytes);
+    if (compact === undefined) return;
     const key = invKeyOf('block', compact.blockId);
     this.known.add(key, peer);
     if (this.rejected.has(key)) {
@@ -504,16 +499,22 @@ export class InvRelay {
     return compact ? { type: InvType.COMPACT_BLOCK, hash: item.hash } : item;
   }
 
+  /** The decoded compact block, or undefined when it does not decode (charged to `peer`). */
+  private decodeCompact(peer: string, bytes: Uint8Array): CompactBlock | undefined {
+    try {
+      return decodeCompactBlock(bytes);
+    } catch (err) {
+      if (!(err instanceof WireError)) throw err;
+      this.deps.blame.punish(peer, err);
+      return undefined;
+    }
+  }
+
   /** A compact block served for one of the `requested` keys (removed from it once matched). */
   private async fetchedCompact(peer: string, payload: Uint8Array, requested: Set<string>): Promise<void> {
     const { blame } = this.deps;
-    let compact: CompactBlock;
-    try {
-      compact = decodeCompactBlock(payload);
-    } catch (err) {
-      if (err instanceof WireError) blame.punish(peer, err);
-      return;
-    }
+    const compact = this.decodeCompact(peer, payload);
+    if (compact === undefined) return;
     const key = invKeyOf('block', compact.blockId);
     if (!requested.delete(key)) {
       blame.punish(

@@ -93,6 +93,23 @@ describe('compact block relay', { timeout: 90_000 }, () => {
       expect(node.reputation.list().every((r) => r.totalOffences === 0)).toBe(true);
   });
 
+  /** Two single-node networks, not connected: a block mined on `source` is new to `target`. */
+  async function separateNodes(): Promise<{ source: TestNetwork; target: TestNetwork }> {
+    const source = await TestNetwork.start({ count: 1 });
+    const target = await TestNetwork.start({ count: 1 });
+    cleanups.push(
+      () => source.cleanup(),
+      () => target.cleanup(),
+    );
+    return { source, target };
+  }
+
+  /** `node` dials the raw peer (and so subscribes to its pushes); returns the raw peer's id. */
+  async function dialRaw(node: TrustmeshNode, raw: P2PNode): Promise<string> {
+    await node.p2p.libp2p.dial(raw.multiaddrs()[0]!);
+    return raw.peerId.toString();
+  }
+
   /** A raw libp2p peer that serves `block` by getdata and answers a txpush subscription with `push`. */
   async function rawPeer(idHex: string, block: Uint8Array, push: Uint8Array): Promise<P2PNode> {
     const dataDir = await mkdtemp(join(tmpdir(), 'trustmesh-raw-compact-'));
@@ -136,12 +153,7 @@ describe('compact block relay', { timeout: 90_000 }, () => {
   }
 
   it('fetches the whole block when a compact block lies, and quarantines the liar', async () => {
-    const source = await TestNetwork.start({ count: 1 });
-    const target = await TestNetwork.start({ count: 1 });
-    cleanups.push(
-      () => source.cleanup(),
-      () => target.cleanup(),
-    );
+    const { source, target } = await separateNodes();
     const idHex = await mineOn(source.node(0));
     const block = (await source.node(0).chain.getBlockBytes(idHex))!;
     const honest = compactBlockOf(block);
@@ -152,8 +164,7 @@ describe('compact block relay', { timeout: 90_000 }, () => {
       encodeCompactBlock({ ...honest, shortIds: [...honest.shortIds, 123_456] }),
     );
     const node = target.node(0);
-    await node.p2p.libp2p.dial(raw.multiaddrs()[0]!);
-    const rawId = raw.peerId.toString();
+    const rawId = await dialRaw(node, raw);
     await waitFor(() => node.chain.tip().idHex === idHex, 15_000, 'the block connected from the whole block');
     await waitFor(() => node.reputation.isQuarantined(rawId), 10_000, 'the liar quarantined');
     expect(offencesAgainst(node, rawId, 'PROTOCOL_VIOLATION')).toBe(1);
@@ -161,12 +172,7 @@ describe('compact block relay', { timeout: 90_000 }, () => {
   });
 
   it('treats a rebuilt block that does not match its header as a collision until the whole block shows a lie', async () => {
-    const source = await TestNetwork.start({ count: 1 });
-    const target = await TestNetwork.start({ count: 1 });
-    cleanups.push(
-      () => source.cleanup(),
-      () => target.cleanup(),
-    );
+    const { source, target } = await separateNodes();
     // Two payments both mempools hold, mined by the source.
     for (const amount of [5_000n, 6_000n]) {
       const payment = source.node(0).wallet.createPayment(target.node(0).wallet.address, amount);
@@ -184,8 +190,7 @@ describe('compact block relay', { timeout: 90_000 }, () => {
       encodeCompactBlock({ ...honest, shortIds: [...honest.shortIds].reverse() }),
     );
     const node = target.node(0);
-    await node.p2p.libp2p.dial(raw.multiaddrs()[0]!);
-    const rawId = raw.peerId.toString();
+    const rawId = await dialRaw(node, raw);
     await waitFor(() => node.chain.tip().idHex === idHex, 15_000, 'the block connected from the whole block');
     await waitFor(() => node.reputation.isQuarantined(rawId), 10_000, 'the liar quarantined');
     expect(offencesAgainst(node, rawId, 'PROTOCOL_VIOLATION')).toBe(1);
@@ -194,12 +199,7 @@ describe('compact block relay', { timeout: 90_000 }, () => {
   });
 
   it('checks the proof of work of a compact block before rebuilding anything', async () => {
-    const source = await TestNetwork.start({ count: 1 });
-    const target = await TestNetwork.start({ count: 1 });
-    cleanups.push(
-      () => source.cleanup(),
-      () => target.cleanup(),
-    );
+    const { source, target } = await separateNodes();
     const idHex = await mineOn(source.node(0));
     const block = (await source.node(0).chain.getBlockBytes(idHex))!;
     const honest = compactBlockOf(block);
@@ -211,8 +211,7 @@ describe('compact block relay', { timeout: 90_000 }, () => {
     const forged = encodeCompactBlock({ ...honest, header });
     const raw = await rawPeer(idHex, block, forged);
     const node = target.node(0);
-    await node.p2p.libp2p.dial(raw.multiaddrs()[0]!);
-    const rawId = raw.peerId.toString();
+    const rawId = await dialRaw(node, raw);
     await waitFor(() => node.reputation.isQuarantined(rawId), 10_000, 'the forger quarantined');
     expect(offencesAgainst(node, rawId, 'INVALID_POW')).toBe(1);
     const events = await compactEvents(node);
