@@ -152,14 +152,27 @@ export function inventorySource(
     },
     mempoolTxids(max) {
       const freshAfter = now() - params.txMaxAgeMs + MEMPOOL_OFFER_MARGIN_MS;
-      const ids: Uint8Array[] = [];
+      const fresh: Uint8Array[] = [];
       for (const entry of chain.mempool.entries()) {
-        if (ids.length >= max) break;
-        if (entry.tx.timestamp >= freshAfter) ids.push(entry.txid);
+        if (entry.tx.timestamp >= freshAfter) fresh.push(entry.txid);
       }
-      return ids;
+      return sample(fresh, max);
     },
   };
+}
+
+/**
+ * At most `max` of `items`, drawn uniformly at random when there are more (a partial Fisher-Yates
+ * shuffle): a mempool larger than one answer is offered a different part each time, so repeated
+ * exchanges cover all of it. Offering the oldest `max` every time would never offer the rest.
+ */
+export function sample<T>(items: T[], max: number, random: () => number = Math.random): T[] {
+  if (items.length <= max) return items;
+  for (let i = 0; i < max; i++) {
+    const j = i + Math.floor(random() * (items.length - i));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items.slice(0, max);
 }
 
 export function syncChain(chain: Chain): SyncChain {

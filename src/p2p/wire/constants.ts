@@ -182,7 +182,10 @@ export const MAX_BLOCKS_PER_REQUEST = 500;
  */
 export const MAX_HEADERS_PER_REQUEST = 500;
 
-/** Most txids in a `getMempool` response (~190 KB of `Inv`); a larger mempool is sampled. */
+/**
+ * Most txids in a `getMempool` response (~190 KB of `Inv`); a larger mempool is sampled at random
+ * (a different part each time, so repeated exchanges cover it all).
+ */
 export const MAX_MEMPOOL_INV_ITEMS = 5_000;
 
 /** Largest `SyncRequest` frame in bytes: a full locator is 64 x 34 bytes + a few = ~2.2 KB. */
