@@ -4,7 +4,7 @@
  * `coins` coins confirmed for payments. Shared by the throughput, memory and blocks parts.
  */
 import { REGTEST } from '../../src/chain/params.js';
-import type { CompiledTree } from './compiled-build.js';
+import type { CompiledTree } from '../../src/devnet/compiled-build.js';
 import { CoinSource } from './coins.js';
 import { PerfDevnet, type Runtime } from './devnet.js';
 import { Injector } from './injector.js';

@@ -15,7 +15,7 @@
  */
 import { txidOfBytes } from '../../src/chain/objects/transaction.js';
 import { toHex } from '../../src/crypto/hash.js';
-import type { CompiledTree } from './compiled-build.js';
+import type { CompiledTree } from '../../src/devnet/compiled-build.js';
 import type { PerfDevnet } from './devnet.js';
 import { fundCoins, type LoadNetwork, mempoolSize, startLoadNetwork } from './load-network.js';
 import { rssMb } from './proc.js';

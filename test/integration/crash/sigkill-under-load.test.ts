@@ -1,7 +1,7 @@
 /**
  * Crash safety of a whole node under load: a node process (compiled JavaScript: twenty restarts
  * take 30-50 s on a moderately loaded machine, twice that through tsx; see
- * scripts/perf/compiled-build.ts) follows a small network that keeps sending
+ * src/devnet/compiled-build.ts) follows a small network that keeps sending
  * payments and mining blocks, and is killed with SIGKILL twenty times at random moments while it
  * validates and stores what arrives, each time right after it acknowledged its tip over RPC. After
  * every kill, before the restart:
