@@ -1,7 +1,8 @@
 /**
- * Where this node's compact blocks come from: one encoding per recent block (built once from the
- * stored block with one random nonce, then served to every peer that asks and pushed to every
- * high-bandwidth subscriber), and the transactions of a stored block by position (`BlockTxn`).
+ * Where this node's compact blocks come from: one encoding per recent block, served to every peer
+ * that asks and pushed to every high-bandwidth subscriber. It is the compact block a block was
+ * rebuilt from (relayed as it came), or else built once from the stored block with a random nonce.
+ * Also the transactions of a stored block by position (`BlockTxn`).
  */
 import { LruMap } from '../../collections/lru-map.js';
 import { blockParts, compactBlockOf, encodeCompactBlock } from './compact-block.js';
