@@ -44,6 +44,8 @@ import {
   MAX_ANCHORS,
   MAX_PARALLEL_DIALS,
   REDIAL_AFTER_MS,
+  SEED_FIRST_REDIAL_MS,
+  SEED_SOURCE,
   SELF_ANNOUNCE_INTERVAL_MS,
   SUSPECT_PROBE_COOLDOWN_MS,
   SUSPECT_PROBE_INTERVAL_MS,
@@ -115,6 +117,16 @@ export interface PeerSlot {
   work: bigint | undefined;
   /** When we last asked it for addresses. */
   lastGetAddrAt: number | undefined;
+}
+
+/**
+ * How long (ms) after a failed dial an address book entry may be dialled again: REDIAL_AFTER_MS,
+ * except for a bootstrap seed never reached, retried after 1 s, 2 s, 4 s, ... up to it (a node and
+ * its seeds often start together, and the seed may not be listening at the first try).
+ */
+export function redialWaitMs(entry: Pick<AddrEntry, 'source' | 'lastSuccess' | 'attempts'>): number {
+  if (entry.source !== SEED_SOURCE || entry.lastSuccess !== undefined) return REDIAL_AFTER_MS;
+  return Math.min(REDIAL_AFTER_MS, SEED_FIRST_REDIAL_MS * 2 ** Math.max(0, entry.attempts - 1));
 }
 
 export class ConnectionManager {
@@ -544,7 +556,7 @@ export class ConnectionManager {
     if (slot !== undefined && (!this.adoptable(slot) || slot.netgroup !== entry.netgroup)) return false;
     if (
       entry.lastTry !== undefined &&
-      now - entry.lastTry < REDIAL_AFTER_MS &&
+      now - entry.lastTry < redialWaitMs(entry) &&
       entry.lastSuccess !== entry.lastTry
     )
       return false;

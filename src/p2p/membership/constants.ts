@@ -152,6 +152,16 @@ export const DIAL_TIMEOUT_MS = 5_000;
 /** An entry dialled less than this long ago (ms) is not dialled again (Core: 10 minutes; devnet scale). */
 export const REDIAL_AFTER_MS = 10_000;
 
+/**
+ * A bootstrap seed we never reached is dialled again after this long (ms), doubling per failed
+ * attempt up to REDIAL_AFTER_MS: nodes started together (a devnet, a testnet, a cluster) dial
+ * seeds that are not listening yet, and would otherwise wait out the whole redial time for them.
+ */
+export const SEED_FIRST_REDIAL_MS = 1_000;
+
+/** Source group of the bootstrap addresses in the address book. */
+export const SEED_SOURCE = 'seed';
+
 /** A feeler connection every this many ms: Core's FEELER_INTERVAL (2 minutes). */
 export const FEELER_INTERVAL_MS = 2 * 60_000;
 

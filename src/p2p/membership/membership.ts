@@ -31,6 +31,7 @@ import {
   MAX_INBOUND_PER_NETGROUP,
   PING_INTERVAL_MS,
   PING_TIMEOUT_MS,
+  SEED_SOURCE,
   SUSPECT_TIMEOUT_MS,
 } from './constants.js';
 import { type LivenessState, LivenessTable } from './liveness.js';
@@ -230,7 +231,7 @@ export class Membership {
       const peerId = addr.getPeerId();
       const bare = entryMultiaddr(addr.decapsulateCode(421));
       if (peerId === null || bare === undefined || peerId === host.peerId.toString()) continue;
-      book.add({ peerId, addrs: [bare.toString()], lastSeen: now() }, { group: 'seed' }, now());
+      book.add({ peerId, addrs: [bare.toString()], lastSeen: now() }, { group: SEED_SOURCE }, now());
     }
   }
 
