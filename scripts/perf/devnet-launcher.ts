@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RpcClient } from '../../src/cli/rpc-client.js';
 import { freePorts } from '../../src/devnet/free-ports.js';
+import { nodeCommand } from '../../src/devnet/node-process.js';
 import { cookiePathOf, loadDevnet, rpcUrlOf } from '../../src/node/devnet-definitions.js';
 
 /** How long (ms) the launcher may take to bring every node to height 1. */
@@ -85,12 +86,8 @@ export class LauncherDevnet {
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        // A launcher whose benchmark died stops by itself (and stops its nodes).
-        '--import',
-        './src/devnet/orphan-guard.ts',
-        'scripts/devnet.ts',
+        // The orphan guard: a launcher whose benchmark died stops by itself (and stops its nodes).
+        ...nodeCommand('scripts/devnet.ts'),
         '--devnet',
         this.file,
         '--no-ui',

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RpcClient } from '../../src/cli/rpc-client.js';
 import { freePorts } from '../../src/devnet/free-ports.js';
+import { nodeCommand } from '../../src/devnet/node-process.js';
 import { DEVNET_MINING_CPU } from '../../src/devnet/supervisor.js';
 import { cookiePathIn } from '../../src/node/rpc/cookie.js';
 import type { CompiledTree } from '../../src/devnet/compiled-build.js';
@@ -105,17 +106,9 @@ export class PerfDevnet {
       JSON.stringify({ network: options.network, dataRoot: join(root, 'data'), nodes: defs }),
     );
     const devnet = new PerfDevnet(root, file);
-    const entry =
-      options.runtime === 'tsx'
-        ? ['--import', 'tsx', '--import', './src/devnet/orphan-guard.ts', 'src/node/main.ts']
-        : (() => {
-            if (options.build === undefined) throw new Error('the compiled runtime needs a build');
-            return [
-              '--import',
-              options.build.entry('src/devnet/orphan-guard.ts'),
-              options.build.entry('src/node/main.ts'),
-            ];
-          })();
+    if (options.runtime === 'compiled' && options.build === undefined)
+      throw new Error('the compiled runtime needs a build');
+    const entry = nodeCommand('src/node/main.ts', options.runtime === 'tsx' ? undefined : options.build);
     devnet.launchedAt = performance.now();
     for (const [i, def] of defs.entries()) {
       const args = [

@@ -180,7 +180,7 @@ export async function composeNode(
   const onProtocolViolation = blame.onViolation;
   const compactSource = new CompactBlockSource(
     (idHex) => chain.getBlockBytes(idHex),
-    (idHex) => (chain.getEntry(idHex)?.status ?? 'invalid') !== 'invalid',
+    (idHex) => chain.hasStoredBlock(idHex),
   );
   const honestSource = inventorySource(chain, params, now, compactSource);
   const source = hooks.decorateInventory?.(honestSource) ?? honestSource;

@@ -309,7 +309,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     // 6. Anti-DoS work.
     const target = bytesToBigInt(header.target);
     const cumulativeWork = parent.cumulativeWork + workOf(target);
-    if (this.#isLowWork(cumulativeWork, target) && !this.#proven.has(idHex)) {
+    if (this.#isUnprovenLowWork(parent, target, idHex)) {
       this.#log.debug({ block: idHex, height: header.height }, 'low-work block not stored');
       return { status: 'low-work', id, idHex, height: header.height };
     }
@@ -669,9 +669,13 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Canonical bytes of a stored valid block (any branch). */
   async getBlockBytes(idHex: string): Promise<Uint8Array | undefined> {
+    return this.hasStoredBlock(idHex) ? this.#store.getBlock(idHex) : undefined;
+  }
+
+  /** True when `idHex` is a stored block not known invalid (what `getBlockBytes` serves). */
+  hasStoredBlock(idHex: string): boolean {
     const entry = this.#index.get(idHex);
-    if (entry === undefined || entry.status === 'invalid') return undefined;
-    return this.#store.getBlock(idHex);
+    return entry !== undefined && entry.status !== 'invalid';
   }
 
   /** Canonical header bytes of a stored valid block. */
@@ -718,9 +722,12 @@ export class Chain extends EventEmitter<ChainEvents> {
   placeOfHeader(header: BlockHeader, idHex: string): 'store' | 'orphan' | 'low-work' {
     const parent = this.#index.get(toHex(header.prevHash));
     if (parent === undefined || parent.status === 'invalid') return 'orphan';
-    const target = bytesToBigInt(header.target);
-    const lowWork = this.#isLowWork(parent.cumulativeWork + workOf(target), target);
-    return lowWork && !this.#proven.has(idHex) ? 'low-work' : 'store';
+    return this.#isUnprovenLowWork(parent, bytesToBigInt(header.target), idHex) ? 'low-work' : 'store';
+  }
+
+  /** Step 6: a block of `target` on `parent` is below the anti-DoS work, and no headers proved it. */
+  #isUnprovenLowWork(parent: ChainEntry, target: bigint, idHex: string): boolean {
+    return this.#isLowWork(parent.cumulativeWork + workOf(target), target) && !this.#proven.has(idHex);
   }
 
   /** Anti-DoS work (step 6 of the pipeline): whether a branch block is too cheap to store unproven. */

@@ -301,10 +301,13 @@ export class InvRelay {
   relayBlock(id: Uint8Array): void {
     const compact = this.deps.compact;
     const key = invKeyOf('block', id);
-    const targets = [...this.deps.push.subscribers()].filter(
-      ({ peer, compactBlocks }) =>
-        compactBlocks && !this.known.has(key, peer) && !this.deps.blame.isQuarantined(peer),
-    );
+    const targets =
+      compact === undefined
+        ? []
+        : [...this.deps.push.subscribers()].filter(
+            ({ peer, compactBlocks }) =>
+              compactBlocks && !this.known.has(key, peer) && !this.deps.blame.isQuarantined(peer),
+          );
     if (compact === undefined || targets.length === 0) {
       this.announce('block', id);
       return;
@@ -540,15 +543,11 @@ export class InvRelay {
   ): Promise<void> {
     const { chain, blame, metrics } = this.deps;
     const port = this.deps.compact!;
-    const held = chain.hasObject('block', key.slice('block:'.length));
-    if (held || this.rebuilding.has(key)) {
-      // Already held, or being rebuilt from another peer's compact block (which fetches it whole
-      // if that fails): this answer is settled, and costs its sender nothing.
-      this.tracker.receivedResponse(peer, key, { found: true });
-      if (held) this.resolveKey(key, undefined);
-      blame.judged('block', 'ignore');
-      return;
-    }
+    const idHex = key.slice('block:'.length);
+    // Settled without rebuilding, at no cost to the sender: the block is held already, or is being
+    // rebuilt from another peer's compact block (which fetches it whole if that fails).
+    const held = chain.hasObject('block', idHex);
+    if (held || this.rebuilding.has(key)) return this.settleUnbuilt(peer, key, held);
     // Cheap before expensive: the header's proof of work, and whether the block would be kept at
     // all, before any mempool hashing or request.
     let place: ReturnType<RelayChain['checkCompactHeader']>;
@@ -556,26 +555,18 @@ export class InvRelay {
       place = chain.checkCompactHeader(compact.header, compact.blockId);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      blame.judged('block', 'reject');
-      this.tracker.forgetKey(key);
-      this.rejected.add(key);
-      this.markReject(key, peer);
-      blame.punish(peer, err, key);
-      return;
+      return this.judgeFailure(peer, key, 'block', err);
     }
     if (place !== 'store') {
       // A low-work block would not be stored (no verdict, as for a whole one); an orphan's parent
       // chain comes by headers-first sync from this peer, which brings the block itself too.
-      this.tracker.receivedResponse(peer, key, { found: true });
-      this.resolveKey(key, undefined);
-      blame.judged('block', 'ignore');
+      this.settleUnbuilt(peer, key, true);
       if (place === 'orphan') this.deps.onUnknownParent(peer);
       return;
     }
     // Marked until the rebuilt block is validated: a second compact block arriving meanwhile (another
     // high-bandwidth peer, a getdata answer) would only rebuild and validate it again.
     this.rebuilding.add(key);
-    const idHex = key.slice('block:'.length);
     let outcome: Awaited<ReturnType<typeof rebuildFromCompact>>;
     try {
       outcome = await rebuildFromCompact(peer, compact, port);
@@ -605,8 +596,18 @@ export class InvRelay {
       return;
     }
     // Fetch it whole: from the same peer (it validated the block), through the tracker's bookkeeping.
-    this.fallbacks.fetchWhole(key);
+    if (outcome.kind === 'lied') this.fallbacks.fetchWhole(key);
     await this.fetchFrom(peer, [key]);
+  }
+
+  /**
+   * A compact block answer settled without rebuilding (no verdict against its sender); `resolved`:
+   * the block needs no more fetching from anyone (held, or not to be kept).
+   */
+  private settleUnbuilt(peer: string, key: string, resolved: boolean): void {
+    this.tracker.receivedResponse(peer, key, { found: true });
+    if (resolved) this.resolveKey(key, undefined);
+    this.deps.blame.judged('block', 'ignore');
   }
 
   private async validate(
@@ -669,27 +670,33 @@ export class InvRelay {
         this.resolveKey(key, peer);
         return 'settled';
       }
-      blame.judged(type, err.verdict === 'REJECT' ? 'reject' : 'ignore');
-      if (err.verdict === 'REJECT') {
-        if (type === 'block' && isBodyTampering(err.code)) {
-          // The body does not match the header: this peer lied, the block may be fine elsewhere.
-          this.tracker.receivedResponse(peer, key, { found: false });
-        } else {
-          this.tracker.forgetKey(key);
-          this.rejected.add(key);
-        }
-        this.markReject(key, peer);
-      } else {
-        // Not complete: after the next block it may be acceptable (missing inputs, stale tip).
-        this.tracker.forgetKey(key, { complete: false });
-        this.unacceptable.add(key);
-        this.resolveKey(key, undefined);
-      }
-      blame.punish(peer, err, key);
+      this.judgeFailure(peer, key, type, err);
       return 'settled';
     } finally {
       this.scheduleFetch();
     }
+  }
+
+  /** `peer` delivered `key` and it failed validation with `err`: remember the verdict, blame. */
+  private judgeFailure(peer: string, key: string, type: ObjectType, err: ValidationError): void {
+    const { blame } = this.deps;
+    blame.judged(type, err.verdict === 'REJECT' ? 'reject' : 'ignore');
+    if (err.verdict === 'REJECT') {
+      if (type === 'block' && isBodyTampering(err.code)) {
+        // The body does not match the header: this peer lied, the block may be fine elsewhere.
+        this.tracker.receivedResponse(peer, key, { found: false });
+      } else {
+        this.tracker.forgetKey(key);
+        this.rejected.add(key);
+      }
+      this.markReject(key, peer);
+    } else {
+      // Not complete: after the next block it may be acceptable (missing inputs, stale tip).
+      this.tracker.forgetKey(key, { complete: false });
+      this.unacceptable.add(key);
+      this.resolveKey(key, undefined);
+    }
+    blame.punish(peer, err, key);
   }
 
   private judgeNotFoundLater(peer: string, key: string): void {

@@ -67,6 +67,8 @@ export async function answerSyncQuery(
     case 'getMempool':
       return encodeMempoolInv(source.mempoolTxids(MAX_MEMPOOL_INV_ITEMS).slice(0, MAX_MEMPOOL_INV_ITEMS));
     case 'getBlockTxn': {
+      // No budget left: answer without reading the block (cheap before expensive).
+      if (budget <= 0) return encodeBlockTxn([]);
       const txs = await source.blockTransactions(query.blockId, query.indexes);
       const complete = txs.length === query.indexes.length && payloadBytes(txs) <= budget;
       return encodeBlockTxn(complete ? txs : []);
