@@ -716,12 +716,16 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /**
    * Where a block with this (already proof-of-work checked) header would go, before its body is
-   * known: 'orphan' (parent unknown), 'low-work' (step 6 would not store it), or 'store'. Lets
-   * compact block relay skip rebuilding a block the pipeline would not keep.
+   * known: 'orphan' (parent unknown), 'low-work' (step 6 would not store it), or 'store' (the
+   * pipeline decides: it stores the block, or rejects it, e.g. for a parent known invalid). Lets
+   * compact block relay skip rebuilding a block the pipeline would not keep, without ever judging
+   * a block differently from the pipeline.
    */
   placeOfHeader(header: BlockHeader, idHex: string): 'store' | 'orphan' | 'low-work' {
-    const parent = this.#index.get(toHex(header.prevHash));
-    if (parent === undefined || parent.status === 'invalid') return 'orphan';
+    const parentHex = toHex(header.prevHash);
+    const parent = this.#index.get(parentHex);
+    if (parent === undefined) return this.#invalidIds.has(parentHex) ? 'store' : 'orphan';
+    if (parent.status === 'invalid') return 'store';
     return this.#isUnprovenLowWork(parent, bytesToBigInt(header.target), idHex) ? 'low-work' : 'store';
   }
 

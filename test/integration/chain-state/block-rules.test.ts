@@ -246,6 +246,9 @@ describe('parents', () => {
     });
     expect(stateSummary(chain)).toEqual(before);
     expect(chain.isInvalid(child.idHex)).toBe(true);
+    // Compact block relay asks where a header would go before rebuilding: to the pipeline (which
+    // rejects it, as above), never "orphan", so a compact block is judged like the whole block.
+    expect(chain.placeOfHeader(decodeBlock(child.bytes).header, child.idHex)).toBe('store');
     // And its child in turn (parent known invalid only in memory).
     const grandchild = buildBlock(chain, { parent: entryOf(child, entryOf(bad, tip)) });
     await expect(chain.processBlock(grandchild.bytes)).rejects.toMatchObject({
@@ -258,6 +261,7 @@ describe('parents', () => {
     const a = buildBlock(chain, { txs: [aliceSpend(6)] });
     const b = buildBlock(chain, { parent: entryOf(a, tip) });
     const c = buildBlock(chain, { parent: entryOf(b, entryOf(a, tip)) });
+    expect(chain.placeOfHeader(decodeBlock(b.bytes).header, b.idHex)).toBe('orphan');
     const before = stateSummary(chain);
     await expect(chain.processBlock(c.bytes)).resolves.toMatchObject({ status: 'orphan', idHex: c.idHex });
     await expect(chain.processBlock(b.bytes)).resolves.toMatchObject({ status: 'orphan' });
