@@ -32,8 +32,6 @@ import {
 } from './devnet-definitions.js';
 import { TrustmeshNode } from './trustmesh-node.js';
 
-export { devnetPeerAddress };
-
 /**
  * The settings of devnet node `def`: its P2P host and ports, data dir, bootstrap nodes (with the
  * devnet-sized outbound targets, `devnetOutboundTargets`) or static peers, role, dev wallet and
