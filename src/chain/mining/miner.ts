@@ -12,7 +12,8 @@
  * CPU pacing (`cpuPercent`, pacing.ts): in the background loop the worker hashes at most that share
  * of one core; after each batch the next one waits `busy * (100 - p) / p` ms, and a stop cuts the
  * wait short. The first `burstMs` of hashing after each start() is not paced (a first block at
- * once). `mineOne` (the `mine` RPC, an explicit request) is never paced.
+ * once), nor is any batch while the tip is stalled (older than STALLED_TIP_INTERVALS block
+ * intervals: a fresh chain, or no block for that long; pacing.ts says why). `mineOne` (the `mine` RPC, an explicit request) is never paced.
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -29,7 +30,14 @@ import { blockSubsidy } from '../params.js';
 import type { BlockResult, Chain, ChainLogger } from '../state/chain.js';
 import type { SearchJob, SearchResult } from './miner-worker.js';
 import { MAX_NONCE, searchNonce } from './nonce-search.js';
-import { FULL_MINING_CPU, isMiningCpu, MINING_BURST_MS, MiningCpuError, paceBatch } from './pacing.js';
+import {
+  FULL_MINING_CPU,
+  isMiningCpu,
+  MINING_BURST_MS,
+  MiningCpuError,
+  paceBatch,
+  tipStalled,
+} from './pacing.js';
 
 /**
  * Nonce attempts per worker message: ~50-100 ms of hashing, so a new tip interrupts the search
@@ -110,7 +118,9 @@ export function buildBlockTemplate(
 }
 
 /**
- * The worker running miner-worker. A compiled build ships miner-worker.js next to this file. From
+ * The worker running miner-worker. A compiled build ships miner-worker.js next to this file; the
+ * devnet's bundle (src/devnet/compiled-build.ts), which inlines this module into the node's
+ * bundle, writes the worker's own bundle next to that one, so the same relative URL finds it. From
  * TypeScript sources (vitest, tsx) the worker first registers tsx's loader, then imports the .ts
  * file: Node 20 workers do not inherit the parent's loader hooks, and ignore `--import` in a
  * worker's execArgv.
@@ -299,7 +309,12 @@ export class Miner extends EventEmitter<MinerEvents> {
         this.#attempts += this.#batchSize;
         this.#hashingMs += busyMs;
         if (paced) {
-          const { pauseMs, burstLeftMs } = paceBatch(busyMs, this.#cpuPercent, this.#burstLeftMs);
+          const stalled = tipStalled(
+            this.#chain.tip().timestamp,
+            this.#chain.now(),
+            this.#chain.params.blockIntervalMs,
+          );
+          const { pauseMs, burstLeftMs } = paceBatch(busyMs, this.#cpuPercent, this.#burstLeftMs, stalled);
           this.#burstLeftMs = burstLeftMs;
           this.#resumeAt = performance.now() + pauseMs;
         }

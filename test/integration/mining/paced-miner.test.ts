@@ -2,12 +2,13 @@
  * The miner's CPU pacing with the real worker thread: on a chain whose target no hash meets, the
  * background loop hashes batch after batch, pausing after each so the worker is busy at most the
  * given share of the time; the process's CPU time confirms it. Bands are generous: a loaded
- * machine only lowers the share (a descheduled batch lengthens its pause).
+ * machine only lowers the share (a descheduled batch lengthens its pause). The clock is set just
+ * after genesis (a live tip) except where a stalled tip, which is never paced, is the point.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Miner } from '../../../src/chain/mining/miner.js';
-import { MiningCpuError } from '../../../src/chain/mining/pacing.js';
+import { MiningCpuError, STALLED_TIP_INTERVALS } from '../../../src/chain/mining/pacing.js';
 import { type ChainParams, REGTEST } from '../../../src/chain/params.js';
 import { Chain } from '../../../src/chain/state/index.js';
 import { MINER, removeDir, TestClock, tempDir } from '../../unit/chain-state/helpers.js';
@@ -21,6 +22,9 @@ const MIN_BATCHES = 4;
 /** Longest wait for them (ms): a busy 2-core machine can make each batch slow. */
 const BATCHES_TIMEOUT_MS = 60_000;
 
+/** A clock 1 s after genesis: the genesis tip is live, so pacing applies. */
+const liveClock = (): TestClock => new TestClock(UNMINEABLE.genesisTimestamp + 1_000);
+
 let dir: string | undefined;
 let chain: Chain | undefined;
 let miner: Miner | undefined;
@@ -32,9 +36,9 @@ afterEach(async () => {
   miner = chain = dir = undefined;
 });
 
-async function openUnmineable(): Promise<Chain> {
+async function openUnmineable(clock: TestClock = liveClock()): Promise<Chain> {
   dir = await tempDir('trustmesh-pacing-');
-  chain = await Chain.open({ dataDir: dir, params: UNMINEABLE, now: new TestClock().now });
+  chain = await Chain.open({ dataDir: dir, params: UNMINEABLE, now: clock.now });
   return chain;
 }
 
@@ -118,7 +122,7 @@ describe('Miner CPU pacing (real worker)', () => {
     await removeDir(dir!);
     // Regtest (a block in ~2 hashes): a paced miner's mineOne still mines at once, three in a row.
     dir = await tempDir('trustmesh-pacing-');
-    chain = await Chain.open({ dataDir: dir, params: REGTEST, now: new TestClock().now });
+    chain = await Chain.open({ dataDir: dir, params: REGTEST, now: liveClock().now });
     miner = new Miner({ chain, secretKey: MINER.secretKey, cpuPercent: 1 });
     for (let i = 0; i < 3; i++) await miner.mineOne();
     expect(chain.tip().height).toBe(3);
@@ -138,6 +142,28 @@ describe('Miner CPU pacing (real worker)', () => {
     await waitForAttempts(miner, 5 * BATCH);
     await miner.stop();
     expect(miner.pausedMs).toBe(0);
+  });
+
+  it('hashes back to back while the tip is stalled, and paces again once it is live', async () => {
+    // The genesis tip dated an hour ago: stalled (older than STALLED_TIP_INTERVALS intervals).
+    const clock = new TestClock(UNMINEABLE.genesisTimestamp + 3_600_000);
+    expect(3_600_000).toBeGreaterThan(STALLED_TIP_INTERVALS * UNMINEABLE.blockIntervalMs);
+    miner = new Miner({
+      chain: await openUnmineable(clock),
+      secretKey: MINER.secretKey,
+      batchSize: BATCH,
+      cpuPercent: 1,
+      burstMs: 0,
+    });
+    miner.start();
+    await waitForAttempts(miner, 5 * BATCH);
+    expect(miner.pausedMs).toBe(0);
+    // The same tip 1 s old: live, so the next batch earns a pause of 99x its busy time.
+    clock.t = UNMINEABLE.genesisTimestamp + 1_000;
+    const attempts = miner.attempts;
+    await waitForAttempts(miner, attempts + 2 * BATCH);
+    await miner.stop();
+    expect(miner.pausedMs).toBeGreaterThan(0);
   });
 
   it('refuses a share outside 1-100%', () => {

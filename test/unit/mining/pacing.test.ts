@@ -9,6 +9,8 @@ import {
   paceBatch,
   parseMiningCpu,
   pauseAfterBatch,
+  STALLED_TIP_INTERVALS,
+  tipStalled,
 } from '../../../src/chain/mining/pacing.js';
 import { ConfigError, validateConfig } from '../../../src/node/config.js';
 import { resolveConfig } from '../../../src/node/main.js';
@@ -60,6 +62,25 @@ describe('paceBatch', () => {
     }
     expect(busy / wall).toBeGreaterThan(0.1);
     expect(busy / wall).toBeLessThan(0.11);
+  });
+});
+
+describe('a stalled tip', () => {
+  it('is one older than STALLED_TIP_INTERVALS block intervals', () => {
+    const interval = 5_000;
+    const limit = STALLED_TIP_INTERVALS * interval;
+    expect(tipStalled(1_000_000, 1_000_000 + limit, interval)).toBe(false);
+    expect(tipStalled(1_000_000, 1_000_000 + limit + 1, interval)).toBe(true);
+    expect(tipStalled(1_000_000, 1_000_000 - 60_000, interval)).toBe(false); // a tip from the future
+    // A fresh devnet: its genesis (2026-01-01) against a clock a day later.
+    expect(tipStalled(Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 2), interval)).toBe(true);
+  });
+
+  it('is hashed unpaced, leaving the start-up burst untouched', () => {
+    expect(paceBatch(70, 10, 250, true)).toEqual({ pauseMs: 0, burstLeftMs: 250 });
+    expect(paceBatch(70, 10, 0, true)).toEqual({ pauseMs: 0, burstLeftMs: 0 });
+    expect(paceBatch(70, 10, 0, false).pauseMs).toBeCloseTo(630, 9);
+    expect(() => paceBatch(70, 0, 0, true)).toThrow(MiningCpuError);
   });
 });
 
