@@ -32,7 +32,7 @@ const RPC_TIMEOUT_MS = 2_000;
 export interface LauncherTiming {
   /** From spawning the launcher to its compiled-build line (absent with `--tsx`). */
   readonly buildReadyMs: number | undefined;
-  /** Files the launcher transpiled (0: the cached build was reused; absent with `--tsx`). */
+  /** Modules the launcher bundled (0: the cached build was reused; absent with `--tsx`). */
   readonly transpiled: number | undefined;
   readonly allNodesUpMs: number;
   readonly firstBlockAllNodesMs: number;
@@ -105,7 +105,7 @@ export class LauncherDevnet {
     let allNodesUpMs: number | undefined;
     const upMs = new Map<string, number>();
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const compiled = /^compiled (\d+) of \d+ files/.exec(line);
+      const compiled = /^bundled (\d+) modules/.exec(line);
       if (compiled !== null || line.startsWith('nodes run from the compiled build')) {
         buildReadyMs = since();
         transpiled = compiled === null ? 0 : Number(compiled[1]);

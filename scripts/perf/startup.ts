@@ -173,7 +173,7 @@ async function launchOnce(
     ]);
     const warmCache = runtime === 'compiled' && timing.transpiled === 0;
     options.log(
-      `  npm run devnet ${runtime === 'tsx' ? '--tsx        ' : warmCache ? '(warm build) ' : '(cold build) '} ${busyCore ? 'busy core' : 'as is    '}: ${timing.buildReadyMs === undefined ? '' : `build ready ${timing.buildReadyMs} ms (${timing.transpiled} files transpiled), `}all up ${timing.allNodesUpMs} ms, height 1 everywhere ${timing.firstBlockAllNodesMs} ms`,
+      `  npm run devnet ${runtime === 'tsx' ? '--tsx        ' : warmCache ? '(warm build) ' : '(cold build) '} ${busyCore ? 'busy core' : 'as is    '}: ${timing.buildReadyMs === undefined ? '' : `build ready ${timing.buildReadyMs} ms (${timing.transpiled} modules bundled), `}all up ${timing.allNodesUpMs} ms, height 1 everywhere ${timing.firstBlockAllNodesMs} ms`,
     );
     return { runtime, warmCache, busyCore, ...timing };
   } finally {

@@ -1,19 +1,24 @@
 /**
- * A compiled copy of the node for plain `node` (no tsx): every `src/**\/*.ts` file transpiled to
- * JavaScript with TypeScript's own emitter (`transpileModule`: the project sets
- * `isolatedModules`, so per-file emit is exactly what `tsc` would write; types are checked by
- * `npm run lint`, not here), with `package.json` (`"type": "module"`) and a `node_modules` link
- * to the repository's. Nodes run from it start in about half the time of tsx and use ~40 MB less
- * (docs/performance.md).
+ * Compiled copies of the node for plain `node` (no tsx). Nodes run from one start in a fraction of
+ * the time of tsx and use ~40 MB less (docs/performance.md).
  *
  * Two kinds:
- * - `buildCompiledTree`: a throwaway folder under os.tmpdir() (the benchmark, the crash test);
- * - `ensureCachedBuild`: the devnet's cache, `<cacheDir>/<key>/`, where the key hashes every
- *   source path and content with the compiler's version and options. A folder is complete once its
- *   `build.json` exists and never changes after, so a devnet running from it is never disturbed; a
- *   new one is written under a temporary name and renamed into place. Files whose source did not
- *   change are copied from the newest earlier build instead of transpiled again, and builds unused
- *   for a day are deleted.
+ * - `buildCompiledTree`: every `src/**\/*.ts` file transpiled to JavaScript with TypeScript's own
+ *   emitter (`transpileModule`: the project sets `isolatedModules`, so per-file emit is exactly
+ *   what `tsc` would write; types are checked by `npm run lint`, not here) into a throwaway folder
+ *   under os.tmpdir(), with `package.json` (`"type": "module"`) and a `node_modules` link to the
+ *   repository's (the benchmarks, the crash test);
+ * - `ensureCachedBuild`: the devnet's cache, `<cacheDir>/<key>/`: the node's entry points bundled
+ *   by esbuild (each one file holding its sources and dependencies: a node then reads one file
+ *   instead of resolving and reading ~900 modules, which halves its start), with the same
+ *   `package.json` and `node_modules` link for the dependencies left out (native addons). The key
+ *   hashes every source path and content, `package-lock.json`, the entries and esbuild's version
+ *   and options. A folder is complete once its `build.json` exists and never changes after, so a
+ *   devnet running from it is never disturbed; a new one is written under a temporary name and
+ *   renamed into place. Builds unused for a day are deleted.
+ *
+ * esbuild comes with tsx (the devnet launcher's own runtime), so it is always installed where the
+ * launcher runs.
  *
  * @example
  * ```ts
@@ -22,9 +27,7 @@
  * ```
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
 import {
-  copyFile,
   mkdir,
   mkdtemp,
   readdir,
@@ -42,9 +45,9 @@ import { dirname, join, relative } from 'node:path';
 export interface CompiledTree {
   /** The build folder. */
   readonly root: string;
-  /** Source files in the build. */
+  /** Modules in the build: source files (per-file tree), or sources and dependencies bundled. */
   readonly files: number;
-  /** Files transpiled by this call (0 when a cached build was reused whole). */
+  /** Modules transpiled or bundled by this call (0 when a cached build was reused whole). */
   readonly transpiled: number;
   /** Wall time of this call, ms. */
   readonly buildMs: number;
@@ -54,7 +57,25 @@ export interface CompiledTree {
   remove(): Promise<void>;
 }
 
-/** Written last into a cached build: its key and each source's content hash. */
+/** A source path with no compiled file in a build (a bundle holds only its entry points). */
+export class NotInBuildError extends Error {
+  override name = 'NotInBuildError';
+}
+
+/**
+ * What `npm run devnet` runs from its cached build: output path (without `.js`, relative to the
+ * build root) to source path. The node and the orphan guard it preloads keep their source paths,
+ * so `entry()` maps them as in a per-file tree (and the node's `../../` is still the build root);
+ * the miner's worker is written next to the node's bundle, which inlines the miner, so the
+ * miner's `./miner-worker.js` (src/chain/mining/miner.ts) finds it.
+ */
+export const DEVNET_BUNDLES: Readonly<Record<string, string>> = {
+  'src/node/main': 'src/node/main.ts',
+  'src/devnet/orphan-guard': 'src/devnet/orphan-guard.ts',
+  'src/node/miner-worker': 'src/chain/mining/miner-worker.ts',
+};
+
+/** Written last into a cached build: its key and how many modules it bundles. */
 const BUILD_RECORD = 'build.json';
 /** A cached build unused (not launched from) for this long is deleted (unit: ms; one day). */
 export const BUILD_UNUSED_MS = 24 * 60 * 60_000;
@@ -63,13 +84,31 @@ const STALE_PARTIAL_MS = 60 * 60_000;
 /** Hex characters of the build key kept in the folder name (64 bits: collisions are not a concern). */
 const KEY_CHARS = 16;
 
-/** Emit options; part of the cache key. */
+/** Per-file emit options (buildCompiledTree). */
 const EMIT_OPTIONS = { target: 'ES2022', module: 'ESNext', verbatimModuleSyntax: true, sourceMap: false };
+
+/**
+ * esbuild's options for the devnet's bundles; part of the cache key. `classic-level` stays
+ * outside: its native addon is found relative to its own folder. `keepNames`: errors and classes
+ * keep their names (a bundle renames clashing top-level names otherwise). The banner gives the
+ * CommonJS dependencies bundled into an ES module the `require` they call Node's modules with.
+ */
+const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['classic-level'],
+  keepNames: true,
+  banner: {
+    js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+  },
+} as const;
 
 interface BuildRecord {
   readonly key: string;
-  /** Source path (relative to the repository) to the sha256 of its content. */
-  readonly files: Record<string, string>;
+  /** Modules (sources and dependencies) in the bundles. */
+  readonly modules?: number;
 }
 
 interface Source {
@@ -103,7 +142,7 @@ async function readSources(repoRoot: string): Promise<Source[]> {
 }
 
 /** TypeScript's per-file emitter, loaded only when something must be transpiled (it is large). */
-async function loadTranspiler(repoRoot: string): Promise<{ version: string; transpile: Transpile }> {
+async function loadTranspiler(repoRoot: string): Promise<Transpile> {
   const ts = (await import('typescript')).default;
   const compilerOptions = {
     target: ts.ScriptTarget.ES2022,
@@ -111,22 +150,49 @@ async function loadTranspiler(repoRoot: string): Promise<{ version: string; tran
     verbatimModuleSyntax: EMIT_OPTIONS.verbatimModuleSyntax,
     sourceMap: EMIT_OPTIONS.sourceMap,
   };
-  return {
-    version: ts.version,
-    transpile: (source) =>
-      ts.transpileModule(source.text, { compilerOptions, fileName: join(repoRoot, source.rel) }).outputText,
-  };
+  return (source) =>
+    ts.transpileModule(source.text, { compilerOptions, fileName: join(repoRoot, source.rel) }).outputText;
 }
 
-/** The installed TypeScript's version, read without loading the compiler. */
-async function typescriptVersion(repoRoot: string): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(repoRoot, 'node_modules/typescript/package.json'), 'utf8')) as {
+/** An installed package's version, read without loading it. */
+async function packageVersion(repoRoot: string, name: string): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
     version: string;
   };
   return pkg.version;
 }
 
+/** Bundles `entries` into `outdir` with esbuild; resolves to the number of modules bundled. */
+async function bundle(
+  repoRoot: string,
+  outdir: string,
+  entries: Readonly<Record<string, string>>,
+): Promise<number> {
+  // Loaded only to build: the launcher reusing a cached build does not pay for it.
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    ...BUNDLE_OPTIONS,
+    external: [...BUNDLE_OPTIONS.external],
+    absWorkingDir: repoRoot,
+    entryPoints: Object.fromEntries(
+      Object.entries(entries).map(([out, source]) => [out, join(repoRoot, source)]),
+    ),
+    outdir,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return Object.keys(result.metafile.inputs).length;
+}
+
 const outputOf = (rel: string): string => rel.replace(/\.ts$/, '.js');
+
+/** The bundle of entry point `sourcePath`; NotInBuildError for any other source. */
+function bundleEntry(root: string, entries: Readonly<Record<string, string>>, sourcePath: string): string {
+  const out = Object.entries(entries).find(([, source]) => source === sourcePath)?.[0];
+  if (out === undefined)
+    throw new NotInBuildError(`${sourcePath} is not an entry point of the bundled build in ${root}`);
+  return join(root, `${out}.js`);
+}
 
 /** `package.json` (ES modules) and the `node_modules` link that make `root` runnable. */
 async function finishTree(root: string, repoRoot: string): Promise<void> {
@@ -134,23 +200,29 @@ async function finishTree(root: string, repoRoot: string): Promise<void> {
   await symlink(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
 }
 
-function tree(root: string, files: number, transpiled: number, started: number): CompiledTree {
+function tree(
+  root: string,
+  files: number,
+  transpiled: number,
+  started: number,
+  entry: (sourcePath: string) => string = (sourcePath) => join(root, outputOf(sourcePath)),
+): CompiledTree {
   return {
     root,
     files,
     transpiled,
     buildMs: Math.round(performance.now() - started),
-    entry: (sourcePath) => join(root, outputOf(sourcePath)),
+    entry,
     remove: () => rm(root, { recursive: true, force: true }),
   };
 }
 
-/** Transpiles `<repoRoot>/src` into a new folder under os.tmpdir(). */
+/** Transpiles `<repoRoot>/src` file by file into a new folder under os.tmpdir(). */
 export async function buildCompiledTree(repoRoot: string): Promise<CompiledTree> {
   const started = performance.now();
   const root = await mkdtemp(join(tmpdir(), 'trustmesh-build-'));
   const sources = await readSources(repoRoot);
-  const { transpile } = await loadTranspiler(repoRoot);
+  const transpile = await loadTranspiler(repoRoot);
   for (const source of sources) {
     const out = join(root, outputOf(source.rel));
     await mkdir(dirname(out), { recursive: true });
@@ -168,89 +240,67 @@ async function readRecord(dir: string): Promise<BuildRecord | undefined> {
   }
 }
 
-/** Complete builds in `cacheDir` other than `key`, newest first. */
-async function earlierBuilds(
-  cacheDir: string,
-  key: string,
-): Promise<Array<{ dir: string; record: BuildRecord; usedAt: number }>> {
-  const names = await readdir(cacheDir).catch(() => [] as string[]);
-  const builds = await Promise.all(
-    names
-      .filter((name) => name !== key && /^[0-9a-f]+$/.test(name))
-      .map(async (name) => {
-        const dir = join(cacheDir, name);
-        const record = await readRecord(dir);
-        const usedAt = await stat(join(dir, BUILD_RECORD)).then(
-          (s) => s.mtimeMs,
-          () => 0,
-        );
-        return record === undefined ? undefined : { dir, record, usedAt };
-      }),
-  );
-  return builds.filter((b) => b !== undefined).sort((a, b) => b.usedAt - a.usedAt);
-}
-
 /** Deletes builds unused for BUILD_UNUSED_MS and partial folders older than STALE_PARTIAL_MS. */
 async function collectGarbage(cacheDir: string, key: string): Promise<void> {
   const now = Date.now();
-  for (const build of await earlierBuilds(cacheDir, key)) {
-    if (now - build.usedAt > BUILD_UNUSED_MS) await rm(build.dir, { recursive: true, force: true });
-  }
   for (const name of await readdir(cacheDir).catch(() => [] as string[])) {
-    if (!name.includes('.partial-')) continue;
+    if (name === key) continue;
     const path = join(cacheDir, name);
-    const age = await stat(path).then(
+    const partial = name.includes('.partial-');
+    if (!partial && !/^[0-9a-f]+$/.test(name)) continue;
+    const age = await stat(partial ? path : join(path, BUILD_RECORD)).then(
       (s) => now - s.mtimeMs,
-      () => 0,
+      () => (partial ? 0 : Number.POSITIVE_INFINITY),
     );
-    if (age > STALE_PARTIAL_MS) await rm(path, { recursive: true, force: true });
+    if (age > (partial ? STALE_PARTIAL_MS : BUILD_UNUSED_MS))
+      await rm(path, { recursive: true, force: true });
   }
 }
 
+/** `package-lock.json`'s content, or '' without one: the bundled dependencies' versions. */
+async function lockFile(repoRoot: string): Promise<string> {
+  return readFile(join(repoRoot, 'package-lock.json'), 'utf8').catch(() => '');
+}
+
 /**
- * The compiled build of `<repoRoot>/src` in `cacheDir`: reused when the sources are unchanged,
- * else written (reusing unchanged files of the newest earlier build). Marks it used.
+ * The bundled build of `entries` (output path without `.js`, relative to the build root, to
+ * source path) in `cacheDir`: reused when the sources, the lock file and esbuild are unchanged,
+ * else bundled anew. Marks it used. Rejects when esbuild fails (a syntax error, a missing module).
  */
-export async function ensureCachedBuild(repoRoot: string, cacheDir: string): Promise<CompiledTree> {
+export async function ensureCachedBuild(
+  repoRoot: string,
+  cacheDir: string,
+  entries: Readonly<Record<string, string>> = DEVNET_BUNDLES,
+): Promise<CompiledTree> {
   const started = performance.now();
-  const sources = await readSources(repoRoot);
+  const [sources, lock, esbuildVersion] = await Promise.all([
+    readSources(repoRoot),
+    lockFile(repoRoot),
+    packageVersion(repoRoot, 'esbuild'),
+  ]);
   const keyHash = createHash('sha256').update(
-    `typescript ${await typescriptVersion(repoRoot)}\n${JSON.stringify(EMIT_OPTIONS)}\n`,
+    `esbuild ${esbuildVersion}\n${JSON.stringify(BUNDLE_OPTIONS)}\n${JSON.stringify(entries)}\n`,
   );
+  keyHash.update(`package-lock.json\0${createHash('sha256').update(lock).digest('hex')}\n`);
   for (const source of sources) keyHash.update(`${source.rel}\0${source.hash}\n`);
   const key = keyHash.digest('hex').slice(0, KEY_CHARS);
   const root = join(cacheDir, key);
-  const now = new Date();
-  if ((await readRecord(root))?.key === key) {
+  const bundledTree = (modules: number, bundled: number) =>
+    tree(root, modules, bundled, started, (sourcePath) => bundleEntry(root, entries, sourcePath));
+  const existing = await readRecord(root);
+  if (existing?.key === key) {
+    const now = new Date();
     await utimes(join(root, BUILD_RECORD), now, now);
-    return tree(root, sources.length, 0, started);
+    return bundledTree(existing.modules ?? 0, 0);
   }
 
   await mkdir(cacheDir, { recursive: true });
   const partial = join(cacheDir, `${key}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const previous = (await earlierBuilds(cacheDir, key))[0];
-  let transpiler: { transpile: Transpile } | undefined;
-  let transpiled = 0;
+  let modules: number;
   try {
-    for (const source of sources) {
-      const out = join(partial, outputOf(source.rel));
-      await mkdir(dirname(out), { recursive: true });
-      if (previous?.record.files[source.rel] === source.hash) {
-        const copied = await copyFile(
-          join(previous.dir, outputOf(source.rel)),
-          out,
-          constants.COPYFILE_FICLONE,
-        )
-          .then(() => true)
-          .catch(() => false);
-        if (copied) continue;
-      }
-      transpiler ??= await loadTranspiler(repoRoot);
-      await writeFile(out, transpiler.transpile(source));
-      transpiled++;
-    }
+    modules = await bundle(repoRoot, partial, entries);
     await finishTree(partial, repoRoot);
-    const record: BuildRecord = { key, files: Object.fromEntries(sources.map((s) => [s.rel, s.hash])) };
+    const record: BuildRecord = { key, modules };
     await writeFile(join(partial, BUILD_RECORD), `${JSON.stringify(record)}\n`);
     await rename(partial, root).catch(async (err: NodeJS.ErrnoException) => {
       // Another launcher finished the same build first: use theirs.
@@ -262,5 +312,5 @@ export async function ensureCachedBuild(repoRoot: string, cacheDir: string): Pro
     throw err;
   }
   await collectGarbage(cacheDir, key);
-  return tree(root, sources.length, transpiled, started);
+  return bundledTree(modules, modules);
 }

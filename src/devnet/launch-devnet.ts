@@ -3,8 +3,8 @@
  * it on Ctrl-C, keeping its state for the next run.
  *
  * Order: pick the devnet (file or generated), `--reset` its data root, refuse if a node of it
- * already runs or a port is taken, bring the compiled build up to date (`<data root>/.build`,
- * compiled-build.ts; `--tsx` runs the TypeScript through tsx instead), create the identities,
+ * already runs or a port is taken, bring the compiled build up to date (the node bundled into
+ * `<data root>/.build`, compiled-build.ts; `--tsx` runs the TypeScript through tsx instead), create the identities,
  * spawn all nodes, wait for each `started` line, then poll RPC once per second for the view and
  * (with `--tx-rate`) send load.
  * Meanwhile the data root's manifest (manifest.ts) records the launch: `starting`, each node's pid
@@ -122,8 +122,8 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
     `trustmesh devnet · ${hints.map(([label, command]) => `${label}: ${command}`).join(' · ')} · Ctrl-C stops`,
   );
 
-  // The compiled build: reused as is when no source changed, else brought up to date (a few
-  // seconds for a full build, less when few files changed). On failure the nodes run through tsx.
+  // The compiled build (the node bundled by esbuild): reused as is when no source changed, else
+  // bundled anew (about a second). On failure the nodes run through tsx.
   let build: CompiledTree | undefined;
   let buildNote: string | undefined;
   if (options.tsx !== true) {
@@ -132,7 +132,7 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
       buildNote =
         build.transpiled === 0
           ? `nodes run from the compiled build in ${displayPath(build.root)}`
-          : `compiled ${build.transpiled} of ${build.files} files in ${(build.buildMs / 1000).toFixed(1)} s into ${displayPath(build.root)}`;
+          : `bundled ${build.transpiled} modules in ${(build.buildMs / 1000).toFixed(1)} s into ${displayPath(build.root)}`;
     } catch (err) {
       buildNote = `no compiled build (${(err as Error).message}); the nodes run through tsx`;
     }
