@@ -1,7 +1,7 @@
 /**
  * Runs every node of a devnet as its own child process and stops them together.
  *
- * Start: each node's identity key is created first (`devnetPeerAddress`), so when the nodes start
+ * Start: each node's identity key is created first (identity-files.ts), so when the nodes start
  * in parallel every one of them resolves its peers' /p2p/ addresses from existing key files and
  * none races another to create a key. Then the seeds (the nodes others bootstrap from) are spawned
  * at once, and every other node as soon as one of its own seeds is up (its `started` line): a
@@ -21,6 +21,7 @@
  */
 import { type DevnetDefinition, type NodeDefinition, REPO_ROOT } from '../node/devnet-definitions.js';
 import type { CompiledTree } from './compiled-build.js';
+import { ensureIdentityFiles } from './identity-files.js';
 import type { NodeOutputLine } from './node-log.js';
 import { NodeProcess, START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './node-process.js';
 
@@ -101,14 +102,9 @@ export class Supervisor {
     }
   }
 
-  /** Creates every node's identity key; returns their /p2p/ addresses by name. */
-  async createIdentities(): Promise<Map<string, string>> {
-    // Imported here, not at the top: it loads libp2p's key code, which a launcher that only
-    // prints help or refuses to start should not wait for.
-    const { devnetPeerAddress } = await import('./peer-address.js');
-    const addresses = new Map<string, string>();
-    for (const { def } of this.nodes) addresses.set(def.name, await devnetPeerAddress(def));
-    return addresses;
+  /** Creates the identity key of every node that has none (identity-files.ts); resolves to how many. */
+  async createIdentities(): Promise<number> {
+    return ensureIdentityFiles(this.nodes.map(({ def }) => def));
   }
 
   /**
