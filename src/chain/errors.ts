@@ -61,6 +61,8 @@ export const ERROR_VERDICTS = {
   TX_TOO_OLD: 'IGNORE',
   /** Fee per byte below the relay minimum, or the mempool is full of better-paying transactions. */
   TX_FEE_TOO_LOW: 'IGNORE',
+  /** Would make a chain of unconfirmed transactions longer than the mempool's package limits. */
+  TX_TOO_LONG_MEMPOOL_CHAIN: 'IGNORE',
 
   // --- block, context free (REJECT) ---
   /** Block id above its claimed target, or a target easier than the network's limit. */

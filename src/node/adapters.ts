@@ -163,16 +163,21 @@ export function inventorySource(
 
 /**
  * At most `max` of `items`, drawn uniformly at random when there are more (a partial Fisher-Yates
- * shuffle): a mempool larger than one answer is offered a different part each time, so repeated
- * exchanges cover all of it. Offering the oldest `max` every time would never offer the rest.
+ * shuffle of their indices), in their original order: a mempool larger than one answer is offered
+ * a different part each time, so repeated exchanges cover all of it (offering the oldest `max`
+ * every time would never offer the rest), and pooled parents still come before their children.
  */
-export function sample<T>(items: T[], max: number, random: () => number = Math.random): T[] {
-  if (items.length <= max) return items;
+export function sample<T>(items: readonly T[], max: number, random: () => number = Math.random): T[] {
+  if (items.length <= max) return [...items];
+  const indices = Array.from(items, (_, i) => i);
   for (let i = 0; i < max; i++) {
-    const j = i + Math.floor(random() * (items.length - i));
-    [items[i], items[j]] = [items[j]!, items[i]!];
+    const j = i + Math.floor(random() * (indices.length - i));
+    [indices[i], indices[j]] = [indices[j]!, indices[i]!];
   }
-  return items.slice(0, max);
+  return indices
+    .slice(0, max)
+    .sort((a, b) => a - b)
+    .map((i) => items[i]!);
 }
 
 export function syncChain(chain: Chain): SyncChain {

@@ -10,7 +10,7 @@
  */
 import { decodeBlock } from '../chain/encoding/codec.js';
 import { txidOf } from '../chain/objects/transaction.js';
-import { fromHex, toHex } from '../crypto/hash.js';
+import { toHex } from '../crypto/hash.js';
 import { MEMPOOL_OFFER_MARGIN_MS } from './adapters.js';
 import type { NodeServices } from './services.js';
 import type { Startable } from './lifecycle.js';
@@ -52,20 +52,28 @@ export function wireEvents(services: NodeServices): Startable {
 
   /**
    * After a reorg, the transactions of the disconnected blocks that went back into our mempool are
-   * announced again: peers that saw them confirmed on the losing branch (or never saw them) would
-   * otherwise never learn that they are pending again, and they would be lost to everyone else.
+   * announced again, with the pooled payments that spend from them: peers that saw them confirmed on
+   * the losing branch (or never saw them) would otherwise never learn that they are pending again,
+   * and they would be lost to everyone else. Parents go first, so a peer can accept each child.
    */
   async function announceReturned(disconnected: readonly string[]): Promise<void> {
     try {
+      const returned = new Set<string>();
       for (const idHex of disconnected) {
         const bytes = await chain.getBlockBytes(idHex);
         if (bytes === undefined) continue;
         for (const tx of decodeBlock(bytes).transactions.slice(1)) {
-          const txid = txidOf(tx);
-          const payload = chain.mempool.get(toHex(txid));
-          if (payload !== undefined && announceable(tx.timestamp))
-            relay.relayReturnedTransaction(txid, payload);
+          const txidHex = toHex(txidOf(tx));
+          if (!chain.mempool.has(txidHex)) continue;
+          returned.add(txidHex);
+          for (const descendant of chain.mempool.descendantsOf(txidHex)) returned.add(descendant);
         }
+      }
+      // The pool's own order puts parents first.
+      for (const txidHex of chain.mempool.txids()) {
+        if (!returned.has(txidHex)) continue;
+        const entry = chain.mempool.entry(txidHex)!;
+        if (announceable(entry.tx.timestamp)) relay.relayReturnedTransaction(entry.txid, entry.bytes);
       }
     } catch (err) {
       logger.debug({ err: (err as Error).message }, 'returned transactions not announced');
@@ -114,13 +122,12 @@ export function wireEvents(services: NodeServices): Startable {
     const announced = joined.length > MAX_BLOCKS_TO_ANNOUNCE ? [tip.id] : joined;
     joined = [];
     for (const id of announced) relay.relayBlock(id);
-    // Payments a reorg had set aside (their parent unconfirmed again) are back: peers on the
-    // winning branch may never have seen them.
-    for (const txidHex of chain.mempool.takeReadmitted()) {
+  };
+  /** Orphans that entered the mempool once their parent came: announced as if just fetched. */
+  const onAdopted = (txids: readonly string[]) => {
+    for (const txidHex of txids) {
       const entry = chain.mempool.entry(txidHex);
-      const payload = chain.mempool.get(txidHex);
-      if (entry !== undefined && payload !== undefined && announceable(entry.tx.timestamp))
-        relay.relayReturnedTransaction(fromHex(txidHex), payload);
+      if (entry !== undefined) relay.announce('tx', entry.txid);
     }
   };
   const onReorg = (reorg: { disconnected: readonly string[] }) => {
@@ -138,6 +145,7 @@ export function wireEvents(services: NodeServices): Startable {
       chain.on('block', onBlock);
       chain.on('tip', onTip);
       chain.on('reorg', onReorg);
+      chain.on('adopted', onAdopted);
       miner.on('block', onMined);
       miner.on('failure', onMiningFailure);
       // Peers that connected while the services were starting.
@@ -149,6 +157,7 @@ export function wireEvents(services: NodeServices): Startable {
       chain.off('block', onBlock);
       chain.off('tip', onTip);
       chain.off('reorg', onReorg);
+      chain.off('adopted', onAdopted);
       miner.off('block', onMined);
       miner.off('failure', onMiningFailure);
     },

@@ -115,13 +115,17 @@ async function setUpProbe(): Promise<void> {
     return accepted;
   };
   // Every block joined to the active chain, a reorganisation's included (the mempool's
-  // removeConfirmed is skipped then: the mempool is rebuilt instead).
+  // removeConfirmed is skipped then: the mempool is rebuilt instead); and orphan transactions that
+  // entered the mempool when their parent came (inside another acceptance, so not seen above).
   const { Chain } = await import('../chain/state/chain.js');
   const emit = Chain.prototype.emit;
   Chain.prototype.emit = function (this: typeof Chain.prototype, event, ...args) {
     if (event === 'block') {
       const ids = (args[0] as { txids: readonly string[] }).txids;
       if (ids.length > 0) line({ probe: 'cfm', ids, t: Date.now() });
+    }
+    if (event === 'adopted') {
+      for (const id of args[0] as readonly string[]) line({ probe: 'acc', id, t: Date.now() });
     }
     return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
   } as typeof emit;

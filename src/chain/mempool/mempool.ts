@@ -7,30 +7,29 @@
  * 3. context-free syntax; a loose coinbase is REJECTed;
  * 4. relay timestamp window (IGNORE TX_TIME_TOO_NEW / TX_TOO_OLD; replays of old transactions);
  * 5. Ed25519 signatures (REJECT TX_BAD_SIGNATURE);
- * 6. inputs against the UTXO set of the active tip, for inclusion at tip height + 1;
+ * 6. inputs against the UTXO set of the active tip plus the outputs of pooled transactions, for
+ *    inclusion at tip height + 1;
  * 7. conflicts: an input another pooled transaction spends (IGNORE TX_MEMPOOL_CONFLICT; there is
  *    no replace-by-fee, the first seen spend stays);
- * 8. fee >= minRelayFeePerByte x encoded size (IGNORE TX_FEE_TOO_LOW);
- * 9. capacity: when full, the new transaction must pay strictly more per byte than each one it
- *    evicts (lowest fee per byte first; expired ones go first), else IGNORE TX_FEE_TOO_LOW.
+ * 8. package limits: with its pooled ancestors it counts at most 25 transactions, and so does each
+ *    of those ancestors with its pooled descendants (IGNORE TX_TOO_LONG_MEMPOOL_CHAIN);
+ * 9. fee >= minRelayFeePerByte x encoded size (IGNORE TX_FEE_TOO_LOW);
+ * 10. capacity: when full, the new transaction must pay strictly more per byte than each one it
+ *    evicts (lowest fee per byte first among those no pooled transaction spends from; expired
+ *    ones go first), else IGNORE TX_FEE_TOO_LOW.
  *
- * Policy: no chains of unconfirmed transactions. Every input must be in the UTXO set of the tip,
- * so a transaction spending another pooled transaction's output is IGNOREd (TX_MISSING_INPUTS)
- * until its parent is mined. This keeps every pooled transaction independently valid: any subset
- * makes a valid block (no ordering, no package logic), a block or reorg only needs per-transaction
- * checks, and eviction never strands descendants. A wallet's change is spendable once confirmed.
+ * Chains of unconfirmed transactions (packages, as Bitcoin Core): a transaction may spend the
+ * output of a pooled one. `package-graph.ts` keeps the links. A transaction that leaves the pool
+ * unmined (expiry, eviction, a conflicting block) takes its descendants with it, since they spend
+ * outputs that no longer exist; a mined one leaves its children in the pool, now spending confirmed
+ * outputs. Block templates take a transaction only after its pooled parents.
  *
  * The chain keeps the pool consistent with its tip: on a connected block it removes the included
- * transactions and any that conflict with them; after a reorg it re-validates the whole pool plus
- * the disconnected blocks' transactions against the new tip (see `rebuild`).
- *
- * A reorg must not lose payments because of the no-chains policy: a transaction (pooled, or mined
- * on the losing branch) that spent the output of a transaction the reorg sent back to the pool
- * (unconfirmed again) no longer qualifies, so it waits, outside the pool (not relayed, not mined), until a block confirms that
- * parent; it is then re-admitted with its original entry time, and the node announces it again
- * (`takeReadmitted`): peers on the winning branch may never have seen it.
+ * transactions and any that conflict with them; after a reorg it re-validates the disconnected
+ * blocks' transactions and then the old pool, parents before children, against the new tip (see
+ * `rebuild`). A payment that spent the change of a transaction the reorg made unconfirmed again
+ * therefore stays in the pool with its parent, relayable and minable at once.
  */
-import { BoundedMap } from '../../collections/bounded-map.js';
 import { toHex } from '../../crypto/hash.js';
 import { decodeTransaction, encodeTransaction, type Transaction } from '../encoding/codec.js';
 import { ValidationError } from '../errors.js';
@@ -42,7 +41,9 @@ import {
   checkTransactionSignatures,
   checkTransactionSyntax,
 } from '../rules/transaction.js';
-import type { UtxoView } from '../rules/utxo.js';
+import type { Utxo, UtxoView } from '../rules/utxo.js';
+import { OrphanTransactions } from './orphan-transactions.js';
+import { MAX_PACKAGE_COUNT, PackageGraph } from './package-graph.js';
 
 /** Most transactions held: ~4 minutes of a 100 tx/s load generator, far above any block's needs. */
 export const MAX_MEMPOOL_TXS = 20_000;
@@ -50,24 +51,6 @@ export const MAX_MEMPOOL_TXS = 20_000;
 export const MAX_MEMPOOL_BYTES = 20_000_000;
 /** A transaction not mined within this time (ms since it entered the pool) is dropped. */
 export const MEMPOOL_EXPIRY_MS = 60 * 60_000;
-/**
- * Most transactions waiting for a parent a reorg made unconfirmed. Only transactions that were in
- * this pool can wait (no peer can add one), so this bounds what a deep reorg may make us keep.
- */
-export const MAX_WAITING_TXS = 5_000;
-
-/** Txid hex of every transaction `tx` spends from. */
-function parentsOf(tx: Transaction): ReadonlySet<string> {
-  return new Set(tx.inputs.map((input) => toHex(input.prevTxid)));
-}
-
-/** A transaction displaced by a reorg, waiting for a parent to be mined again. */
-interface WaitingTransaction {
-  readonly bytes: Uint8Array;
-  readonly acceptedAt: number;
-  /** Txid hex of every transaction it spends from. */
-  readonly parents: ReadonlySet<string>;
-}
 
 /** What the mempool needs from the chain: the UTXO set and height of the active tip. */
 export interface MempoolChainView extends UtxoView {
@@ -81,6 +64,8 @@ export interface MempoolOptions {
   readonly maxCount?: number;
   readonly maxBytes?: number;
   readonly expiryMs?: number;
+  /** Most orphan transactions held (default MAX_ORPHAN_TXS). */
+  readonly maxOrphans?: number;
 }
 
 export interface MempoolEntry {
@@ -126,14 +111,18 @@ export class Mempool {
   readonly #entries = new Map<string, MempoolEntry>();
   /** Outpoint key -> txid hex of the pooled transaction spending it. */
   readonly #spentBy = new Map<string, string>();
+  /** Which pooled transactions spend outputs of which. */
+  readonly #packages = new PackageGraph();
+  /** Relayed transactions whose parent we lack, until it arrives. */
+  readonly #orphans: OrphanTransactions;
+  /** Txid hex of orphans accepted since the last `takeAdopted`. */
+  #adopted: string[] = [];
   #bytes = 0;
   readonly #maxCount: number;
   readonly #maxBytes: number;
   readonly #expiryMs: number;
-  /** Txid hex -> a transaction displaced by a reorg, waiting for a parent to be mined. */
-  readonly #waiting = new BoundedMap<string, WaitingTransaction>(MAX_WAITING_TXS);
-  /** Txid hex of waiting transactions re-admitted since the last `takeReadmitted`. */
-  #readmitted: string[] = [];
+  /** The UTXO set of the tip plus the outputs of pooled transactions (spent or not). */
+  readonly #view: UtxoView = { getUtxo: (key) => this.chain.getUtxo(key) ?? this.#pooledOutput(key) };
 
   constructor(
     private readonly params: ChainParams,
@@ -143,6 +132,7 @@ export class Mempool {
     this.#maxCount = options.maxCount ?? MAX_MEMPOOL_TXS;
     this.#maxBytes = options.maxBytes ?? MAX_MEMPOOL_BYTES;
     this.#expiryMs = options.expiryMs ?? MEMPOOL_EXPIRY_MS;
+    this.#orphans = new OrphanTransactions(options.maxOrphans);
   }
 
   /** Number of transactions held. */
@@ -168,10 +158,12 @@ export class Mempool {
     return this.#entries.get(txidHex);
   }
 
+  /** Txids (hex) of every pooled transaction, parents before children. */
   txids(): string[] {
     return [...this.#entries.keys()];
   }
 
+  /** Every pooled entry, parents before children. */
   entries(): IterableIterator<MempoolEntry> {
     return this.#entries.values();
   }
@@ -181,145 +173,152 @@ export class Mempool {
     return this.#spentBy.get(outpointKey);
   }
 
-  /** The relay pipeline (see the module comment); throws ValidationError and then changes nothing. */
-  acceptTransaction(bytes: Uint8Array, now: number): AcceptedTransaction {
-    return this.#accept(bytes, now, { acceptedAt: now, checkRelayTimestamp: true });
+  /** Txids (hex) of the pooled transactions spending from `txidHex`, directly or not, parents first. */
+  descendantsOf(txidHex: string): string[] {
+    return this.#packages.descendantsOf(txidHex) ?? [];
   }
 
   /**
-   * Transactions for a block template: highest fee per byte first (earliest on ties), up to
-   * `maxBytes` of encoded transactions. Pooled transactions never conflict, so any selection is
-   * valid on the tip.
+   * The relay pipeline (see the module comment); throws ValidationError and then leaves the pool
+   * unchanged. A validly signed transaction whose parent is unknown (TX_MISSING_INPUTS) is held as
+   * an orphan; an accepted one brings in the orphans waiting for it (see `takeAdopted`).
+   */
+  acceptTransaction(bytes: Uint8Array, now: number): AcceptedTransaction {
+    const result = this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: true });
+    if (result instanceof ValidationError) {
+      if (result.code === 'TX_MISSING_INPUTS') this.#holdOrphan(bytes, now);
+      throw result;
+    }
+    this.#adoptChildrenOf([result.txidHex], now);
+    return result;
+  }
+
+  /** Orphan transactions held, waiting for a parent. */
+  get orphanCount(): number {
+    return this.#orphans.size;
+  }
+
+  /**
+   * Txids (hex) of orphans that entered the pool since the last call, parents first: the node
+   * announces them, as it announces what the relay accepted.
+   */
+  takeAdopted(): string[] {
+    const adopted = this.#adopted;
+    this.#adopted = [];
+    return adopted;
+  }
+
+  /**
+   * Transactions for a block template: highest fee per byte first (earliest on ties), each after
+   * its pooled parents (a transaction whose parent does not fit stays out), up to `maxBytes` of
+   * encoded transactions. Pooled transactions never conflict, so the selection, in the order
+   * returned, is valid on the tip.
    */
   selectForBlock(maxBytes: number, options: BlockSelectionOptions = {}): MempoolEntry[] {
     const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
-    const sorted = [...this.#entries.values()].sort((a, b) => {
+    let candidates = [...this.#entries.values()].sort((a, b) => {
       if (paysMorePerByte(a, b)) return -1;
       if (paysMorePerByte(b, a)) return 1;
       return a.acceptedAt - b.acceptedAt;
     });
     const selected: MempoolEntry[] = [];
+    const chosen = new Set<string>();
     let total = 0;
-    for (const entry of sorted) {
-      if (selected.length >= maxCount) break;
-      if (options.maxTimestamp !== undefined && entry.tx.timestamp > options.maxTimestamp) continue;
-      if (total + entry.size > maxBytes) continue;
-      selected.push(entry);
-      total += entry.size;
+    // Each pass takes what fits and whose parents are taken; a child passed over for its parent
+    // gets another pass. A pass that takes nothing ends it: at most one pass per generation.
+    while (candidates.length > 0) {
+      const passedOver: MempoolEntry[] = [];
+      const before = selected.length;
+      for (const entry of candidates) {
+        if (selected.length >= maxCount) break;
+        if (options.maxTimestamp !== undefined && entry.tx.timestamp > options.maxTimestamp) continue;
+        if (total + entry.size > maxBytes) continue;
+        if ([...this.#packages.parentsOf(entry.txidHex)].some((parent) => !chosen.has(parent))) {
+          passedOver.push(entry);
+          continue;
+        }
+        selected.push(entry);
+        chosen.add(entry.txidHex);
+        total += entry.size;
+      }
+      if (selected.length === before || selected.length >= maxCount) break;
+      candidates = passedOver;
     }
     return selected;
   }
 
   /**
-   * A block was connected: drops its transactions and every pooled transaction spending the same
-   * outputs, then re-admits the waiting transactions whose parent it confirmed.
+   * A block was connected: drops its transactions (their pooled children stay, now spending
+   * confirmed outputs) and every pooled transaction spending the same outputs, with its
+   * descendants; then takes in the orphans waiting for a transaction it confirmed.
    */
   removeConfirmed(transactions: readonly Transaction[], txidHexes: readonly string[], now: number): void {
-    const confirmed = new Set<string>();
+    const confirmed: string[] = [];
     transactions.forEach((tx, i) => {
       if (isCoinbase(tx)) return;
       const txidHex = txidHexes[i] ?? toHex(txidOfBytes(encodeTransaction(tx)));
-      confirmed.add(txidHex);
+      confirmed.push(txidHex);
       this.#remove(txidHex);
       for (const input of tx.inputs) {
         const spender = this.#spentBy.get(outpointKey(input.prevTxid, input.outputIndex));
-        if (spender !== undefined) this.#remove(spender);
+        if (spender !== undefined) this.#removeWithDescendants(spender);
       }
     });
-    if (this.#waiting.size > 0) this.#retryWaiting(now, confirmed);
-  }
-
-  /** Transactions waiting outside the pool for a parent a reorg made unconfirmed. */
-  get waitingCount(): number {
-    return this.#waiting.size;
-  }
-
-  /** Txids (hex) re-admitted from the waiting set since the last call: to announce again. */
-  takeReadmitted(): string[] {
-    const readmitted = this.#readmitted;
-    this.#readmitted = [];
-    return readmitted;
+    this.#adoptChildrenOf(confirmed, now);
   }
 
   /**
-   * After a reorg: re-validates every pooled transaction, plus `returning` (the non-coinbase
-   * transactions of the disconnected blocks, oldest first), against the new tip. Returning
-   * transactions go first (they were mined once, so they win conflicts) and skip the relay
-   * timestamp check; what is no longer valid is dropped.
+   * After a reorg: re-validates `returning` (the non-coinbase transactions of the disconnected
+   * blocks, oldest first), then every pooled transaction, in that order (parents first), against
+   * the new tip. Returning transactions go first (they were mined once, so they win conflicts)
+   * and skip the relay timestamp check; what is no longer valid is dropped, and with it what
+   * spends from it.
    */
   rebuild(returning: readonly Uint8Array[], now: number): void {
     const previous = [...this.#entries.values()];
     this.#entries.clear();
     this.#spentBy.clear();
+    this.#packages.clear();
     this.#bytes = 0;
-    for (const bytes of returning) {
-      const err = this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: false });
-      // Mined after its parent on the losing branch: both are unconfirmed again.
-      if (err?.code === 'TX_MISSING_INPUTS') {
-        const tx = decodeTransaction(bytes);
-        this.#wait(toHex(txidOfBytes(bytes)), { bytes, acceptedAt: now, parents: parentsOf(tx) });
-      }
-    }
+    for (const bytes of returning)
+      this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: false });
     for (const entry of previous) {
-      const err = this.#tryAccept(entry.bytes, now, {
-        acceptedAt: entry.acceptedAt,
-        checkRelayTimestamp: false,
-      });
-      if (err?.code === 'TX_MISSING_INPUTS') {
-        const waiting = { bytes: entry.bytes, acceptedAt: entry.acceptedAt, parents: parentsOf(entry.tx) };
-        this.#wait(entry.txidHex, waiting);
-      }
+      this.#tryAccept(entry.bytes, now, { acceptedAt: entry.acceptedAt, checkRelayTimestamp: false });
     }
-    // The new branch may confirm what waiting transactions spend from.
-    this.#retryWaiting(now);
     this.expire(now);
-  }
-
-  /**
-   * Keeps `tx` aside if one of its parents is pooled (unconfirmed again) or itself waiting (a chain
-   * of payments mined one after the other on the losing branch): it waits for that parent.
-   */
-  #wait(txidHex: string, waiting: WaitingTransaction): void {
-    const { parents } = waiting;
-    if (![...parents].some((parent) => this.#entries.has(parent) || this.#waiting.has(parent))) return;
-    this.#waiting.set(txidHex, waiting);
-  }
-
-  /**
-   * Retries the waiting transactions (those with a parent in `confirmed`, or all): re-admitted ones
-   * leave the set; those still missing a pooled parent stay; expired or otherwise invalid ones go.
-   */
-  #retryWaiting(now: number, confirmed?: ReadonlySet<string>): void {
-    for (const [txidHex, waiting] of [...this.#waiting]) {
-      if (confirmed !== undefined && ![...waiting.parents].some((p) => confirmed.has(p))) continue;
-      this.#waiting.delete(txidHex);
-      if (now - waiting.acceptedAt >= this.#expiryMs) continue;
-      const err = this.#tryAccept(waiting.bytes, now, {
-        acceptedAt: waiting.acceptedAt,
-        checkRelayTimestamp: false,
-      });
-      if (err === undefined) this.#readmitted.push(txidHex);
-      else if (err.code === 'TX_MISSING_INPUTS') this.#wait(txidHex, waiting);
+    // The new branch may confirm what an orphan waited for.
+    const adopted: string[] = [];
+    for (const bytes of this.#orphans.takeAll(now)) {
+      const result = this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: true });
+      if (result instanceof ValidationError) {
+        if (result.code === 'TX_MISSING_INPUTS') this.#holdOrphan(bytes, now);
+      } else adopted.push(result.txidHex);
     }
+    this.#adopted.push(...adopted);
+    this.#adoptChildrenOf(adopted, now);
   }
 
-  /** Drops transactions that entered the pool more than the expiry time ago; returns how many. */
+  /**
+   * Drops transactions that entered the pool more than the expiry time ago, with their
+   * descendants; returns how many left.
+   */
   expire(now: number): number {
-    let removed = 0;
+    const before = this.#entries.size;
     for (const entry of [...this.#entries.values()]) {
-      if (this.#isExpired(entry, now)) {
-        this.#remove(entry.txidHex);
-        removed++;
+      if (this.#entries.has(entry.txidHex) && this.#isExpired(entry, now)) {
+        this.#removeWithDescendants(entry.txidHex);
       }
     }
-    return removed;
+    return before - this.#entries.size;
   }
 
-  /** Empties the pool (and the transactions waiting to re-enter it). */
+  /** Empties the pool (and the orphans). */
   clear(): void {
     this.#entries.clear();
     this.#spentBy.clear();
-    this.#waiting.clear();
+    this.#packages.clear();
+    this.#orphans.clear();
+    this.#adopted = [];
     this.#bytes = 0;
   }
 
@@ -327,14 +326,62 @@ export class Mempool {
     return now - entry.acceptedAt > this.#expiryMs;
   }
 
+  /** Output `index` of pooled transaction `txid`, as an unspent output at tip height + 1. */
+  #pooledOutput(key: string): Utxo | undefined {
+    const colon = key.lastIndexOf(':');
+    const entry = this.#entries.get(key.slice(0, colon));
+    const output = entry?.tx.outputs[Number(key.slice(colon + 1))];
+    if (output === undefined) return undefined;
+    return {
+      amount: output.amount,
+      address: output.address,
+      height: this.chain.tipHeight() + 1,
+      coinbase: false,
+    };
+  }
+
   /** Accepts like `#accept`; returns the ValidationError instead of throwing it. */
-  #tryAccept(bytes: Uint8Array, now: number, mode: AcceptMode): ValidationError | undefined {
+  #tryAccept(bytes: Uint8Array, now: number, mode: AcceptMode): AcceptedTransaction | ValidationError {
     try {
-      this.#accept(bytes, now, mode);
-      return undefined;
+      return this.#accept(bytes, now, mode);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return err;
+    }
+  }
+
+  /**
+   * Holds `bytes` (which failed with TX_MISSING_INPUTS, so it decodes and its signatures verify)
+   * as an orphan, waiting for the parents neither pooled nor recently confirmed. A transaction all
+   * of whose parents we know spends an output that is gone: it is not held.
+   */
+  #holdOrphan(bytes: Uint8Array, now: number): void {
+    const tx = decodeTransaction(bytes);
+    const awaited = new Set<string>();
+    for (const input of tx.inputs) {
+      const parent = toHex(input.prevTxid);
+      if (!this.#entries.has(parent) && !this.chain.isConfirmed(parent)) awaited.add(parent);
+    }
+    this.#orphans.add(toHex(txidOfBytes(bytes)), bytes, awaited, now);
+  }
+
+  /**
+   * Takes in the orphans waiting for `parents` (just pooled or confirmed), then those waiting for
+   * them, and so on. Each orphan is tried once per arrival of a parent; at most MAX_ORPHAN_TXS.
+   */
+  #adoptChildrenOf(parents: readonly string[], now: number): void {
+    if (this.#orphans.size === 0) return;
+    const queue = [...parents];
+    for (let i = 0; i < queue.length && this.#orphans.size > 0; i++) {
+      for (const bytes of this.#orphans.takeChildrenOf(queue[i]!, now)) {
+        const result = this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: true });
+        if (result instanceof ValidationError) {
+          if (result.code === 'TX_MISSING_INPUTS') this.#holdOrphan(bytes, now);
+          continue;
+        }
+        this.#adopted.push(result.txidHex);
+        queue.push(result.txidHex);
+      }
     }
   }
 
@@ -352,11 +399,12 @@ export class Mempool {
     checkTransactionSignatures(tx, this.params);
     const { fee, spent } = checkTransactionInputs(
       tx,
-      this.chain,
+      this.#view,
       this.chain.tipHeight() + 1,
       this.params,
       'mempool',
     );
+    const parents = new Set<string>();
     for (const s of spent) {
       const other = this.#spentBy.get(s.key);
       if (other !== undefined) {
@@ -365,12 +413,15 @@ export class Mempool {
           `input ${s.key} is already spent by pooled ${other}`,
         );
       }
+      const parent = s.key.slice(0, s.key.lastIndexOf(':'));
+      if (this.#entries.has(parent)) parents.add(parent);
     }
+    const ancestors = this.#checkPackageLimits(txidHex, parents);
     const size = bytes.length;
     const minFee = this.params.minRelayFeePerByte * BigInt(size);
     if (fee < minFee)
       throw new ValidationError('TX_FEE_TOO_LOW', `fee ${fee} below the relay minimum ${minFee}`);
-    const evictions = this.#planEvictions({ fee, size }, now);
+    const evictions = this.#planEvictions({ fee, size }, ancestors, now);
     if (evictions === undefined) {
       throw new ValidationError(
         'TX_FEE_TOO_LOW',
@@ -390,16 +441,42 @@ export class Mempool {
     };
     this.#entries.set(txidHex, entry);
     for (const key of entry.spends) this.#spentBy.set(key, txidHex);
+    this.#packages.add(txidHex, parents);
     this.#bytes += size;
     return { txid, txidHex, fee };
   }
 
   /**
-   * The entries to evict so `incoming` fits, or undefined when it does not pay enough. Expired
-   * entries go first, then the lowest fee per byte, each of which `incoming` must outbid. O(n) per
-   * eviction, and only when the pool is full.
+   * Throws TX_TOO_LONG_MEMPOOL_CHAIN unless a transaction with pooled `parents` keeps every package
+   * within MAX_PACKAGE_COUNT; returns its pooled ancestors. At most 25 x 25 steps.
    */
-  #planEvictions(incoming: { fee: bigint; size: number }, now: number): MempoolEntry[] | undefined {
+  #checkPackageLimits(txidHex: string, parents: ReadonlySet<string>): ReadonlySet<string> {
+    const tooLong = (what: string) =>
+      new ValidationError('TX_TOO_LONG_MEMPOOL_CHAIN', `transaction ${txidHex} would ${what}`);
+    const ancestors = this.#packages.ancestorsOf(parents, MAX_PACKAGE_COUNT - 1);
+    if (ancestors === undefined) {
+      throw tooLong(`have more than ${MAX_PACKAGE_COUNT - 1} unconfirmed ancestors`);
+    }
+    for (const ancestor of ancestors) {
+      // With the newcomer, the ancestor and its descendants must stay within the limit.
+      if (this.#packages.descendantsOf(ancestor, MAX_PACKAGE_COUNT - 2) === undefined) {
+        throw tooLong(`give ${ancestor} more than ${MAX_PACKAGE_COUNT - 1} unconfirmed descendants`);
+      }
+    }
+    return ancestors;
+  }
+
+  /**
+   * The entries to evict so `incoming` fits, or undefined when it does not pay enough. Expired
+   * entries go first (with their descendants), then the lowest fee per byte among the entries no
+   * remaining one spends from, each of which `incoming` must outbid. `incoming`'s own ancestors
+   * stay. O(n) per eviction, and only when the pool is full.
+   */
+  #planEvictions(
+    incoming: { fee: bigint; size: number },
+    ancestors: ReadonlySet<string>,
+    now: number,
+  ): MempoolEntry[] | undefined {
     let count = this.#entries.size + 1;
     let bytes = this.#bytes + incoming.size;
     const fits = (): boolean => count <= this.#maxCount && bytes <= this.#maxBytes;
@@ -413,12 +490,21 @@ export class Mempool {
       count--;
       bytes -= entry.size;
     };
-    for (const entry of this.#entries.values()) if (this.#isExpired(entry, now)) evict(entry);
+    for (const entry of this.#entries.values()) {
+      if (chosen.has(entry.txidHex) || ancestors.has(entry.txidHex) || !this.#isExpired(entry, now)) continue;
+      evict(entry);
+      for (const txid of this.#packages.descendantsOf(entry.txidHex) ?? []) {
+        if (!chosen.has(txid)) evict(this.#entries.get(txid)!);
+      }
+    }
+    const isLeaf = (entry: MempoolEntry): boolean =>
+      (this.#packages.descendantsOf(entry.txidHex) ?? []).every((txid) => chosen.has(txid));
     while (!fits()) {
       let lowest: MempoolEntry | undefined;
       for (const entry of this.#entries.values()) {
-        if (!chosen.has(entry.txidHex) && (lowest === undefined || paysMorePerByte(lowest, entry)))
-          lowest = entry;
+        if (chosen.has(entry.txidHex) || ancestors.has(entry.txidHex)) continue;
+        if (lowest !== undefined && !paysMorePerByte(lowest, entry)) continue;
+        if (isLeaf(entry)) lowest = entry;
       }
       if (lowest === undefined || !paysMorePerByte(incoming, lowest)) return undefined;
       evict(lowest);
@@ -426,6 +512,7 @@ export class Mempool {
     return evictions;
   }
 
+  /** Removes `txidHex` (children stay: the caller knows they are still valid). */
   #remove(txidHex: string): void {
     const entry = this.#entries.get(txidHex);
     if (entry === undefined) return;
@@ -433,6 +520,13 @@ export class Mempool {
     for (const key of entry.spends) {
       if (this.#spentBy.get(key) === txidHex) this.#spentBy.delete(key);
     }
+    this.#packages.remove(txidHex);
     this.#bytes -= entry.size;
+  }
+
+  /** Removes `txidHex` and everything that spends from it, children first. */
+  #removeWithDescendants(txidHex: string): void {
+    for (const txid of (this.#packages.descendantsOf(txidHex) ?? []).reverse()) this.#remove(txid);
+    this.#remove(txidHex);
   }
 }

@@ -150,6 +150,11 @@ export type ChainEvents = {
   reorg: [ReorgInfo];
   /** The active tip changed (once per processed block that changed it). */
   tip: [ChainEntry];
+  /**
+   * Orphan transactions entered the mempool once the parent they waited for arrived (txids hex,
+   * parents first): nobody announced them to us after we could accept them, so we announce them.
+   */
+  adopted: [readonly string[]];
 };
 
 interface PlannedDisconnect {
@@ -467,6 +472,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     for (const c of connected) this.#emitSafely('block', { entry: c.entry, block: c.block, txids: c.txids });
     this.#emitSafely('tip', this.#tip);
+    this.#emitAdopted();
     return reorg === undefined ? { failures } : { failures, reorg };
   }
 
@@ -606,7 +612,14 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** The mempool's relay pipeline at `now` (default: the chain's clock). Throws ValidationError. */
   acceptTransaction(bytes: Uint8Array, now: number = this.#now()): AcceptedTransaction {
     if (this.#closed) throw new Error('chain is closed');
-    return this.mempool.acceptTransaction(bytes, now);
+    const accepted = this.mempool.acceptTransaction(bytes, now);
+    this.#emitAdopted();
+    return accepted;
+  }
+
+  #emitAdopted(): void {
+    const adopted = this.mempool.takeAdopted();
+    if (adopted.length > 0) this.#emitSafely('adopted', adopted);
   }
 
   /** Where a recently confirmed transaction is (a bounded index of recent blocks), if known. */

@@ -3,9 +3,10 @@
  * its balance read from the chain's UTXO set, and payments built with coin selection, change back
  * to itself, signed for the chain's network and submitted to the mempool.
  *
- * The mempool admits no chains of unconfirmed transactions, so the wallet only spends confirmed,
- * mature coins that no pooled transaction already spends; the change of a pending payment becomes
- * spendable once it is mined. The balance counts the same coins (pending change excluded).
+ * The wallet only spends confirmed, mature coins that no pooled transaction already spends; the
+ * change of a pending payment becomes spendable once it is mined (the mempool would take a payment
+ * spending it, but a wallet that chains its payments makes each depend on the one before, up to
+ * the package limit). The balance counts the same coins (pending change excluded).
  */
 import { join } from 'node:path';
 import { fromHex, toHex } from '../../crypto/hash.js';

@@ -1,9 +1,9 @@
 /**
- * No payment is lost across a partition and the reorganisation that heals it. The mempool takes no
- * chains of unconfirmed transactions, so a payment that spent the change of a transaction the
- * reorg made unconfirmed again cannot stay pooled; it waits aside until that parent is mined again,
- * re-enters the pool and is announced to the peers of the winning branch, which never saw it; so
- * does a chain of payments mined one after the other on the losing branch.
+ * No payment is lost across a partition and the reorganisation that heals it. A payment that spent
+ * the change of a transaction the reorg made unconfirmed again stays pooled with its parent (a
+ * chain of unconfirmed transactions), is announced to the peers of the winning branch, which never
+ * saw it, and the next block confirms both; so does a chain of payments mined one after the other
+ * on the losing branch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_POLL_INTERVAL_MS } from '../../../src/p2p/sync/block-sync.js';
@@ -48,22 +48,16 @@ describe('payments across a partition and its reorganisation', { timeout: 90_000
     const winning = (await mineBlocks(b, 2)).at(-1)!;
     await net.heal([0], [1]);
     await waitFor(() => tipOf(a).idHex === winning, 20_000, 'A on the winning branch');
-    // The parents are pending again; the children wait aside, neither pooled nor lost.
-    expect(parents.every((txid) => a.chain.mempool.has(txid))).toBe(true);
-    expect(children.some((txid) => a.chain.mempool.has(txid))).toBe(false);
-    expect(a.chain.mempool.waitingCount).toBe(children.length);
+    // The parents are pending again, and the children stay pooled with them (a package).
+    expect([...parents, ...children].every((txid) => a.chain.mempool.has(txid))).toBe(true);
+    const family = new Set(parents.flatMap((txid) => a.chain.mempool.descendantsOf(txid)));
+    expect(children.every((txid) => family.has(txid))).toBe(true);
 
-    // B learns the returned parents and mines them; A re-admits the children and announces them.
+    // A announces parents and children; B takes both and one block confirms them all.
     await waitFor(
-      () => parents.every((txid) => b.chain.mempool.has(txid)),
+      () => [...parents, ...children].every((txid) => b.chain.mempool.has(txid)),
       RELAY_WAIT_MS,
-      'the parents at B',
-    );
-    await mineOn(b);
-    await waitFor(
-      () => children.every((txid) => b.chain.mempool.has(txid)),
-      RELAY_WAIT_MS,
-      'the children re-admitted at A and relayed to B',
+      'the parents and children at B',
     );
     const last = await mineOn(b);
     await waitFor(() => allAtTip(net.nodes, last), 10_000, 'both at the last block');
@@ -71,7 +65,6 @@ describe('payments across a partition and its reorganisation', { timeout: 90_000
       expect(isConfirmed(a, txid)).toBe(true);
       expect(isConfirmed(b, txid)).toBe(true);
     }
-    expect(a.chain.mempool.waitingCount).toBe(0);
   });
 
   it('also keeps chains of payments mined on the losing branch, one block per generation', async () => {
@@ -88,19 +81,18 @@ describe('payments across a partition and its reorganisation', { timeout: 90_000
     const winning = (await mineBlocks(b, 3)).at(-1)!;
     await net.heal([0], [1]);
     await waitFor(() => tipOf(a).idHex === winning, 20_000, 'A on the winning branch');
-    expect(a.chain.mempool.waitingCount).toBe(children.length + grandchildren.length);
+    const generations = [...parents, ...children, ...grandchildren];
+    expect(generations.every((txid) => a.chain.mempool.has(txid))).toBe(true);
 
-    // Each block B mines confirms one generation; A re-admits the next and announces it.
-    for (const [i, generation] of [parents, children, grandchildren].entries()) {
-      await waitFor(
-        () => generation.every((txid) => b.chain.mempool.has(txid)),
-        RELAY_WAIT_MS,
-        `generation ${i} at B`,
-      );
-      await mineOn(b);
-    }
+    // All three generations reach B, and B's next block confirms them all, parents first.
+    await waitFor(
+      () => generations.every((txid) => b.chain.mempool.has(txid)),
+      RELAY_WAIT_MS,
+      'every generation at B',
+    );
+    await mineOn(b);
     await waitFor(() => allAtTip(net.nodes, tipOf(b).idHex), 10_000, 'both at the last block');
-    for (const txid of [...parents, ...children, ...grandchildren]) expect(isConfirmed(a, txid)).toBe(true);
-    expect(a.chain.mempool.waitingCount).toBe(0);
+    for (const txid of generations) expect(isConfirmed(a, txid)).toBe(true);
+    expect(a.chain.mempool.size).toBe(0);
   });
 });

@@ -17,6 +17,16 @@ describe('mempool sample', () => {
     expect(new Set(drawn).size).toBe(10);
   });
 
+  it('keeps the original order, so pooled parents are offered before their children', () => {
+    for (let round = 0; round < 20; round++) {
+      const drawn = sample(
+        Array.from({ length: 1_000 }, (_, i) => i),
+        100,
+      );
+      expect(drawn).toEqual([...drawn].sort((a, b) => a - b));
+    }
+  });
+
   it('covers a mempool twice the answer size within a few exchanges', () => {
     const mempool = Array.from({ length: 10_000 }, (_, i) => i);
     const offered = new Set<number>();
