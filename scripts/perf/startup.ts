@@ -16,6 +16,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import type { CompiledTree } from '../../src/devnet/compiled-build.js';
 import { DEVNET_MINING_CPU } from '../../src/devnet/supervisor.js';
 import { PerfDevnet, type Runtime } from './devnet.js';
@@ -51,6 +52,8 @@ export interface StartupNode {
 export interface StartupRun {
   readonly runtime: Runtime;
   readonly busyCore: boolean;
+  /** The machine's 1-minute load average when the run started (other agents share it). */
+  readonly loadAverage: number;
   /** The miners' `--mining-cpu`, percent of one core. */
   readonly miningCpu: number;
   readonly allNodesUpMs: number;
@@ -67,6 +70,8 @@ export interface LauncherRun extends LauncherTiming {
   /** Compiled runs: true when the launcher reused its cached build, false when it built first; always false with --tsx. */
   readonly warmCache: boolean;
   readonly busyCore: boolean;
+  /** The machine's 1-minute load average when the run started (other agents share it). */
+  readonly loadAverage: number;
 }
 
 export interface StartupResult {
@@ -97,6 +102,7 @@ async function runOnce(
   busyCore: boolean,
   miningCpu: number,
 ): Promise<StartupRun> {
+  const loadAverage = round(loadavg()[0]!, 2);
   const spinner = busyCore ? startSpinner() : undefined;
   const devnet = await PerfDevnet.launch({
     count: options.nodes,
@@ -132,6 +138,7 @@ async function runOnce(
     const run: StartupRun = {
       runtime,
       busyCore,
+      loadAverage,
       miningCpu,
       allNodesUpMs: Math.round(allNodesUpMs),
       firstBlockAllNodesMs: Math.round(firstBlockAllNodesMs),
@@ -145,7 +152,7 @@ async function runOnce(
       })),
     };
     options.log(
-      `  ${runtime.padEnd(8)} ${busyCore ? 'busy core' : 'as is    '} mining ${String(miningCpu).padStart(3)}%: all up ${run.allNodesUpMs} ms, height 1 everywhere ${run.firstBlockAllNodesMs} ms, idle CPU miner ${Math.round(run.idleCpuMiner * 100)}% relay ${Math.round(run.idleCpuRelay * 100)}% of a core`,
+      `  ${runtime.padEnd(8)} ${busyCore ? 'busy core' : 'as is    '} mining ${String(miningCpu).padStart(3)}%: all up ${run.allNodesUpMs} ms, height 1 everywhere ${run.firstBlockAllNodesMs} ms, idle CPU miner ${Math.round(run.idleCpuMiner * 100)}% relay ${Math.round(run.idleCpuRelay * 100)}% of a core (load ${loadAverage})`,
     );
     return run;
   } finally {
@@ -164,6 +171,7 @@ async function launchOnce(
   busyCore: boolean,
 ): Promise<LauncherRun> {
   await devnet.fresh();
+  const loadAverage = round(loadavg()[0]!, 2);
   const spinner = busyCore ? startSpinner() : undefined;
   try {
     const timing = await devnet.time(options.repoRoot, [
@@ -173,9 +181,9 @@ async function launchOnce(
     ]);
     const warmCache = runtime === 'compiled' && timing.transpiled === 0;
     options.log(
-      `  npm run devnet ${runtime === 'tsx' ? '--tsx        ' : warmCache ? '(warm build) ' : '(cold build) '} ${busyCore ? 'busy core' : 'as is    '}: ${timing.buildReadyMs === undefined ? '' : `build ready ${timing.buildReadyMs} ms (${timing.transpiled} modules bundled), `}all up ${timing.allNodesUpMs} ms, height 1 everywhere ${timing.firstBlockAllNodesMs} ms`,
+      `  npm run devnet ${runtime === 'tsx' ? '--tsx        ' : warmCache ? '(warm build) ' : '(cold build) '} ${busyCore ? 'busy core' : 'as is    '}: ${timing.buildReadyMs === undefined ? '' : `build ready ${timing.buildReadyMs} ms (${timing.transpiled} modules bundled), `}all up ${timing.allNodesUpMs} ms, height 1 everywhere ${timing.firstBlockAllNodesMs} ms (load ${loadAverage})`,
     );
-    return { runtime, warmCache, busyCore, ...timing };
+    return { runtime, warmCache, busyCore, loadAverage, ...timing };
   } finally {
     if (spinner !== undefined) {
       spinner.kill('SIGKILL');
