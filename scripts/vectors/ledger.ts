@@ -6,6 +6,7 @@
 import { encodeTransaction, type Transaction } from '../../src/chain/encoding/codec.js';
 import { ValidationError } from '../../src/chain/errors.js';
 import { Mempool } from '../../src/chain/mempool/mempool.js';
+import { MAX_PACKAGE_COUNT } from '../../src/chain/mempool/package-graph.js';
 import { createTransaction, outpointKey, txidOf } from '../../src/chain/objects/transaction.js';
 import { blockSubsidy, DEVNET, MAX_MONEY, UNITS_PER_COIN } from '../../src/chain/params.js';
 import { checkRelayTimestamp } from '../../src/chain/rules/transaction.js';
@@ -91,7 +92,56 @@ function mempoolCases() {
     const probe = spendB([pay(2, 1n)]);
     return spendB([pay(2, 10n * COIN - size(probe) + 1n)]);
   })();
-  const cases: Array<{ name: string; tipHeight: number; tx: Transaction }> = [
+  // Chains of unconfirmed transactions: account 1 spends PLAIN_B:0 to itself, then each spends the
+  // last one's output 0, a fee of 1,000 each.
+  const chained: Transaction[] = [];
+  for (let i = 0; i <= MAX_PACKAGE_COUNT; i++) {
+    const parent = chained.at(-1);
+    chained.push(
+      createTransaction(
+        'devnet',
+        [
+          {
+            prevTxid: parent === undefined ? PLAIN_B : txidOf(parent),
+            outputIndex: 0,
+            secretKey: account(1).secretKey,
+          },
+        ],
+        [{ amount: 10n * COIN - 1_000n * BigInt(i + 1), address: account(1).address as Bytes }],
+        T0,
+      ),
+    );
+  }
+  const cases: Array<{ name: string; tipHeight: number; tx: Transaction; pooled?: Transaction[] }> = [
+    {
+      name: 'spends the output of a pooled transaction (a chain of 2): accepted',
+      tipHeight: 20,
+      pooled: chained.slice(0, 1),
+      tx: chained[1]!,
+    },
+    {
+      name: 'spends a pooled output another pooled transaction already spends: conflict',
+      tipHeight: 20,
+      pooled: chained.slice(0, 2),
+      tx: createTransaction(
+        'devnet',
+        [{ prevTxid: txidOf(chained[0]!), outputIndex: 0, secretKey: account(1).secretKey }],
+        [pay(2, COIN)],
+        T0,
+      ),
+    },
+    {
+      name: `the ${MAX_PACKAGE_COUNT}th of a chain of unconfirmed transactions: accepted`,
+      tipHeight: 20,
+      pooled: chained.slice(0, MAX_PACKAGE_COUNT - 1),
+      tx: chained[MAX_PACKAGE_COUNT - 1]!,
+    },
+    {
+      name: `the ${MAX_PACKAGE_COUNT + 1}th of a chain of unconfirmed transactions: too long`,
+      tipHeight: 20,
+      pooled: chained.slice(0, MAX_PACKAGE_COUNT),
+      tx: chained[MAX_PACKAGE_COUNT]!,
+    },
     { name: 'fee exactly 1 base unit per byte: accepted', tipHeight: 20, tx: exact },
     { name: 'fee 1 base unit short of 1 per byte', tipHeight: 20, tx: short },
     {
@@ -166,13 +216,14 @@ function mempoolCases() {
       tx: spendB([pay(2, MAX_MONEY + 1n)]),
     },
   ];
-  return cases.map(({ name, tipHeight, tx }) => {
-    const result = acceptInPool(utxos, tipHeight, encodeTransaction(tx), T0);
+  return cases.map(({ name, tipHeight, tx, pooled = [] }) => {
+    const result = acceptInPool(utxos, tipHeight, encodeTransaction(tx), T0, pooled.map(encodeTransaction));
     return {
       name,
       network: params.network,
       now: T0,
       tipHeight,
+      pooled: pooled.map((p) => hex(encodeTransaction(p))),
       encoding: hex(encodeTransaction(tx)),
       txid: hex(txidOf(tx)),
       ...result,
@@ -180,8 +231,17 @@ function mempoolCases() {
   });
 }
 
-/** Runs a transaction through a fresh mempool over `utxos`; the fee, or the failure. */
-export function acceptInPool(utxos: UtxoJson[], tipHeight: number, bytes: Uint8Array, now: number) {
+/**
+ * Runs a transaction through a fresh mempool over `utxos`, after `pooled` (each must be accepted);
+ * the fee, or the failure.
+ */
+export function acceptInPool(
+  utxos: UtxoJson[],
+  tipHeight: number,
+  bytes: Uint8Array,
+  now: number,
+  pooled: readonly Uint8Array[] = [],
+) {
   const map = new Map<string, Utxo>(
     utxos.map((u) => [
       outpointKey(Buffer.from(u.txid, 'hex'), u.outputIndex),
@@ -198,6 +258,7 @@ export function acceptInPool(utxos: UtxoJson[], tipHeight: number, bytes: Uint8A
     tipHeight: () => tipHeight,
     isConfirmed: () => false,
   });
+  for (const earlier of pooled) pool.acceptTransaction(earlier, now);
   try {
     const accepted = pool.acceptTransaction(bytes, now);
     return { fee: accepted.fee.toString(), expected: null };
@@ -215,7 +276,9 @@ export function ledgerVectors() {
       'subsidy by height (base units). relayWindow: a transaction timestamp against the local clock `now`, ' +
       'the relay code (null = inside the window) and the offence charged to the sender. mempool: a ' +
       'transaction through the whole relay pipeline against `utxos` with the active tip at `tipHeight` (so ' +
-      'it is judged for inclusion at tipHeight + 1): the fee when accepted, else the expected failure.',
+      'it is judged for inclusion at tipHeight + 1), after the `pooled` transactions were accepted in ' +
+      'order (chains of unconfirmed transactions, PROTOCOL.md 10.1): the fee when accepted, else the ' +
+      'expected failure.',
     generatedBy: GENERATED_BY,
     unitsPerCoin: UNITS_PER_COIN.toString(),
     maxMoney: MAX_MONEY.toString(),

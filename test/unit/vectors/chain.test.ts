@@ -274,6 +274,7 @@ describe('ledger vectors', () => {
           network: string;
           now: number;
           tipHeight: number;
+          pooled: string[];
           encoding: string;
           fee: string | null;
           expected: Failure | null;
@@ -309,6 +310,7 @@ describe('ledger vectors', () => {
       tipHeight: () => v.tipHeight,
       isConfirmed: () => false,
     });
+    for (const earlier of v.pooled) pool.acceptTransaction(unhex(earlier), v.now);
     const accept = () => pool.acceptTransaction(unhex(v.encoding), v.now);
     if (v.expected === null) expect(accept().fee.toString()).toBe(v.fee);
     else expectFailure(accept, v.expected, v.network);
