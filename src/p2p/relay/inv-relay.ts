@@ -47,6 +47,7 @@ import type { Logger } from '../../node/logger.js';
 import type { NodeMetrics } from '../../node/metrics.js';
 import type { Verdict } from '../reputation/blame.js';
 import { PeerFault } from '../reputation/faults.js';
+import { PeerActivity } from '../reputation/peer-activity.js';
 import { type InvItem, invTypeFromName, invTypeName } from '../wire/codec.js';
 import { MAX_DATA_BYTES, MAX_INV_ITEMS } from '../wire/constants.js';
 import { BoundedSet } from '../../collections/bounded-set.js';
@@ -184,6 +185,8 @@ export class InvRelay {
   private readonly fallbacks = new CompactFallbacks();
   /** Blocks being rebuilt from a compact block: a second compact block for one waits for the first. */
   private readonly rebuilding = new Set<string>();
+  /** What each peer sent us when, to tell a stalled peer's timeouts from a withholder's. */
+  private readonly activity = new PeerActivity();
   /** Notfound answers in their grace period, oldest first. */
   private notFound: Array<{ readonly peer: string; readonly key: string; readonly at: number }> = [];
 
@@ -212,6 +215,7 @@ export class InvRelay {
    */
   handleInv(peer: string, items: readonly InvItem[], msgId?: string): void {
     const { blame, chain } = this.deps;
+    this.activity.heard(peer, this.now());
     if (blame.isQuarantined(peer) || !blame.admit(peer, 'inv', items.length)) {
       this.report(msgId, peer, 'ignore');
       return;
@@ -277,6 +281,7 @@ export class InvRelay {
    */
   async handlePushed(peer: string, payloads: readonly Uint8Array[]): Promise<void> {
     const { blame, chain } = this.deps;
+    this.activity.heard(peer, this.now());
     for (const payload of payloads) {
       if (blame.isQuarantined(peer)) return;
       const key = invKeyOf('tx', txidOfBytes(payload));
@@ -334,6 +339,7 @@ export class InvRelay {
    */
   async handlePushedCompactBlock(peer: string, bytes: Uint8Array): Promise<void> {
     const { blame } = this.deps;
+    this.activity.heard(peer, this.now());
     if (blame.isQuarantined(peer) || this.deps.compact === undefined) return;
     const compact = this.decodeCompact(peer, bytes);
     if (compact === undefined) return;
@@ -393,6 +399,7 @@ export class InvRelay {
 
   peerDisconnected(peer: string): void {
     this.tracker.disconnectedPeer(peer);
+    this.activity.forget(peer);
     for (const [msgId, report] of this.pending) {
       if (report.peer === peer) this.finishReport(msgId, report);
     }
@@ -457,6 +464,7 @@ export class InvRelay {
       this.deps.logger?.debug({ peer, err: (err as Error).message }, 'getdata failed');
       return;
     }
+    this.activity.heard(peer, this.now());
     const requested = new Set(keys);
     for (const object of response.objects) {
       if (blame.isQuarantined(peer)) return;
@@ -625,6 +633,8 @@ export class InvRelay {
       if (type === 'tx')
         pushable = this.now() - chain.acceptTransaction(payload).timestamp <= PUSH_MAX_AGE_MS;
       else status = (await chain.processBlock(payload)).status;
+      // Answered with what we asked for, even late or already held: service, never withholding.
+      if (path === 'getdata') this.activity.served(peer, this.now());
       this.tracker.receivedResponse(peer, key, { found: true });
       // The request may have expired during validation: complete the key for every announcer anyway.
       this.tracker.forgetKey(key);
@@ -663,6 +673,10 @@ export class InvRelay {
       if (rebuilt && err instanceof ValidationError && isBodyTampering(err.code)) {
         blame.judged(type, 'ignore');
         return 'rebuilt-mismatch';
+      }
+      // A transaction we got from another announcer while this answer was late is still service.
+      if (path === 'getdata' && err instanceof ValidationError && err.code === 'TX_DUPLICATE') {
+        this.activity.served(peer, this.now());
       }
       if (!(err instanceof ValidationError)) {
         this.deps.logger?.error({ peer, key, err: (err as Error).message }, 'validation failed unexpectedly');
@@ -769,18 +783,24 @@ export class InvRelay {
       this.lastSweep !== undefined && now - this.lastSweep > SWEEP_INTERVAL_MS + MAX_SWEEP_LATENESS_MS;
     this.lastSweep = now;
     const expired = stalled ? [] : this.tracker.expire(now);
-    const expiredByPeer = new Map<string, string[]>();
-    for (const { peer, key } of expired) {
-      expiredByPeer.set(peer, [...(expiredByPeer.get(peer) ?? []), key]);
+    const expiredByPeer = new Map<string, { keys: string[]; requestedAt: number }>();
+    for (const { peer, key, requestedAt } of expired) {
+      const entry = expiredByPeer.get(peer) ?? { keys: [], requestedAt };
+      entry.keys.push(key);
+      entry.requestedAt = Math.min(entry.requestedAt, requestedAt);
+      expiredByPeer.set(peer, entry);
       this.resolveKey(key, peer);
     }
     // One offence per peer per sweep, however many items one slow answer held: a single late
-    // response is one judgement call, not dozens.
-    for (const [peer, keys] of expiredByPeer) {
+    // response is one judgement call, not dozens. What the peer sent while we waited decides
+    // whether it escalates (blame's `escalatesTimeout`): a silent peer had stalled.
+    for (const [peer, { keys, requestedAt }] of expiredByPeer) {
       const more = keys.length > 1 ? ` and ${keys.length - 1} more` : '';
+      const context = this.activity.timeout(peer, requestedAt, now);
+      const silent = context.silent ? ' (peer silent meanwhile)' : '';
       this.deps.blame.punish(
         peer,
-        new PeerFault('REQUEST_TIMED_OUT', `${keys[0]}${more} not served in time`, keys),
+        new PeerFault('REQUEST_TIMED_OUT', `${keys[0]}${more} not served in time${silent}`, keys, context),
       );
     }
     for (const [msgId, report] of this.pending) {

@@ -53,8 +53,9 @@
  *    announced first behind its own backlog. The hysteresis keeps the cost of handing keys over and back
  *    amortised over maxPeerInFlight/2 requests instead of paid on every response.
  *
- * 7. A request expires `requestTimeoutMs` after it is handed out. `expire` reports it (the caller may
- *    apply a judgement-call penalty: honest peers can be slow) and the key moves to the next announcer.
+ * 7. A request expires `requestTimeoutMs` after it is handed out. `expire` reports it with the time it
+ *    was handed out (the caller may apply a judgement-call penalty: honest peers can be slow or stall,
+ *    which it tells apart by what the peer sent meanwhile) and the key moves to the next announcer.
  *    `notfound` does the same at once, and only touches the sender's own announcement.
  *
  * 8. A delivered object resolves the key for everybody, and the key is remembered as complete (a bounded
@@ -97,7 +98,7 @@
  * tracker.receivedInv('peerA', key, { outbound: false, now: 0 }); // 'added', requestable at 200
  * tracker.receivedInv('peerB', key, { outbound: true, now: 50 }); // 'added', requestable now
  * tracker.getRequestable('peerB', 50); // [key]: outbound peerB is asked first, until 2050
- * tracker.expire(2050); // [{ peer: 'peerB', key }]: timed out
+ * tracker.expire(2050); // [{ peer: 'peerB', key, requestedAt: 50 }]: timed out
  * tracker.getRequestable('peerA', 2050); // [key]
  * tracker.receivedResponse('peerA', key, { found: true }); // true: solicited; key resolved
  * ```
@@ -155,10 +156,12 @@ export interface RequestTrackerOptions {
  */
 export type InvResult = 'added' | 'duplicate' | 'complete' | 'capped';
 
-/** A request that timed out: `peer` was asked for `key` and did not answer in time. */
+/** A request that timed out: `peer` was asked for `key` at `requestedAt` and did not answer in time. */
 export interface ExpiredRequest {
   readonly peer: string;
   readonly key: string;
+  /** The `now` of the `getRequestable` call that handed the key out (ms). */
+  readonly requestedAt: number;
 }
 
 type State = 'delayed' | 'ready' | 'requested' | 'failed';
@@ -450,7 +453,7 @@ export class RequestTracker {
     const expired: ExpiredRequest[] = [];
     for (let top = this.expiries.peek(); top !== undefined && top.time <= now; top = this.expiries.peek()) {
       this.expiries.pop();
-      expired.push({ peer: top.peer.id, key: top.key.id });
+      expired.push({ peer: top.peer.id, key: top.key.id, requestedAt: top.time - this.requestTimeoutMs });
       this.fail(top);
     }
     return expired;

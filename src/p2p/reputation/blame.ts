@@ -71,14 +71,24 @@ export function offenceForValidation(error: ValidationError, params: ChainParams
 
 /**
  * Whether a `REQUEST_TIMED_OUT` fault takes part in its peer's escalating streak: only when every
- * item it names is a transaction. Block timeouts are charged the flat penalty: every node announces
- * each block it connects, first of all its miner, which may be busy right then; a CPU-starved honest
- * node timing out on its block announcements one block after another was measured in the 20-node
- * devnet (docs/membership.md). Withholding blocks cannot stall relay for long anyway: blocks come one
- * per interval, each withheld at most one timeout per attacker connection. The items are the
- * fault's `items`, or else the key (`tx:<hex>`, `block:<hex>`) its evidence starts with.
+ * item it names is a transaction and the peer kept talking to us while we waited.
+ *
+ * - Block timeouts are charged the flat penalty: every node announces each block it connects, first
+ *   of all its miner, which may be busy right then; a CPU-starved honest node timing out on its block
+ *   announcements one block after another was measured in the 20-node devnet (docs/membership.md).
+ *   Withholding blocks cannot stall relay for long anyway: blocks come one per interval, each
+ *   withheld at most one timeout per attacker connection. The items are the fault's `items`, or else
+ *   the key (`tx:<hex>`, `block:<hex>`) its evidence starts with.
+ * - A timeout during which the peer fell silent (`timeout.silent`: nothing from it for
+ *   `SILENCE_GAP_MS` or more of the wait) is charged the flat penalty too: a stalled process (GC,
+ *   CPU starvation, SIGSTOP) sends nothing at all, so its timeouts show no choice to withhold, and an
+ *   overloaded honest node stalling again and again was quarantined by escalation
+ *   (test/integration/reputation/stalled-peer.test.ts). A withholder that announces on while it
+ *   withholds escalates; one that falls silent to avoid it can announce at most about once per
+ *   second and still pays 2 per timeout (quarantined after 25, as before escalation existed).
  */
 export function escalatesTimeout(fault: PeerFault): boolean {
+  if (fault.timeout?.silent === true) return false;
   const items = fault.items ?? [fault.evidence.split(' ', 1)[0] ?? ''];
   return items.length > 0 && items.every((key) => key.startsWith('tx:'));
 }
@@ -127,9 +137,12 @@ export class Blame {
     if (kind === null) return;
     const evidence = subject === undefined ? error.message : `${subject}: ${error.message}`;
     this.modules.metrics?.offences.inc({ kind });
-    const escalate =
-      error instanceof PeerFault && error.kind === 'REQUEST_TIMED_OUT' ? escalatesTimeout(error) : true;
-    const verdict = this.modules.reputation.recordOffence(peer, kind, evidence, { escalate });
+    const timeout = error instanceof PeerFault && error.kind === 'REQUEST_TIMED_OUT' ? error : undefined;
+    const escalate = timeout === undefined ? true : escalatesTimeout(timeout);
+    // The peer served us since its last timeout (late, or an object we had meanwhile): no credit,
+    // but its streak starts over, as a first delivery would make it.
+    const restartStreak = timeout?.timeout?.servedSince === true;
+    const verdict = this.modules.reputation.recordOffence(peer, kind, evidence, { escalate, restartStreak });
     this.modules.logger.info({ peer, kind, evidence, score: verdict.score, state: verdict.state }, 'offence');
   }
 

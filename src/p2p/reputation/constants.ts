@@ -102,13 +102,42 @@ export const MAX_JUDGEMENT_PENALTY =
 
 /**
  * Longest gap (unit: ms) between two offences of an escalating kind (`REQUEST_TIMEOUT`) that still
- * continues a streak; a good delivery ends the streak whatever the gap. 30 s: a staller that
- * announces and never serves times out every 0.3-1 s (one request per announcement round, each
- * expiring 2 s later; measured by the announce-no-serve scenario), so it stays well inside; it is shorter than `HONEST_OFFENCE_INTERVAL_MS`, so an honest peer
- * offending at the tolerated rate never escalates; and an honest peer under load, whose timeouts
- * come in the clusters of one stall, serves something between two stalls, which resets the streak.
+ * continues a streak; a good delivery ends the streak whatever the gap, and so does any answer that
+ * serves a requested object (even late). 30 s: a staller that announces and never serves times out
+ * every 0.3-1 s (one request per announcement round, each expiring 2 s later; measured by the
+ * announce-no-serve scenario), so it stays well inside; it is shorter than
+ * `HONEST_OFFENCE_INTERVAL_MS`, so an honest peer offending at the tolerated rate never escalates.
+ * An honest peer whose process stalls sends nothing during the stall, so its timeouts there stay out
+ * of the streak (`SILENCE_GAP_MS`); one that is slow but running answers late, which ends the streak.
  */
 export const ESCALATION_WINDOW_MS = 30_000;
+
+/**
+ * Silence (unit: ms) that marks a request timeout as a stall rather than withholding: when a peer
+ * sent us nothing at all (no Inv, push or answer) for this long while one of our requests to it
+ * waited, the timeout costs the flat penalty and stays out of the streak (`escalatesTimeout` in
+ * blame.ts). 1 s, half of the relay's 2 s request timeout and the relay's own stall threshold
+ * (`MAX_SWEEP_LATENESS_MS`): a stalled process (GC, CPU starvation, SIGSTOP) sends nothing, and a
+ * stall shorter than 1 s cannot make a 2 s request time out on its own; a withholder that announces
+ * on while it withholds (announce-no-serve announces every 0.5 s) is never silent that long, and one
+ * that falls silent on purpose can announce at most about once per second, each announcement costing
+ * it a flat 2 (quarantined after 25, as before escalation existed).
+ */
+export const SILENCE_GAP_MS = 1_000;
+
+/**
+ * Silences remembered per peer (unit: entries) by `PeerActivity`. A request waits at most ~3.2 s
+ * before it is judged (the 2 s timeout, a 0.1 s sweep and 1.1 s of tolerated sweep lateness); the
+ * silences kept are at least `SILENCE_GAP_MS` long and never overlap, so at most 4 fall in one wait.
+ */
+export const MAX_SILENCES_PER_PEER = 4;
+
+/**
+ * Peers whose traffic `PeerActivity` follows (unit: peers). Far above the connection limit; the
+ * relay forgets a peer when it disconnects, and beyond this the least recently heard one is dropped
+ * (a dropped peer counts as silent until heard again, so at worst a timeout escapes escalation).
+ */
+export const MAX_ACTIVITY_PEERS = 1_024;
 
 // ---------------------------------------------------------------------------------------------
 // Rewards

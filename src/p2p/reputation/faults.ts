@@ -30,6 +30,24 @@ export type PeerFaultKind =
   /** `BlockTxn` transactions that are not the ones its compact block's short ids name. */
   | 'BAD_BLOCK_TXN';
 
+/**
+ * What the relay saw of a peer around a request that timed out (`REQUEST_TIMED_OUT`), which decides
+ * whether the timeout takes part in the peer's escalating streak (src/p2p/reputation/blame.ts).
+ */
+export interface TimeoutContext {
+  /**
+   * The peer fell silent (sent us nothing) for `SILENCE_GAP_MS` or more while we waited: its process
+   * stalled or its link did, so the timeout shows no choice to withhold. Charged the flat penalty,
+   * outside the streak.
+   */
+  readonly silent: boolean;
+  /**
+   * The peer answered one of our requests with an object we asked for since its last escalating
+   * timeout, even late or with an object we had got elsewhere meanwhile: its streak starts over.
+   */
+  readonly servedSince: boolean;
+}
+
 /** A peer's relay-level misbehaviour, with the evidence that explains it in `why`. */
 export class PeerFault extends Error {
   override readonly name = 'PeerFault';
@@ -42,6 +60,8 @@ export class PeerFault extends Error {
      * all; otherwise blame reads the first key from the start of `evidence`.
      */
     readonly items?: readonly string[],
+    /** For `REQUEST_TIMED_OUT`: what the relay saw of the peer while it waited (see `TimeoutContext`). */
+    readonly timeout?: TimeoutContext,
   ) {
     super(`${kind}: ${evidence}`);
   }

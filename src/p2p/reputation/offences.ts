@@ -18,10 +18,12 @@
  * at most `MAX_JUDGEMENT_PENALTY` (6.47), so an honest peer offending at most once per 2 minutes,
  * with any mix of kinds, is never quarantined.
  *
- * One judgement kind escalates (`REQUEST_TIMEOUT`, for transactions: blame keeps block timeouts out
- * of streaks): within a streak (no good delivery in between, each offence within
- * `ESCALATION_WINDOW_MS` = 30 s of the previous one) the k-th costs k times the base penalty. A streak needs offences less than 30 s apart, so the 2-minute honest bound above is
- * untouched; what it adds is that a peer serving nothing at all is quarantined after a handful.
+ * One judgement kind escalates (`REQUEST_TIMEOUT`, for transactions, while the peer kept talking to
+ * us: blame keeps block timeouts, and timeouts during which the peer fell silent for a second or more,
+ * out of streaks): within a streak (no service in between, each offence within
+ * `ESCALATION_WINDOW_MS` = 30 s of the previous one) the k-th costs k times the base penalty. A
+ * streak needs offences less than 30 s apart, so the 2-minute honest bound above is untouched; what
+ * it adds is that a peer that announces on and serves nothing at all is quarantined after a handful.
  */
 import { PENALTY_FLAGRANT, PENALTY_LOW, PENALTY_MODERATE, QUARANTINE_THRESHOLD } from './constants.js';
 import { UnknownOffenceError } from './errors.js';
@@ -179,13 +181,17 @@ export const OFFENCES: Readonly<Record<OffenceKind, OffenceSpec>> = Object.freez
     'peer answered notfound for a block it announced, or left a requested item out of its answer',
   ),
   /**
-   * Honest cause: an overloaded peer, which still serves most of what it is asked. Announcing and
-   * then not serving stalls relay until the request tracker tries another announcer (as in Bitcoin
-   * Core's txrequest). Escalating: the k-th transaction timeout in a row (no good delivery in between,
-   * each within 30 s of the previous one) costs 2k, so 7 in a row quarantine (2 + 4 + ... + 14 = 56) a
-   * peer that serves nothing; one good delivery resets the streak. Timeouts at least 30 s apart, and
-   * block timeouts (see `escalatesTimeout` in blame.ts), never escalate: 25 in a burst (or one every
-   * 35 s for good) quarantine as before.
+   * Honest cause: an overloaded peer, slow to answer, or whose process stalls (GC, CPU starvation)
+   * with our requests waiting. Announcing and then not serving stalls relay until the request
+   * tracker tries another announcer (as in Bitcoin Core's txrequest). Escalating: the k-th
+   * transaction timeout in a row costs 2k, so 7 in a row quarantine (2 + 4 + ... + 14 = 56) a peer
+   * that keeps announcing and serves nothing. In a row: each within 30 s of the previous one, with
+   * no service in between (a first delivery of a new valid object, or any answer delivering an
+   * object we asked it for, even late or one we had got elsewhere meanwhile). Never escalating, and
+   * never ending a streak, each costing the flat 2 (25 in a burst, or one every 35 s for good,
+   * quarantine as before): block timeouts, and timeouts during which the peer sent us nothing for
+   * `SILENCE_GAP_MS` (1 s) or more, since a stalled process sends nothing at all (see
+   * `escalatesTimeout` in blame.ts and `PeerActivity`).
    */
   REQUEST_TIMEOUT: judgement(
     'REQUEST_TIMEOUT',

@@ -18,7 +18,10 @@
  *   delivery in between (`reward` ends every streak, and so does the end of a quarantine). A peer that
  *   announces and never serves reaches the threshold after 7 timeouts instead of 25; one that serves
  *   between its timeouts, or times out less than once per 30 s, pays the base penalty each time. The
- *   caller may keep an offence out of the streak (`escalate: false`: blame does so for blocks).
+ *   caller may keep an offence out of the streak (`escalate: false`: blame does so for blocks, and for
+ *   a timeout during which the peer fell silent, i.e. its process stalled), or start a new streak with
+ *   it (`restartStreak: true`: blame does so when the peer served a request since its last timeout,
+ *   even late or with an object we had meanwhile, which earns no credit but is service).
  * - A flagrant offence quarantines at once, by its class rather than its number, so no credit or
  *   configuration can absorb it. A judgement call quarantines when the score reaches -50.
  * - The quarantine decision is returned exactly once (on the transition), with who, why and until,
@@ -106,6 +109,12 @@ export interface PenaltyOptions {
    * charges the base penalty and leaves the streak as it is.
    */
   readonly escalate?: boolean;
+  /**
+   * For an escalating kind taking part in the streak: whether the streak ended before this offence
+   * (default false), so that this one is its first. Used when the peer served us since its previous
+   * offence in a way that earns no credit (`reward`), e.g. a late answer.
+   */
+  readonly restartStreak?: boolean;
 }
 
 /** What `penalize` did. */
@@ -208,14 +217,17 @@ export class PeerTrustTable {
    * Records an offence and returns the resulting state. `quarantine` is non-null only on the offence
    * that starts a quarantine: the caller should then hang up, refuse the peer until `until`, and log.
    * `options.escalate: false` charges an escalating kind its base penalty, outside any streak (the
-   * streak is neither continued nor ended).
+   * streak is neither continued nor ended); `options.restartStreak: true` makes it the first of a new
+   * streak.
    */
   penalize(peerId: string, kind: OffenceKind, evidence = '', options: PenaltyOptions = {}): PenaltyOutcome {
     const spec = offenceSpec(kind);
     const now = this.now();
     const record = this.touch(peerId, now);
     const scoreBefore = record.score;
-    const streak = spec.escalates && options.escalate !== false ? continueStreak(record, kind, now) : 1;
+    const inStreak = spec.escalates && options.escalate !== false;
+    if (inStreak && options.restartStreak === true) delete record.streaks[kind];
+    const streak = inStreak ? continueStreak(record, kind, now) : 1;
     const penalty = escalatedPenalty(kind, streak);
     // Forfeit banked credit first, then charge the penalty: credit never absorbs an offence.
     const score = snap(Math.max(SCORE_MIN, Math.min(scoreBefore, SCORE_NEUTRAL) - penalty));

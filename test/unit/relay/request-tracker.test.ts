@@ -26,7 +26,7 @@ describe('RequestTracker defaults', () => {
     expect(t.getRequestable('in', ready - 1)).toEqual([]);
     expect(t.getRequestable('in', ready)).toEqual(['k']);
     expect(t.expire(ready + REQUEST_TIMEOUT_MS - 1)).toEqual([]);
-    expect(t.expire(ready + REQUEST_TIMEOUT_MS)).toEqual([{ peer: 'in', key: 'k' }]);
+    expect(t.expire(ready + REQUEST_TIMEOUT_MS)).toEqual([{ peer: 'in', key: 'k', requestedAt: ready }]);
   });
 
   it('tracks MAX_PEER_ANNOUNCEMENTS announcements per peer and caps the next', () => {
@@ -78,7 +78,7 @@ describe('RequestTracker defaults', () => {
     expect(t.getRequestable('peerA', 50)).toEqual([]);
     expect(t.getRequestable('peerB', 50)).toEqual(['key']);
     expect(t.expire(2049)).toEqual([]);
-    expect(t.expire(2050)).toEqual([{ peer: 'peerB', key: 'key' }]);
+    expect(t.expire(2050)).toEqual([{ peer: 'peerB', key: 'key', requestedAt: 50 }]);
     expect(t.getRequestable('peerA', 2050)).toEqual(['key']);
     expect(t.receivedResponse('peerA', 'key', { found: true })).toBe(true);
     expect(t.size).toBe(0);
@@ -148,7 +148,7 @@ describe('RequestTracker rules', () => {
     expect(t.getRequestable('in', 200)).toEqual(['k']);
     t.receivedInv('out', 'k', { ...OUT, now: 300 });
     expect(t.getRequestable('out', 300)).toEqual([]);
-    expect(t.expire(2_200)).toEqual([{ peer: 'in', key: 'k' }]);
+    expect(t.expire(2_200)).toEqual([{ peer: 'in', key: 'k', requestedAt: 200 }]);
     expect(t.getRequestable('out', 2_200)).toEqual(['k']);
     t.sanityCheck();
   });
@@ -175,7 +175,7 @@ describe('RequestTracker rules', () => {
     expect(t.getRequestable('a', 10)).toEqual(['k']);
     expect(t.expire(1_009)).toEqual([]);
     expect(t.getRequestable('b', 1_009)).toEqual([]);
-    expect(t.expire(1_010)).toEqual([{ peer: 'a', key: 'k' }]);
+    expect(t.expire(1_010)).toEqual([{ peer: 'a', key: 'k', requestedAt: 10 }]);
     expect(t.inFlightCount('a')).toBe(0);
     expect(t.announcers('k')).toEqual(['b', 'c']);
     expect(t.peersWithRequestable(1_010)).toEqual(['b']);
@@ -236,7 +236,7 @@ describe('RequestTracker rules', () => {
     expect(t.inFlightCount('a')).toBe(1);
     expect(t.announcers('k')).toEqual(['a', 'b']);
     // Late: after the request expired.
-    expect(t.expire(100)).toEqual([{ peer: 'a', key: 'k' }]);
+    expect(t.expire(100)).toEqual([{ peer: 'a', key: 'k', requestedAt: 0 }]);
     expect(t.receivedResponse('a', 'k', { found: true })).toBe(false);
     expect(t.receivedResponse('a', 'k', { found: false })).toBe(false);
     expect(t.getRequestable('b', 100)).toEqual(['k']);
@@ -386,7 +386,7 @@ describe('RequestTracker rules', () => {
     t.receivedInv('a', 'k', { ...OUT, now: 0 });
     t.receivedInv('b', 'k', { ...OUT, now: 0 });
     expect(t.getRequestable('a', 0)).toEqual(['k']);
-    expect(t.expire(10)).toEqual([{ peer: 'a', key: 'k' }]);
+    expect(t.expire(10)).toEqual([{ peer: 'a', key: 'k', requestedAt: 0 }]);
     expect(t.getRequestable('b', 10)).toEqual(['k']);
     expect(t.receivedResponse('b', 'k', { found: false })).toBe(true);
     expect(t.size).toBe(0);

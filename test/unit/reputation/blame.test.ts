@@ -2,6 +2,9 @@
  * The blame tables: every typed error a peer can cause maps to the offence its class deserves, and
  * blameless failures (races, duplicates, missing inputs) to none.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Transaction } from '../../../src/chain/encoding/codec.js';
 import { ValidationError } from '../../../src/chain/errors.js';
@@ -13,7 +16,12 @@ import {
   offenceFor,
   REPLAY_GRACE_MS,
 } from '../../../src/p2p/reputation/blame.js';
+import { createLogger } from '../../../src/node/logger.js';
+import { Blame } from '../../../src/p2p/reputation/blame.js';
 import { PeerFault } from '../../../src/p2p/reputation/faults.js';
+import { RateLimiter } from '../../../src/p2p/reputation/rate-limiter.js';
+import { Reputation } from '../../../src/p2p/reputation/reputation.js';
+import { fakeClock } from './fake-clock.js';
 import { OFFENCES } from '../../../src/p2p/reputation/offences.js';
 import { WireError } from '../../../src/p2p/wire/errors.js';
 import { ProtocolViolationError } from '../../../src/p2p/wire/violations.js';
@@ -107,6 +115,18 @@ describe('blame: what each typed error costs its sender', () => {
     expect(escalatesTimeout(new PeerFault('REQUEST_TIMED_OUT', ''))).toBe(false);
   });
 
+  it('keeps a timeout during which the peer fell silent (a stalled process) out of the streak', () => {
+    const tx = `tx:${'ab'.repeat(32)}`;
+    const active = { silent: false, servedSince: false };
+    const silent = { silent: true, servedSince: false };
+    expect(escalatesTimeout(new PeerFault('REQUEST_TIMED_OUT', 'x', [tx], active))).toBe(true);
+    expect(escalatesTimeout(new PeerFault('REQUEST_TIMED_OUT', 'x', [tx], silent))).toBe(false);
+    // Still charged, as a judgement call.
+    expect(offenceFor(new PeerFault('REQUEST_TIMED_OUT', 'x', [tx], silent), REGTEST)).toBe(
+      'REQUEST_TIMEOUT',
+    );
+  });
+
   it('wire violations are flagrant; relay faults are judgement calls unless they are lies', () => {
     expect(offenceFor(new WireError('OVERSIZE', 'x'), REGTEST)).toBe('OVERSIZE_MESSAGE');
     expect(offenceFor(new ProtocolViolationError('NON_CANONICAL', 'x'), REGTEST)).toBe('MALFORMED_MESSAGE');
@@ -117,5 +137,47 @@ describe('blame: what each typed error costs its sender', () => {
     expect(classOf(offenceFor(new PeerFault('REQUEST_TIMED_OUT', 'x'), REGTEST))).toBe('judgement');
     expect(classOf(offenceFor(new PeerFault('NOT_FOUND_AFTER_ANNOUNCE', 'x'), REGTEST))).toBe('judgement');
     expect(offenceFor(new PeerFault('RATE_LIMITED', 'x'), REGTEST)).toBe('RATE_LIMIT_EXCEEDED');
+  });
+});
+
+describe('blame: what the relay saw of a peer decides how its timeouts escalate', () => {
+  it('charges silent timeouts the flat 2 outside the streak, and restarts the streak after service', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trustmesh-blame-'));
+    const clock = fakeClock();
+    const reputation = await Reputation.open({ dataDir: dir, now: clock.now });
+    try {
+      const blame = new Blame({
+        reputation,
+        limiter: new RateLimiter({ now: clock.now }),
+        uploads: new RateLimiter({ now: clock.now }),
+        params: REGTEST,
+        metrics: null,
+        logger: createLogger({ name: 'test', level: 'silent' }),
+        gossipVerdicts: () => undefined,
+      });
+      const peer = '12D3KooWStalledPeer';
+      const timeout = (i: number, silent: boolean, servedSince = false): PeerFault =>
+        new PeerFault('REQUEST_TIMED_OUT', `t${i}`, [`tx:${i.toString(16).padStart(64, '0')}`], {
+          silent,
+          servedSince,
+        });
+      // Ten stalls in a row, one timeout each, the peer silent every time: never escalates.
+      for (let i = 0; i < 10; i++) {
+        blame.punish(peer, timeout(i, true));
+        clock.advance(6_000);
+      }
+      expect(reputation.isQuarantined(peer)).toBe(false);
+      blame.punish(peer, timeout(10, false));
+      blame.punish(peer, timeout(11, false));
+      blame.punish(peer, timeout(12, true));
+      blame.punish(peer, timeout(13, false, true)); // it served since: a new streak
+      blame.punish(peer, timeout(14, false));
+      const penalties = reputation.report(peer).offences.map((o) => o.penalty);
+      expect(penalties).toEqual([...Array<number>(10).fill(2), 2, 4, 2, 2, 4]);
+      expect(reputation.isQuarantined(peer)).toBe(false);
+    } finally {
+      await reputation.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -262,6 +262,22 @@ describe('PeerTrustTable: escalating REQUEST_TIMEOUT', () => {
     expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(6);
   });
 
+  it('starts a new streak at an offence marked restartStreak (the peer served since, without credit)', () => {
+    const { table } = setup();
+    table.penalize('p', 'REQUEST_TIMEOUT');
+    table.penalize('p', 'REQUEST_TIMEOUT'); // 2, 4
+    const restarted = table.penalize('p', 'REQUEST_TIMEOUT', 'late answer since', { restartStreak: true });
+    expect([restarted.penalty, restarted.streak]).toEqual([2, 1]);
+    expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(4);
+    // Kept out of the streak, the mark changes nothing: the streak goes on.
+    const outside = table.penalize('p', 'REQUEST_TIMEOUT', 'silent', {
+      escalate: false,
+      restartStreak: true,
+    });
+    expect(outside.penalty).toBe(2);
+    expect(table.penalize('p', 'REQUEST_TIMEOUT').penalty).toBe(6);
+  });
+
   it('forgets the streak when a quarantine ends', () => {
     const { clock, table } = setup();
     let outcome = table.penalize('p', 'REQUEST_TIMEOUT');
