@@ -1,7 +1,12 @@
 /**
  * Builds and starts the node's libp2p host: TCP, noise, yamux, identify, ping and gossipsub on the
- * inventory topic, with a persistent identity and peer store, a connection gater fed by the
- * reputation layer, and a dialer that keeps the static peers connected.
+ * inventory topic, with a persistent identity, a connection gater fed by the reputation layer, and
+ * a dialer that keeps the static peers connected.
+ *
+ * libp2p's peer store lives in memory (libp2p's default datastore). What must survive a restart is
+ * kept by the node's own stores: the address book (`addrbook.json`, src/p2p/membership) and the
+ * ban list. A LevelDB-backed peer store cost a read and a write on every identify and new stream
+ * (about a third of an idle node's CPU, and 4-6% under load, measured with `--cpu-prof`).
  *
  * @example
  * ```ts
@@ -12,7 +17,6 @@
  * ```
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type GossipSub, type GossipSubComponents, gossipsub } from '@chainsafe/libp2p-gossipsub';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
@@ -21,7 +25,6 @@ import { type Libp2p, type PeerId, StrictNoSign } from '@libp2p/interface';
 import { type Ping, ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import type { Multiaddr } from '@multiformats/multiaddr';
-import { LevelDatastore } from 'datastore-level';
 import { createLibp2p } from 'libp2p';
 import { INV_VERDICT_WINDOW_HEARTBEATS, invTopic, MAX_GOSSIP_RPC_BYTES } from '../wire/constants.js';
 import { createConnectionGater, type InboundAddressGate, OPEN_GATE, type PeerGate } from './gater.js';
@@ -47,7 +50,7 @@ export type P2PLibp2p = Libp2p<P2PServices>;
 export interface P2PNodeOptions {
   /** Network name: part of the topic and protocol ids, so networks never mix. */
   network: string;
-  /** Holds `p2p-key` (identity) and `peerstore/` (LevelDB); created if missing. */
+  /** Holds `p2p-key` (identity); created if missing. */
   dataDir: string;
   /** Listen address (IPv4 or IPv6 literal). Default '0.0.0.0'. */
   host?: string;
@@ -125,64 +128,54 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
   const localAddress = dialSourceAddress(options.host ?? '0.0.0.0');
   await mkdir(options.dataDir, { recursive: true });
   const privateKey = await loadOrCreatePrivateKey(options.dataDir);
-  const datastore = new LevelDatastore(join(options.dataDir, 'peerstore'));
-  await datastore.open();
-
-  let libp2p: P2PLibp2p;
-  try {
-    libp2p = await createLibp2p<P2PServices>({
-      privateKey,
-      datastore,
-      nodeInfo: { userAgent: USER_AGENT },
-      addresses: {
-        listen: [listenAddr(options.host ?? '0.0.0.0', options.port ?? 0)],
-        announce: options.announce ?? [],
-      },
-      // `localAddress` is passed through to net.connect (tcp's dialOpts type lists only a subset).
-      transports: [tcp(localAddress === undefined ? {} : { dialOpts: { localAddress } as object })],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      connectionGater: createConnectionGater(gate, options.inboundGate),
-      connectionManager: {
-        maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-        allow: options.devnetLoopback === true ? ['/ip4/127.0.0.0/ipcidr/8'] : [],
-      },
-      // Under CPU load, ping timeouts made the monitor abort every connection (docs/libp2p-notes.md).
-      connectionMonitor: { abortConnectionOnPingFailure: false },
-      services: {
-        identify: identify(),
-        ping: ping(),
-        // gossipsub() is typed as a generic PubSub; the instance is a GossipSub.
-        pubsub: gossipsub({
-          globalSignaturePolicy: StrictNoSign,
-          msgIdFn: contentMsgId,
-          fastMsgIdFn: fastContentMsgId,
-          asyncValidation: true,
-          floodPublish: options.floodPublish === true,
-          ...INV_MESH,
-          fallbackToFloodsub: false,
-          doPX: false,
-          allowPublishToZeroTopicPeers: true,
-          ignoreDuplicatePublishError: true,
-          allowedTopics: [topic],
-          maxInboundDataLength: MAX_GOSSIP_RPC_BYTES,
-          mcacheLength: INV_VERDICT_WINDOW_HEARTBEATS,
-          // No IHAVE gossip: every node announces to its own mesh, so gossiping an Inv to non-mesh
-          // peers only makes them fetch a useless copy a heartbeat later (measured: -27% bytes and
-          // -21% CPU per transaction in the 20-node propagation benchmark, latency unchanged).
-          mcacheGossip: 0,
-          scoreParams: peerScoreParams({
-            topic,
-            appSpecificScore: options.appSpecificScore ?? (() => 0),
-          }),
-          scoreThresholds: SCORE_THRESHOLDS,
-        }) as unknown as (components: GossipSubComponents) => GossipSub,
-      },
-    });
-  } catch (err) {
-    await datastore.close();
-    throw err;
-  }
+  const libp2p: P2PLibp2p = await createLibp2p<P2PServices>({
+    privateKey,
+    nodeInfo: { userAgent: USER_AGENT },
+    addresses: {
+      listen: [listenAddr(options.host ?? '0.0.0.0', options.port ?? 0)],
+      announce: options.announce ?? [],
+    },
+    // `localAddress` is passed through to net.connect (tcp's dialOpts type lists only a subset).
+    transports: [tcp(localAddress === undefined ? {} : { dialOpts: { localAddress } as object })],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: createConnectionGater(gate, options.inboundGate),
+    connectionManager: {
+      maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      allow: options.devnetLoopback === true ? ['/ip4/127.0.0.0/ipcidr/8'] : [],
+    },
+    // Under CPU load, ping timeouts made the monitor abort every connection (docs/libp2p-notes.md).
+    connectionMonitor: { abortConnectionOnPingFailure: false },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      // gossipsub() is typed as a generic PubSub; the instance is a GossipSub.
+      pubsub: gossipsub({
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: contentMsgId,
+        fastMsgIdFn: fastContentMsgId,
+        asyncValidation: true,
+        floodPublish: options.floodPublish === true,
+        ...INV_MESH,
+        fallbackToFloodsub: false,
+        doPX: false,
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        allowedTopics: [topic],
+        maxInboundDataLength: MAX_GOSSIP_RPC_BYTES,
+        mcacheLength: INV_VERDICT_WINDOW_HEARTBEATS,
+        // No IHAVE gossip: every node announces to its own mesh, so gossiping an Inv to non-mesh
+        // peers only makes them fetch a useless copy a heartbeat later (measured: -27% bytes and
+        // -21% CPU per transaction in the 20-node propagation benchmark, latency unchanged).
+        mcacheGossip: 0,
+        scoreParams: peerScoreParams({
+          topic,
+          appSpecificScore: options.appSpecificScore ?? (() => 0),
+        }),
+        scoreThresholds: SCORE_THRESHOLDS,
+      }) as unknown as (components: GossipSubComponents) => GossipSub,
+    },
+  });
 
   const pubsub = libp2p.services.pubsub;
   let dialer: PeerDialer;
@@ -198,7 +191,6 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
     dialer.start();
   } catch (err) {
     await libp2p.stop();
-    await datastore.close();
     throw err;
   }
 
@@ -214,11 +206,7 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
     stop: () => {
       stopping ??= (async () => {
         dialer.stop();
-        try {
-          await libp2p.stop();
-        } finally {
-          await datastore.close();
-        }
+        await libp2p.stop();
       })();
       return stopping;
     },
