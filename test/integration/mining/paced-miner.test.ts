@@ -152,13 +152,13 @@ describe('Miner CPU pacing (real worker)', () => {
       chain: await openUnmineable(clock),
       secretKey: MINER.secretKey,
       batchSize: BATCH,
-      cpuPercent: 1,
+      cpuPercent: 20,
       burstMs: 0,
     });
     miner.start();
     await waitForAttempts(miner, 5 * BATCH);
     expect(miner.pausedMs).toBe(0);
-    // The same tip 1 s old: live, so the next batch earns a pause of 99x its busy time.
+    // The same tip 1 s old: live, so the next batch earns a pause of 4x its busy time.
     clock.t = UNMINEABLE.genesisTimestamp + 1_000;
     const attempts = miner.attempts;
     await waitForAttempts(miner, attempts + 2 * BATCH);
