@@ -1,6 +1,6 @@
 /**
- * The startup benchmark's end-to-end run: `npm run devnet` itself (`scripts/devnet.ts --no-ui
- * --no-web`), timed from spawning the launcher to every node up (its `all N nodes up` line) and to
+ * The startup benchmark's end-to-end run: `npm run devnet` itself (`scripts/devnet.ts --no-ui`,
+ * with `--no-web` unless the trust map page is wanted), timed from spawning the launcher to every node up (its `all N nodes up` line) and to
  * height >= 1 on every node (RPC `status`, polled). The devnet is `nodes/devnet.json` (5 nodes,
  * alice and carol mine, all by discovery) on free ports with its data root in a temp folder, so
  * this includes what the launcher does before the nodes start: checking the compiled build in
@@ -78,8 +78,11 @@ export class LauncherDevnet {
     await rm(this.root, { recursive: true, force: true });
   }
 
-  /** Runs the launcher (extra flags such as `--tsx`) until every node is at height 1, then stops it. */
-  async time(repoRoot: string, extra: readonly string[] = []): Promise<LauncherTiming> {
+  /**
+   * Runs the launcher (extra flags such as `--tsx`) until every node is at height 1, then stops it.
+   * `web`: with the trust map page, as `npm run devnet` has it by default (else `--no-web`).
+   */
+  async time(repoRoot: string, extra: readonly string[] = [], web = false): Promise<LauncherTiming> {
     const devnet = loadDevnet(this.file);
     const startedAt = performance.now();
     const since = () => Math.round(performance.now() - startedAt);
@@ -91,7 +94,7 @@ export class LauncherDevnet {
         '--devnet',
         this.file,
         '--no-ui',
-        '--no-web',
+        ...(web ? [] : ['--no-web']),
         ...extra,
       ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },

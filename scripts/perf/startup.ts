@@ -7,8 +7,10 @@
  * - `launcher` (devnet-launcher.ts): `npm run devnet` itself on nodes/devnet.json (5 nodes, 2
  *   miners, discovery), timed from spawning the launcher: with its compiled build on a cold cache
  *   (it builds first), on the warm cache with the machine as is and with one core kept busy by a
- *   spinning process the benchmark starts, and with `--tsx`, as is and busy. The headline figures
- *   are the warm compiled build with the busy core: what `npm run devnet` does on a loaded machine.
+ *   spinning process the benchmark starts, and with `--tsx`, as is and busy; last, warm and busy
+ *   with the trust map page (`npm run devnet`'s default; the others pass `--no-web`). The headline
+ *   figures are the warm compiled build with the busy core (no page): what `npm run devnet` does on
+ *   a loaded machine.
  * - `runs`: the node processes alone (devnet.ts: the generated topology, static peers), timed from
  *   spawning them: through tsx and from a compiled build, as is and busy, and a fifth devnet,
  *   compiled and as is, mining at full speed (`--mining-cpu 100%`, the node's default): the
@@ -70,6 +72,8 @@ export interface LauncherRun extends LauncherTiming {
   /** Compiled runs: true when the launcher reused its cached build, false when it built first; always false with --tsx. */
   readonly warmCache: boolean;
   readonly busyCore: boolean;
+  /** With the trust map page (`npm run devnet`'s default), not `--no-web`. */
+  readonly web: boolean;
   /** The machine's 1-minute load average when the run started (other agents share it). */
   readonly loadAverage: number;
 }
@@ -169,21 +173,22 @@ async function launchOnce(
   devnet: LauncherDevnet,
   runtime: Runtime,
   busyCore: boolean,
+  web = false,
 ): Promise<LauncherRun> {
   await devnet.fresh();
   const loadAverage = round(loadavg()[0]!, 2);
   const spinner = busyCore ? startSpinner() : undefined;
   try {
-    const timing = await devnet.time(options.repoRoot, [
-      ...(runtime === 'tsx' ? ['--tsx'] : []),
-      '--mining-cpu',
-      `${options.miningCpu ?? DEVNET_MINING_CPU}%`,
-    ]);
+    const timing = await devnet.time(
+      options.repoRoot,
+      [...(runtime === 'tsx' ? ['--tsx'] : []), '--mining-cpu', `${options.miningCpu ?? DEVNET_MINING_CPU}%`],
+      web,
+    );
     const warmCache = runtime === 'compiled' && timing.transpiled === 0;
     options.log(
-      `  npm run devnet ${runtime === 'tsx' ? '--tsx        ' : warmCache ? '(warm build) ' : '(cold build) '} ${busyCore ? 'busy core' : 'as is    '}: ${timing.buildReadyMs === undefined ? '' : `build ready ${timing.buildReadyMs} ms (${timing.transpiled} modules bundled), `}all up ${timing.allNodesUpMs} ms, height 1 everywhere ${timing.firstBlockAllNodesMs} ms (load ${loadAverage})`,
+      `  npm run devnet ${runtime === 'tsx' ? '--tsx        ' : warmCache ? '(warm build) ' : '(cold build) '} ${busyCore ? 'busy core' : 'as is    '}${web ? ' with the trust map' : ''}: ${timing.buildReadyMs === undefined ? '' : `build ready ${timing.buildReadyMs} ms (${timing.transpiled} modules bundled), `}all up ${timing.allNodesUpMs} ms, height 1 everywhere ${timing.firstBlockAllNodesMs} ms (load ${loadAverage})`,
     );
-    return { runtime, warmCache, busyCore, loadAverage, ...timing };
+    return { runtime, warmCache, busyCore, web, loadAverage, ...timing };
   } finally {
     if (spinner !== undefined) {
       spinner.kill('SIGKILL');
@@ -200,14 +205,16 @@ export async function benchStartup(options: StartupOptions): Promise<StartupResu
   const launcher: LauncherRun[] = [];
   const launched = await LauncherDevnet.create(options.repoRoot);
   try {
-    for (const [runtime, busy] of [
-      ['compiled', false],
-      ['compiled', true],
-      ['tsx', true],
-      ['tsx', false],
-      ['compiled', false],
+    for (const [runtime, busy, web] of [
+      ['compiled', false, false],
+      ['compiled', true, false],
+      ['tsx', true, false],
+      ['tsx', false, false],
+      ['compiled', false, false],
+      // What `npm run devnet` does by default: the trust map page too.
+      ['compiled', true, true],
     ] as const) {
-      launcher.push(await launchOnce(options, launched, runtime, busy));
+      launcher.push(await launchOnce(options, launched, runtime, busy, web));
     }
   } finally {
     await launched.remove();
@@ -230,7 +237,8 @@ export async function benchStartup(options: StartupOptions): Promise<StartupResu
     runs.find((r) => r.runtime === runtime && r.busyCore === busy && r.miningCpu === cpu)!;
   const tsxBusy = pick('tsx', true);
   const compiled = pick('compiled', true);
-  const headline = launcher.find((r) => r.runtime === 'compiled' && r.warmCache && r.busyCore) ?? tsxBusy;
+  const headline =
+    launcher.find((r) => r.runtime === 'compiled' && r.warmCache && r.busyCore && !r.web) ?? tsxBusy;
   return {
     allNodesUpMs: headline.allNodesUpMs,
     firstBlockAllNodesMs: headline.firstBlockAllNodesMs,
