@@ -255,7 +255,7 @@ export async function runDevnet(options: DevnetOptions, io: LauncherIo = PROCESS
       trustMap = map;
       if (stopping) return;
       hints.push(['map', map.url]);
-      if (screen === undefined) say(`trust map: ${map.url}`);
+      if (screen === undefined) say(`map: ${map.url} (the trust map page)`);
       redraw();
     } catch (err) {
       const text = `trust map not started: ${(err as Error).message}`;
