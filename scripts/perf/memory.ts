@@ -1,17 +1,18 @@
 /**
  * `memory`: resident memory of node processes, idle and with a full mempool.
  *
- * - rssPerNodeIdleMb: mean VmRSS of `nodes` node processes (run as the devnet runs them, through
- *   tsx) after every node started and IDLE_SETTLE_MS passed with no load.
+ * - rssPerNodeIdleMb: mean VmRSS of `nodes` node processes, run as `npm run devnet` runs them (the
+ *   build `options.build`: the devnet's esbuild bundle, run by plain `node`), after every node
+ *   started and IDLE_SETTLE_MS passed with no load.
  * - mempool10kDeltaMb: how much that mean grows once `mempoolTxs` payments (funded first, then
  *   pushed by the injector at `rate`, each to one node in turn) are in every node's mempool. Relay
  *   spreads them first; when it stops bringing any (RELAY_PLATEAU_MS), each node is pushed the
  *   payments it still lacks (`detail.fill` says how many relay alone delivered: today it does not
  *   bring all 10,000 everywhere, and the anti-entropy mempool exchange offers only a peer's 5,000
  *   oldest txids).
- * - Baseline in the same run: the same idle network from a compiled build run by plain `node`
- *   (compiled-build.ts); `detail.compiled` and `detail.compiledSavesMb` say what that alone saves,
- *   in memory and in start-up time of the whole network.
+ * - Baseline in the same run: the same idle network run through tsx (the old devnet);
+ *   `detail.tsx` and `detail.buildSavesMb` say what running built JavaScript alone saves, in memory
+ *   and in start-up time of the whole network.
  */
 import { txidOfBytes } from '../../src/chain/objects/transaction.js';
 import { toHex } from '../../src/crypto/hash.js';
@@ -32,8 +33,9 @@ export interface MemoryOptions {
   readonly rate: number;
   /** Longest wait (ms) for every mempool to hold every payment. */
   readonly fillTimeoutMs: number;
+  /** What the nodes run: the devnet's bundle (ensureCachedBuild) or a per-file build. */
   readonly build: CompiledTree;
-  /** Skip the compiled baseline (its network costs another start of every node). */
+  /** Skip the tsx baseline (its network costs another start of every node). */
   readonly baseline: boolean;
   readonly log: (text: string) => void;
 }
@@ -50,21 +52,21 @@ export interface MemoryResult {
   readonly mempool10kDeltaMb: number | null;
   readonly detail: {
     readonly nodes: number;
-    readonly tsxIdle: RssFigures;
+    readonly idle: RssFigures;
     /** Read IDLE_SETTLE_MS after every mempool was full (the figure behind mempool10kDeltaMb). */
-    readonly tsxFull?: RssFigures;
+    readonly full?: RssFigures;
     /** Read at once when every mempool was full. */
-    readonly tsxJustFilled?: RssFigures;
+    readonly justFilled?: RssFigures;
     readonly fillError?: string;
     /** Smallest mempool among the nodes when the full figure was read (mempoolTxs when all arrived). */
     readonly mempoolTxsReached: number;
     readonly fillMs: number;
     /** How the payments got there: relay alone, then direct pushes of what relay did not bring. */
     readonly fill?: FillReport;
-    readonly tsxStartAllMs: number;
-    readonly compiled?: { readonly idle: RssFigures; readonly startAllMs: number };
-    readonly compiledSavesMb?: number;
-    readonly compiledSavesStartMs?: number;
+    readonly startAllMs: number;
+    readonly tsx?: { readonly idle: RssFigures; readonly startAllMs: number };
+    readonly buildSavesMb?: number;
+    readonly buildSavesStartMs?: number;
   };
 }
 
@@ -153,8 +155,8 @@ async function fill(
   net: LoadNetwork,
   options: MemoryOptions,
 ): Promise<{
-  tsxFull: RssFigures;
-  tsxJustFilled: RssFigures;
+  full: RssFigures;
+  justFilled: RssFigures;
   reached: number;
   fillMs: number;
   report: FillReport;
@@ -208,17 +210,17 @@ async function fill(
   }
   const reached = Math.min(...sizes);
   const fillMs = Math.round(performance.now() - started);
-  const tsxJustFilled = await rssOf(net.devnet);
+  const justFilled = await rssOf(net.devnet);
   // Read the full figure after the same quiet time as the idle one: right after the burst the heap
   // still holds the garbage of validating and relaying 10,000 transactions.
   await sleep(IDLE_SETTLE_MS);
-  const tsxFull = await rssOf(net.devnet);
+  const full = await rssOf(net.devnet);
   options.log(
-    `  ${reached} transactions in every mempool after ${(fillMs / 1000).toFixed(1)} s: ${tsxJustFilled.meanMb} MB per node at once, ${tsxFull.meanMb} MB ${IDLE_SETTLE_MS / 1000} s later`,
+    `  ${reached} transactions in every mempool after ${(fillMs / 1000).toFixed(1)} s: ${justFilled.meanMb} MB per node at once, ${full.meanMb} MB ${IDLE_SETTLE_MS / 1000} s later`,
   );
   return {
-    tsxFull,
-    tsxJustFilled,
+    full,
+    justFilled,
     reached,
     fillMs,
     report: {
@@ -239,68 +241,68 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
   const net = await startLoadNetwork({
     count: options.nodes,
     coins: 0,
-    runtime: 'tsx',
+    runtime: 'compiled',
+    build: options.build,
     repoRoot: options.repoRoot,
     log: options.log,
     deferConnect: true,
   });
-  let tsxIdle: RssFigures;
-  let tsxFull: RssFigures | undefined;
-  let tsxJustFilled: RssFigures | undefined;
+  let idle: RssFigures;
+  let full: RssFigures | undefined;
+  let justFilled: RssFigures | undefined;
   let reached: number;
   let fillMs: number;
   let fillError: string | undefined;
   let report: FillReport | undefined;
   try {
     await sleep(IDLE_SETTLE_MS);
-    tsxIdle = await rssOf(net.devnet);
-    options.log(`  idle: ${tsxIdle.meanMb} MB per node (max ${tsxIdle.maxMb})`);
-    ({ tsxFull, tsxJustFilled, reached, fillMs, report } = await fill(net, options).catch((err: Error) => {
+    idle = await rssOf(net.devnet);
+    options.log(`  idle: ${idle.meanMb} MB per node (max ${idle.maxMb})`);
+    ({ full, justFilled, reached, fillMs, report } = await fill(net, options).catch((err: Error) => {
       fillError = err.message;
       options.log(`  mempool fill failed: ${err.message}`);
-      return { tsxFull: undefined, tsxJustFilled: undefined, reached: 0, fillMs: 0, report: undefined };
+      return { full: undefined, justFilled: undefined, reached: 0, fillMs: 0, report: undefined };
     }));
   } finally {
     await net.stop();
   }
-  let compiled: { idle: RssFigures; startAllMs: number } | undefined;
+  let tsx: { idle: RssFigures; startAllMs: number } | undefined;
   if (options.baseline) {
     const baseline = await startLoadNetwork({
       count: options.nodes,
       coins: 0,
-      runtime: 'compiled',
-      build: options.build,
+      runtime: 'tsx',
       repoRoot: options.repoRoot,
       log: options.log,
       deferConnect: true,
     });
     try {
       await sleep(IDLE_SETTLE_MS);
-      compiled = { idle: await rssOf(baseline.devnet), startAllMs: Math.round(baseline.startedMs) };
-      options.log(`  compiled, idle: ${compiled.idle.meanMb} MB per node`);
+      tsx = { idle: await rssOf(baseline.devnet), startAllMs: Math.round(baseline.startedMs) };
+      options.log(`  tsx, idle: ${tsx.idle.meanMb} MB per node`);
     } finally {
       await baseline.stop();
     }
   }
   return {
-    rssPerNodeIdleMb: tsxIdle.meanMb,
-    mempool10kDeltaMb: tsxFull === undefined ? null : round(tsxFull.meanMb - tsxIdle.meanMb, 1),
+    rssPerNodeIdleMb: idle.meanMb,
+    mempool10kDeltaMb: full === undefined ? null : round(full.meanMb - idle.meanMb, 1),
     detail: {
       nodes: options.nodes,
-      tsxIdle,
-      ...(tsxFull === undefined ? {} : { tsxFull }),
-      ...(tsxJustFilled === undefined ? {} : { tsxJustFilled }),
+      idle,
+      ...(full === undefined ? {} : { full }),
+      ...(justFilled === undefined ? {} : { justFilled }),
       ...(fillError === undefined ? {} : { fillError }),
       mempoolTxsReached: reached,
       fillMs,
       ...(report === undefined ? {} : { fill: report }),
-      tsxStartAllMs: Math.round(net.startedMs),
-      ...(compiled === undefined
+      startAllMs: Math.round(net.startedMs),
+      ...(tsx === undefined
         ? {}
         : {
-            compiled,
-            compiledSavesMb: round(tsxIdle.meanMb - compiled.idle.meanMb, 1),
-            compiledSavesStartMs: Math.round(net.startedMs - compiled.startAllMs),
+            tsx,
+            buildSavesMb: round(tsx.idle.meanMb - idle.meanMb, 1),
+            buildSavesStartMs: Math.round(tsx.startAllMs - net.startedMs),
           }),
     },
   };
