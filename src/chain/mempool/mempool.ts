@@ -233,7 +233,7 @@ export class Mempool {
         if (selected.length >= maxCount) break;
         if (options.maxTimestamp !== undefined && entry.tx.timestamp > options.maxTimestamp) continue;
         if (total + entry.size > maxBytes) continue;
-        if ([...this.#packages.parentsOf(entry.txidHex)].some((parent) => !chosen.has(parent))) {
+        if (!this.#allChosen(this.#packages.parentsOf(entry.txidHex), chosen)) {
           passedOver.push(entry);
           continue;
         }
@@ -245,6 +245,12 @@ export class Mempool {
       candidates = passedOver;
     }
     return selected;
+  }
+
+  /** True when every txid of `parents` is in `chosen` (no array built: runs per template entry). */
+  #allChosen(parents: ReadonlySet<string>, chosen: ReadonlySet<string>): boolean {
+    for (const parent of parents) if (!chosen.has(parent)) return false;
+    return true;
   }
 
   /**
