@@ -130,6 +130,8 @@ export async function composeNode(
   const blockRelayOnly = config.blockRelayOnly ?? (discovers ? 2 : 0);
   // The gater asks membership (built below, once libp2p exists) about inbound netgroups.
   let membershipGate: InboundAddressGate = () => false;
+  // Signs of life (a peer's pings, relay and sync messages) go to membership's liveness table.
+  let heardFrom: (peer: string) => void = () => undefined;
   const p2p = lifecycle.opened(
     'p2p',
     await createP2PNode({
@@ -143,6 +145,7 @@ export async function composeNode(
       floodPublish: hooks.floodPublish === true,
       devnetLoopback: config.devnetLoopback,
       inboundGate: (addr) => membershipGate(addr),
+      onInboundPing: (peer) => heardFrom(peer),
       // Membership enforces the inbound limits; libp2p's cap only backstops them: inbound + outbound
       // + manual + a feeler, + 8 for connections still closing.
       maxConnections: config.maxInbound + outboundFullRelay + blockRelayOnly + MAX_MANUAL_PEERS + 1 + 8,
@@ -194,7 +197,10 @@ export async function composeNode(
       network,
       source,
       onProtocolViolation,
-      admit: (peer, items) => blame.admit(peer, 'getdata', items),
+      admit: (peer, items) => {
+        heardFrom(peer);
+        return blame.admit(peer, 'getdata', items);
+      },
       uploadBudget: (peer) => blame.uploadBudget(peer),
       chargeUpload: (peer, bytes) => blame.chargeUpload(peer, bytes),
     }),
@@ -205,7 +211,10 @@ export async function composeNode(
       network,
       source,
       onProtocolViolation,
-      admit: (peer) => blame.admit(peer, 'sync', 1),
+      admit: (peer) => {
+        heardFrom(peer);
+        return blame.admit(peer, 'sync', 1);
+      },
       uploadBudget: (peer) => blame.uploadBudget(peer),
       chargeUpload: (peer, bytes) => blame.chargeUpload(peer, bytes),
     }),
@@ -248,6 +257,7 @@ export async function composeNode(
     isPreferred,
     onUnknownParent: (peer) => sync.requestSync(peer),
     isBlockRelayOnly: (peer) => membership.isBlockRelayOnly(peer),
+    onHeard: (peer) => heardFrom(peer),
     onNewObject: (peer, type) => {
       membership.recordDelivery(peer, type);
       if (type === 'block') pushSubscriptions.deliveredBlockFirst(peer);
@@ -301,7 +311,11 @@ export async function composeNode(
         tipChangedAt: () => tipChangedAt,
         targetSpacingMs: params.blockIntervalMs,
       },
-      peerWork: async (peer) => (await syncClient.requestStatus(peer)).cumulativeWork,
+      peerWork: async (peer) => {
+        const status = await syncClient.requestStatus(peer);
+        heardFrom(peer);
+        return status.cumulativeWork;
+      },
       // A link that went dark and came back: catch up with it as with a new connection.
       onPeerRecovered: (peer) => sync.peerConnected(peer),
       onEvent: (event) => {
@@ -319,6 +333,7 @@ export async function composeNode(
     },
   );
   membershipGate = (addr) => membership.denyInbound(addr);
+  heardFrom = (peer) => membership.heardFrom(peer);
   await lifecycle.start('membership', membership);
   await lifecycle.start('relay', relay);
   await lifecycle.start(

@@ -206,8 +206,26 @@ export const PROTECT_BY_UPTIME_RATIO = 0.5;
 // Liveness (SWIM-style suspicion)
 // ---------------------------------------------------------------------------------------------
 
-/** Each connected peer is pinged this often (ms). Core: every 2 minutes; devnet-scaled. */
+/**
+ * A connected peer we have heard nothing from for this long (ms) is pinged. Core pings every
+ * 2 minutes; devnet-scaled. Anything the peer sends counts (its own pings, announcements, requests,
+ * answers), so a busy link carries no pings and an idle one carries one per interval (see below).
+ */
 export const PING_INTERVAL_MS = 5_000;
+
+/**
+ * Extra silence (ms) before the peer with the larger peer id pings: the smaller id pings first, and
+ * its ping (sent on a 1 s tick, plus a round trip) reaches the larger one before this runs out, so
+ * an idle link carries one ping per interval instead of one from each side. Should the smaller
+ * side stop pinging, the larger one starts this much later.
+ */
+export const PING_ANSWER_GRACE_MS = 2_000;
+
+/**
+ * Even a peer we hear from all the time is pinged this often (ms), for its round-trip time (inbound
+ * eviction protects the lowest minimum ping, as Core's does). Core pings every 2 minutes.
+ */
+export const RTT_SAMPLE_INTERVAL_MS = 60_000;
 
 /** A ping without answer after this long (ms) is missed (loopback RTT is ~1 ms; CPU stalls reach ~1 s). */
 export const PING_TIMEOUT_MS = 4_000;

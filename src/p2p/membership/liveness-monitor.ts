@@ -1,15 +1,29 @@
 /**
- * Pings every connected peer each `PING_INTERVAL_MS` (libp2p's `/ipfs/ping/1.0.0`, at most one ping
+ * Pings the connected peers we have not heard from (libp2p's `/ipfs/ping/1.0.0`, at most one ping
  * in flight per peer, each bounded by `PING_TIMEOUT_MS`), feeds the outcomes to the LivenessTable,
  * and hands every peer the table declares dead to `onDead` (the connection manager hangs up and
  * replaces it). Feelers are not pinged: they live two seconds.
+ *
+ * Who is pinged, checked every second:
+ * - a peer silent for `pingIntervalMs` (nothing heard: the table's last sign of life, which the
+ *   node moves on every message from the peer and on every ping the peer sends us). The side with
+ *   the larger peer id waits `PING_ANSWER_GRACE_MS` longer, so on an idle link the smaller side's
+ *   ping reaches it first and only one side pings; on a busy link nobody pings;
+ * - any peer not pinged for `rttSampleIntervalMs`, and every new peer once, for its round-trip time.
+ * A link that goes dark is still found within an interval, the grace and a ping timeout.
  *
  * Our own stalls are not the peer's fault: a ping whose timeout fired more than EVENT_LOOP_STALL_MS
  * late is not counted as missed, and a liveness tick that runs that late forgives the stall's
  * duration to every suspect (a process starved of CPU would otherwise declare its healthy peers dead).
  */
 import type { PeerId } from '@libp2p/interface';
-import { EVENT_LOOP_STALL_MS, PING_INTERVAL_MS, PING_TIMEOUT_MS } from './constants.js';
+import {
+  EVENT_LOOP_STALL_MS,
+  PING_ANSWER_GRACE_MS,
+  PING_INTERVAL_MS,
+  PING_TIMEOUT_MS,
+  RTT_SAMPLE_INTERVAL_MS,
+} from './constants.js';
 import type { LivenessTable } from './liveness.js';
 import type { LogPort, MembershipHost } from './ports.js';
 
@@ -24,28 +38,39 @@ export interface LivenessMonitorModules {
 }
 
 export interface LivenessTimings {
+  /** A peer silent this long (ms) is pinged. */
   pingIntervalMs: number;
   pingTimeoutMs: number;
+  /** Extra silence (ms) the side with the larger peer id allows before it pings. */
+  answerGraceMs: number;
+  /** Every peer is pinged at least this often (ms), for its round-trip time. */
+  rttSampleIntervalMs: number;
 }
 
 export const DEFAULT_LIVENESS_TIMINGS: LivenessTimings = {
   pingIntervalMs: PING_INTERVAL_MS,
   pingTimeoutMs: PING_TIMEOUT_MS,
+  answerGraceMs: PING_ANSWER_GRACE_MS,
+  rttSampleIntervalMs: RTT_SAMPLE_INTERVAL_MS,
 };
 
 export class LivenessMonitor {
   private readonly inFlight = new Set<string>();
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  /** When each connected peer was last pinged (ms); forgotten once it is no longer connected. */
+  private readonly lastPingAt = new Map<string, number>();
   private tickTimer: ReturnType<typeof setInterval> | undefined;
   private lastTickAt = 0;
   private running = false;
+  private readonly self: string;
 
   constructor(
     private readonly m: LivenessMonitorModules,
     private readonly timings: LivenessTimings = DEFAULT_LIVENESS_TIMINGS,
-  ) {}
+  ) {
+    this.self = m.host.peerId.toString();
+  }
 
-  /** Suspicion deadlines are checked this often (ms): more often than pings are sent. */
+  /** Pings are decided and suspicion deadlines checked this often (ms). */
   private get tickIntervalMs(): number {
     return Math.min(1_000, this.timings.pingIntervalMs);
   }
@@ -54,26 +79,38 @@ export class LivenessMonitor {
     if (this.running) return;
     this.running = true;
     this.lastTickAt = this.m.now();
-    this.pingTimer = setInterval(() => this.pingAll(), this.timings.pingIntervalMs);
     this.tickTimer = setInterval(() => this.tick(), this.tickIntervalMs);
-    this.pingTimer.unref?.();
     this.tickTimer.unref?.();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    clearInterval(this.pingTimer);
     clearInterval(this.tickTimer);
   }
 
-  private pingAll(): void {
+  /** Pings every connected peer that is due (see the module comment). */
+  private pingDue(now: number): void {
     const peers = new Map<string, PeerId>();
     for (const c of this.m.host.getConnections()) {
       if (c.status === 'open') peers.set(c.remotePeer.toString(), c.remotePeer);
     }
+    for (const peer of this.lastPingAt.keys()) if (!peers.has(peer)) this.lastPingAt.delete(peer);
     for (const [peer, peerId] of peers) {
-      if (!this.inFlight.has(peer) && this.m.shouldPing(peer)) void this.ping(peer, peerId);
+      if (this.inFlight.has(peer) || !this.m.shouldPing(peer) || !this.isDue(peer, now)) continue;
+      this.lastPingAt.set(peer, now);
+      void this.ping(peer, peerId);
     }
+  }
+
+  private isDue(peer: string, now: number): boolean {
+    const lastPing = this.lastPingAt.get(peer);
+    if (lastPing === undefined || now - lastPing >= this.timings.rttSampleIntervalMs) return true;
+    const live = this.m.liveness.get(peer);
+    if (live === undefined) return true;
+    const silence = this.timings.pingIntervalMs + (this.self > peer ? this.timings.answerGraceMs : 0);
+    // A suspect is pinged again once its last ping is a whole interval old.
+    const since = live.state === 'alive' ? Math.max(live.lastAliveAt, lastPing) : lastPing;
+    return now - since >= silence;
   }
 
   private async ping(peer: string, peerId: PeerId): Promise<void> {
@@ -101,5 +138,6 @@ export class LivenessMonitor {
     this.lastTickAt = now;
     if (lag > EVENT_LOOP_STALL_MS) this.m.liveness.forgive(lag, now);
     for (const peer of this.m.liveness.tick(now)) this.m.onDead(peer);
+    this.pingDue(now);
   }
 }

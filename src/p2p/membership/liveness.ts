@@ -4,7 +4,8 @@
  * connection events with the time, and acts on the peers it declares dead.
  *
  * States and transitions:
- * - `alive`: connected and answering. A successful ping (or a new connection) makes any peer alive.
+ * - `alive`: connected and answering. A successful ping, a new connection, or traffic from the peer
+ *   (a ping it sent us, a message of the relay or sync protocols) makes a connected peer alive.
  * - `suspect`: `MISSED_PINGS_TO_SUSPECT` pings in a row went unanswered, or the connection dropped
  *   without us closing it. A suspect is given `SUSPECT_TIMEOUT_MS` to show a sign of life (a ping
  *   answer, a reconnection); one lost ping never kills a peer.
@@ -111,6 +112,22 @@ export class LivenessTable {
       peer.smoothedRttMs === undefined
         ? rttMs
         : peer.smoothedRttMs + RTT_SMOOTHING * (rttMs - peer.smoothedRttMs);
+  }
+
+  /**
+   * We received something from the peer (its ping, an announcement, a request, an answer): a sign
+   * of life as good as a ping answer. A peer declared dead stays dead (its connection is being
+   * replaced); a peer we never saw connect is not added.
+   */
+  heard(peerId: string, now: number): void {
+    const peer = this.peers.get(peerId);
+    if (peer === undefined || peer.state === 'dead') return;
+    if (peer.state === 'alive') {
+      peer.missed = 0;
+      peer.lastAliveAt = Math.max(peer.lastAliveAt, now);
+      return;
+    }
+    this.alive(peerId, now);
   }
 
   /** A ping went unanswered (timeout or stream failure). */

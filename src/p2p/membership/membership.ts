@@ -35,7 +35,7 @@ import {
   SUSPECT_TIMEOUT_MS,
 } from './constants.js';
 import { type LivenessState, LivenessTable } from './liveness.js';
-import { LivenessMonitor } from './liveness-monitor.js';
+import { DEFAULT_LIVENESS_TIMINGS, LivenessMonitor } from './liveness-monitor.js';
 import { type NetgroupMode, netgroupFunction, netgroupOfAddr } from './netgroup.js';
 import type { PartitionStatus } from './partition-detector.js';
 import type {
@@ -222,6 +222,7 @@ export class Membership {
         now,
       },
       {
+        ...DEFAULT_LIVENESS_TIMINGS,
         pingIntervalMs: options.pingIntervalMs ?? PING_INTERVAL_MS,
         pingTimeoutMs: options.pingTimeoutMs ?? PING_TIMEOUT_MS,
       },
@@ -295,6 +296,14 @@ export class Membership {
    */
   isBlockRelayOnly(peer: string): boolean {
     return this.connections.slot(peer)?.type === 'block-relay';
+  }
+
+  /**
+   * We received something from `peer` (a ping, a relay or sync message): it is alive, and the
+   * liveness monitor need not ping it for a while.
+   */
+  heardFrom(peer: string): void {
+    this.liveness.heard(peer, (this.modules.now ?? Date.now)());
   }
 
   /** A peer delivered a new valid transaction or block (eviction protection). */

@@ -22,7 +22,7 @@ import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { type Identify, identify } from '@libp2p/identify';
 import { type Libp2p, type PeerId, StrictNoSign } from '@libp2p/interface';
-import { type Ping, ping } from '@libp2p/ping';
+import type { Ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
@@ -37,6 +37,7 @@ import {
 } from './gossip-config.js';
 import { loadOrCreatePrivateKey } from './identity.js';
 import { PeerDialer, parseBootstrapAddrs, type RedialPolicy } from './peer-dialer.js';
+import { observedPing } from './observed-ping.js';
 
 /** The libp2p services of a trustmesh node. */
 export interface P2PServices extends Record<string, unknown> {
@@ -80,6 +81,8 @@ export interface P2PNodeOptions {
   devnetLoopback?: boolean;
   /** Connections kept before libp2p prunes the least valuable. Default 100. */
   maxConnections?: number;
+  /** A peer opened a ping stream to us (it is alive): membership's liveness monitor hears of it. */
+  onInboundPing?: (peer: string) => void;
   /** Re-dial backoff of the static peers. */
   redial?: Partial<RedialPolicy>;
 }
@@ -144,11 +147,13 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
       maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
       allow: options.devnetLoopback === true ? ['/ip4/127.0.0.0/ipcidr/8'] : [],
     },
-    // Under CPU load, ping timeouts made the monitor abort every connection (docs/libp2p-notes.md).
-    connectionMonitor: { abortConnectionOnPingFailure: false },
+    // Off: membership's liveness monitor pings (only silent peers, one side per connection), and
+    // libp2p's monitor pinged every connection from both sides every 10 s on top of it
+    // (docs/libp2p-notes.md).
+    connectionMonitor: { enabled: false },
     services: {
       identify: identify(),
-      ping: ping(),
+      ping: observedPing({}, (peer) => options.onInboundPing?.(peer)),
       // gossipsub() is typed as a generic PubSub; the instance is a GossipSub.
       pubsub: gossipsub({
         globalSignaturePolicy: StrictNoSign,

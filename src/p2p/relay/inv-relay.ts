@@ -131,6 +131,8 @@ export interface InvRelayDeps {
   onUnknownParent(peer: string): void;
   /** Whether `peer` is a block-relay-only connection: its transaction announcements are ignored. */
   isBlockRelayOnly(peer: string): boolean;
+  /** We received a message from `peer` (its liveness: no need to ping it). */
+  onHeard?(peer: string): void;
   /** `peer` delivered a new valid object first (it protects the peer from inbound eviction). */
   onNewObject(peer: string, type: ObjectType): void;
   /** Compact block relay; without it, blocks are fetched and relayed whole. */
@@ -196,6 +198,11 @@ export class InvRelay {
     this.tracker = new RequestTracker(trackerOptions);
   }
 
+  private heard(peer: string): void {
+    this.activity.heard(peer, this.now());
+    this.deps.onHeard?.(peer);
+  }
+
   async start(): Promise<void> {
     this.timer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.timer.unref();
@@ -215,7 +222,7 @@ export class InvRelay {
    */
   handleInv(peer: string, items: readonly InvItem[], msgId?: string): void {
     const { blame, chain } = this.deps;
-    this.activity.heard(peer, this.now());
+    this.heard(peer);
     if (blame.isQuarantined(peer) || !blame.admit(peer, 'inv', items.length)) {
       this.report(msgId, peer, 'ignore');
       return;
@@ -281,7 +288,7 @@ export class InvRelay {
    */
   async handlePushed(peer: string, payloads: readonly Uint8Array[]): Promise<void> {
     const { blame, chain } = this.deps;
-    this.activity.heard(peer, this.now());
+    this.heard(peer);
     for (const payload of payloads) {
       if (blame.isQuarantined(peer)) return;
       const key = invKeyOf('tx', txidOfBytes(payload));
@@ -339,7 +346,7 @@ export class InvRelay {
    */
   async handlePushedCompactBlock(peer: string, bytes: Uint8Array): Promise<void> {
     const { blame } = this.deps;
-    this.activity.heard(peer, this.now());
+    this.heard(peer);
     if (blame.isQuarantined(peer) || this.deps.compact === undefined) return;
     const compact = this.decodeCompact(peer, bytes);
     if (compact === undefined) return;
@@ -464,7 +471,7 @@ export class InvRelay {
       this.deps.logger?.debug({ peer, err: (err as Error).message }, 'getdata failed');
       return;
     }
-    this.activity.heard(peer, this.now());
+    this.heard(peer);
     const requested = new Set(keys);
     for (const object of response.objects) {
       if (blame.isQuarantined(peer)) return;

@@ -22,6 +22,8 @@ export interface MemberNode {
   readonly events: MembershipEvent[];
   readonly offences: { peer: string; kind: string; evidence: string }[];
   readonly banned: Set<string>;
+  /** Ping streams each peer opened to this node. */
+  readonly pingsFrom: Map<string, number>;
   port: number;
 }
 
@@ -53,6 +55,7 @@ export class MemberNetwork {
     const banned = previous?.banned ?? new Set<string>();
     // Filled in below: the gater consults membership, which needs the host first.
     const ref: { membership?: Membership } = {};
+    const pingsFrom = new Map<string, number>();
     const p2p = await createP2PNode({
       network: NETWORK,
       dataDir,
@@ -61,6 +64,11 @@ export class MemberNetwork {
       devnetLoopback: true,
       peerGate: { isBlocked: (peer) => banned.has(peer) },
       inboundGate: (addr) => ref.membership?.denyInbound(addr) ?? false,
+      // As the node wires it (src/node/compose.ts): a peer that pings us is alive.
+      onInboundPing: (peer) => {
+        pingsFrom.set(peer, (pingsFrom.get(peer) ?? 0) + 1);
+        ref.membership?.heardFrom(peer);
+      },
       maxConnections: 400,
       bootstrap: staticPeers,
     });
@@ -85,7 +93,18 @@ export class MemberNetwork {
     ref.membership = membership;
     await membership.start();
     const port = Number(p2p.multiaddrs()[0]!.toOptions().port);
-    const node: MemberNode = { index, host, dataDir, p2p, membership, events, offences, banned, port };
+    const node: MemberNode = {
+      index,
+      host,
+      dataDir,
+      p2p,
+      membership,
+      events,
+      offences,
+      banned,
+      pingsFrom,
+      port,
+    };
     this.nodes[index] = node;
     return node;
   }

@@ -103,8 +103,10 @@ describe('liveness and recovery', () => {
       10_000,
       'a measured RTT to the peer',
     );
-    // Frozen: no ping answers, but the TCP connection stays open.
+    // Frozen: no ping answers and no pings of its own (a peer that pings us is alive), but the TCP
+    // connection stays open.
     await frozen.p2p.libp2p.unhandle('/ipfs/ping/1.0.0');
+    frozen.p2p.libp2p.services.ping.ping = () => new Promise<number>(() => undefined);
     await waitFor(
       () => livenessEvents(watcher.events, frozenId).some((e) => e.state === 'dead'),
       TIMINGS.suspectTimeoutMs! + 5_000,

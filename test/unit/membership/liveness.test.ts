@@ -35,6 +35,25 @@ describe('LivenessTable', () => {
     expect(t.get('b')).toBeUndefined();
   });
 
+  it('traffic from a peer is a sign of life: clears suspicion, never revives the dead or adds strangers', () => {
+    const t = new LivenessTable({ missedPingsToSuspect: 1, suspectTimeoutMs: 100 });
+    t.connected('a', 0);
+    t.heard('a', 40);
+    expect(t.get('a')!.lastAliveAt).toBe(40);
+    t.heard('a', 30); // reported late: never moves the clock back
+    expect(t.get('a')!.lastAliveAt).toBe(40);
+    t.pingFailed('a', 50);
+    expect(t.get('a')!.state).toBe('suspect');
+    t.heard('a', 60);
+    expect(t.get('a')!.state).toBe('alive');
+    t.pingFailed('a', 70);
+    expect(t.tick(170)).toEqual(['a']);
+    t.heard('a', 180);
+    expect(t.get('a')!.state).toBe('dead');
+    t.heard('stranger', 180);
+    expect(t.get('stranger')).toBeUndefined();
+  });
+
   it('keeps last, minimum and smoothed RTT', () => {
     const t = new LivenessTable();
     t.pingSucceeded('a', 8, 0);
