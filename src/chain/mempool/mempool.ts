@@ -42,8 +42,12 @@ import {
   checkTransactionSyntax,
 } from '../rules/transaction.js';
 import type { Utxo, UtxoView } from '../rules/utxo.js';
+import { ByteSlab } from './byte-slab.js';
 import { OrphanTransactions } from './orphan-transactions.js';
 import { MAX_PACKAGE_COUNT, PackageGraph } from './package-graph.js';
+import { type MempoolEntry, PooledEntry } from './pooled-entry.js';
+
+export type { MempoolEntry } from './pooled-entry.js';
 
 /** Most transactions held: ~4 minutes of a 100 tx/s load generator, far above any block's needs. */
 export const MAX_MEMPOOL_TXS = 20_000;
@@ -66,21 +70,6 @@ export interface MempoolOptions {
   readonly expiryMs?: number;
   /** Most orphan transactions held (default MAX_ORPHAN_TXS). */
   readonly maxOrphans?: number;
-}
-
-export interface MempoolEntry {
-  readonly txid: Uint8Array;
-  readonly txidHex: string;
-  readonly bytes: Uint8Array;
-  readonly tx: Transaction;
-  /** Inputs minus outputs, in base units. */
-  readonly fee: bigint;
-  /** Encoded size in bytes. */
-  readonly size: number;
-  /** When it entered the pool (ms since the Unix epoch, by the node's clock). */
-  readonly acceptedAt: number;
-  /** Outpoint keys it spends. */
-  readonly spends: readonly string[];
 }
 
 export interface AcceptedTransaction {
@@ -108,7 +97,7 @@ function paysMorePerByte(a: { fee: bigint; size: number }, b: { fee: bigint; siz
 }
 
 export class Mempool {
-  readonly #entries = new Map<string, MempoolEntry>();
+  readonly #entries = new Map<string, PooledEntry>();
   /** Outpoint key -> txid hex of the pooled transaction spending it. */
   readonly #spentBy = new Map<string, string>();
   /** Which pooled transactions spend outputs of which. */
@@ -118,6 +107,8 @@ export class Mempool {
   /** Txid hex of orphans accepted since the last `takeAdopted`. */
   #adopted: string[] = [];
   #bytes = 0;
+  /** Where pooled transactions' bytes are kept (see byte-slab.ts). */
+  readonly #slab = new ByteSlab();
   readonly #maxCount: number;
   readonly #maxBytes: number;
   readonly #expiryMs: number;
@@ -216,7 +207,7 @@ export class Mempool {
    */
   selectForBlock(maxBytes: number, options: BlockSelectionOptions = {}): MempoolEntry[] {
     const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
-    let candidates = [...this.#entries.values()].sort((a, b) => {
+    let candidates: MempoolEntry[] = [...this.#entries.values()].sort((a, b) => {
       if (paysMorePerByte(a, b)) return -1;
       if (paysMorePerByte(b, a)) return 1;
       return a.acceptedAt - b.acceptedAt;
@@ -231,7 +222,7 @@ export class Mempool {
       const before = selected.length;
       for (const entry of candidates) {
         if (selected.length >= maxCount) break;
-        if (options.maxTimestamp !== undefined && entry.tx.timestamp > options.maxTimestamp) continue;
+        if (options.maxTimestamp !== undefined && entry.timestamp > options.maxTimestamp) continue;
         if (total + entry.size > maxBytes) continue;
         if (!this.#allChosen(this.#packages.parentsOf(entry.txidHex), chosen)) {
           passedOver.push(entry);
@@ -336,7 +327,8 @@ export class Mempool {
   #pooledOutput(key: string): Utxo | undefined {
     const colon = key.lastIndexOf(':');
     const entry = this.#entries.get(key.slice(0, colon));
-    const output = entry?.tx.outputs[Number(key.slice(colon + 1))];
+    if (entry === undefined) return undefined;
+    const output = entry.tx.outputs[Number(key.slice(colon + 1))];
     if (output === undefined) return undefined;
     return {
       amount: output.amount,
@@ -391,9 +383,9 @@ export class Mempool {
     }
   }
 
-  #accept(input: Uint8Array, now: number, mode: AcceptMode): AcceptedTransaction {
-    // Own copy: the caller's buffer may be reused, and decoded fields are views into it.
-    const bytes = input.slice();
+  #accept(bytes: Uint8Array, now: number, mode: AcceptMode): AcceptedTransaction {
+    // Decoded fields are views into `bytes`: only used during the checks, never kept (the pool
+    // keeps its own copy of the bytes, in its slab).
     const tx = decodeTransaction(bytes);
     const txid = txidOfBytes(bytes);
     const txidHex = toHex(txid);
@@ -435,16 +427,14 @@ export class Mempool {
       );
     }
     for (const evicted of evictions) this.#remove(evicted.txidHex);
-    const entry: MempoolEntry = {
-      txid,
+    const entry = new PooledEntry(
       txidHex,
-      bytes,
-      tx,
+      this.#slab.store(...PooledEntry.layout(txid, bytes)),
       fee,
-      size,
-      acceptedAt: mode.acceptedAt,
-      spends: spent.map((s) => s.key),
-    };
+      tx.timestamp,
+      mode.acceptedAt,
+      spent.map((s) => s.key),
+    );
     this.#entries.set(txidHex, entry);
     for (const key of entry.spends) this.#spentBy.set(key, txidHex);
     this.#packages.add(txidHex, parents);

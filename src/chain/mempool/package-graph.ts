@@ -25,6 +25,9 @@ export class PackageGraph {
 
   /** Links `txid` under its pooled `parents` (which must already be linked). */
   add(txid: string, parents: ReadonlySet<string>): void {
+    // Most pooled transactions spend confirmed outputs only: no entry (`parentsOf` gives EMPTY),
+    // rather than one empty Set each (~100 bytes x the pool).
+    if (parents.size === 0) return;
     this.#parents.set(txid, parents);
     for (const parent of parents) {
       let children = this.#children.get(parent);
@@ -48,7 +51,8 @@ export class PackageGraph {
       if (parents === undefined) continue;
       const rest = new Set(parents);
       rest.delete(txid);
-      this.#parents.set(child, rest);
+      if (rest.size === 0) this.#parents.delete(child);
+      else this.#parents.set(child, rest);
     }
     this.#parents.delete(txid);
     this.#children.delete(txid);
