@@ -277,7 +277,17 @@ function messageCases(): WireCase[] {
     {
       name: 'SyncRequest: getMempool',
       message: 'SyncRequest',
-      bytes: SyncRequest.encode({ getMempool: {} }),
+      bytes: SyncRequest.encode({ getMempool: { maxAgeSeconds: 0 } }),
+    },
+    {
+      name: 'SyncRequest: getMempool of the last 60 s',
+      message: 'SyncRequest',
+      bytes: SyncRequest.encode({ getMempool: { maxAgeSeconds: 60 } }),
+    },
+    {
+      name: 'SyncRequest: getMempool with maxAgeSeconds 0 written out',
+      message: 'SyncRequest',
+      bytes: lenField(3, Uint8Array.of(0x08, 0x00)),
     },
     {
       name: 'SyncRequest: getBlocks, locator of 2, max 500',

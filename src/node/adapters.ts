@@ -150,8 +150,11 @@ export function inventorySource(
     headersAfter(locator, max) {
       return chain.headersAfter(chain.findForkPoint(locator).idHex, max);
     },
-    mempoolTxids(max) {
-      const freshAfter = now() - params.txMaxAgeMs + MEMPOOL_OFFER_MARGIN_MS;
+    mempoolTxids(max, maxAgeMs) {
+      const freshAfter = Math.max(
+        now() - params.txMaxAgeMs + MEMPOOL_OFFER_MARGIN_MS,
+        maxAgeMs === undefined ? Number.NEGATIVE_INFINITY : now() - maxAgeMs,
+      );
       const fresh: Uint8Array[] = [];
       for (const entry of chain.mempool.entries()) {
         if (entry.tx.timestamp >= freshAfter) fresh.push(entry.txid);
@@ -197,6 +200,7 @@ export function syncTransport(client: SyncClient): SyncTransport {
   return {
     status: (peer) => client.requestStatus(peer),
     headersAfter: (peer, locator, max) => client.requestHeadersAfter(peer, locator, max),
-    mempool: (peer) => client.requestMempool(peer),
+    mempool: (peer, maxAgeSeconds) =>
+      client.requestMempool(peer, maxAgeSeconds === undefined ? {} : { maxAgeSeconds }),
   };
 }

@@ -115,9 +115,18 @@ export class SyncClient {
     );
   }
 
-  /** Txids in the peer's mempool (at most MAX_MEMPOOL_INV_ITEMS). */
-  requestMempool(peer: PeerId | string, options: SyncRequestOptions = {}): Promise<Uint8Array[]> {
-    return this.exchange(peer, { kind: 'getMempool' }, decodeMempoolInv, options);
+  /**
+   * Txids in the peer's mempool (at most MAX_MEMPOOL_INV_ITEMS); with `maxAgeSeconds`, only those
+   * of transactions dated at most that long ago.
+   */
+  requestMempool(
+    peer: PeerId | string,
+    options: SyncRequestOptions & { maxAgeSeconds?: number } = {},
+  ): Promise<Uint8Array[]> {
+    const { maxAgeSeconds, ...rest } = options;
+    const query: SyncQuery =
+      maxAgeSeconds === undefined ? { kind: 'getMempool' } : { kind: 'getMempool', maxAgeSeconds };
+    return this.exchange(peer, query, decodeMempoolInv, rest);
   }
 
   private async exchange<T>(

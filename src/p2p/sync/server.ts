@@ -65,7 +65,14 @@ export async function answerSyncQuery(
     case 'getHeaders':
       return encodeHeaders((await source.headersAfter(query.locator, query.max)).slice(0, query.max));
     case 'getMempool':
-      return encodeMempoolInv(source.mempoolTxids(MAX_MEMPOOL_INV_ITEMS).slice(0, MAX_MEMPOOL_INV_ITEMS));
+      return encodeMempoolInv(
+        source
+          .mempoolTxids(
+            MAX_MEMPOOL_INV_ITEMS,
+            query.maxAgeSeconds === undefined ? undefined : query.maxAgeSeconds * 1_000,
+          )
+          .slice(0, MAX_MEMPOOL_INV_ITEMS),
+      );
     case 'getBlockTxn': {
       // No budget left: answer without reading the block (cheap before expensive).
       if (budget <= 0) return encodeBlockTxn([]);

@@ -85,7 +85,8 @@ export type SyncQuery =
   | { kind: 'status' }
   | { kind: 'getBlocks'; locator: Uint8Array[]; max: number }
   | { kind: 'getHeaders'; locator: Uint8Array[]; max: number }
-  | { kind: 'getMempool' }
+  /** `maxAgeSeconds`: only transactions dated at most this long ago; absent: the whole mempool. */
+  | { kind: 'getMempool'; maxAgeSeconds?: number }
   | { kind: 'getBlockTxn'; blockId: Uint8Array; indexes: number[] };
 
 /** A node's view of its chain, as answered to a `status` query. */
@@ -249,6 +250,8 @@ type Bytes = Uint8Array<ArrayBuffer>;
  * callers get plain Uint8Arrays rather than Buffer views.
  */
 export const copy = (view: Uint8Array): Uint8Array => new Uint8Array(view);
+/** Largest protobuf uint32. */
+const MAX_UINT32 = 0xffff_ffff;
 const copyItems = (items: readonly InvItem[]): InvItem[] =>
   items.map((item) => ({ type: item.type, hash: copy(item.hash) }));
 const wireItems = (items: readonly InvItem[]) =>
@@ -465,8 +468,14 @@ export function encodeSyncRequest(query: SyncQuery): Uint8Array {
   switch (query.kind) {
     case 'status':
       return SyncRequest.encode({ status: {} });
-    case 'getMempool':
-      return SyncRequest.encode({ getMempool: {} });
+    case 'getMempool': {
+      const { maxAgeSeconds } = query;
+      if (maxAgeSeconds === undefined) return SyncRequest.encode({ getMempool: { maxAgeSeconds: 0 } });
+      if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 1 || maxAgeSeconds > MAX_UINT32) {
+        throw new RangeError(`GetMempool.maxAgeSeconds must be 1..${MAX_UINT32}, got ${maxAgeSeconds}`);
+      }
+      return SyncRequest.encode({ getMempool: { maxAgeSeconds } });
+    }
     case 'getBlocks':
       assertHashes(query.locator, MAX_LOCATOR_HASHES, 'GetBlocks.locator');
       if (!Number.isInteger(query.max) || query.max < 1 || query.max > MAX_BLOCKS_PER_REQUEST) {
@@ -500,7 +509,10 @@ export function decodeSyncRequest(bytes: Uint8Array): SyncQuery {
     'SyncRequest',
   );
   if (request.status !== undefined) return { kind: 'status' };
-  if (request.getMempool !== undefined) return { kind: 'getMempool' };
+  if (request.getMempool !== undefined) {
+    const { maxAgeSeconds } = request.getMempool;
+    return maxAgeSeconds === 0 ? { kind: 'getMempool' } : { kind: 'getMempool', maxAgeSeconds };
+  }
   if (request.getBlocks !== undefined) {
     const { locator, max } = request.getBlocks;
     checkHashes(locator, 'GetBlocks.locator');

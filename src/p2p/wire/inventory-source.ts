@@ -17,6 +17,9 @@ export interface InventorySource {
    * when the block is not stored or an index is beyond its transactions.
    */
   blockTransactions(blockId: Uint8Array, indexes: readonly number[]): Promise<Uint8Array[]>;
-  /** Txids in the mempool, at most `max`. */
-  mempoolTxids(max: number): Uint8Array[];
+  /**
+   * Txids in the mempool, at most `max`; with `maxAgeMs`, only those of transactions dated at most
+   * that long ago (the periodic anti-entropy exchange asks for recent ones only).
+   */
+  mempoolTxids(max: number, maxAgeMs?: number): Uint8Array[];
 }

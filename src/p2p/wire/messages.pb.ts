@@ -1389,7 +1389,9 @@ export namespace GetBlocks {
   }
 }
 
-export interface GetMempool {}
+export interface GetMempool {
+  maxAgeSeconds: number
+}
 
 export namespace GetMempool {
   let _codec: Codec<GetMempool>
@@ -1401,11 +1403,18 @@ export namespace GetMempool {
           w.fork()
         }
 
+        if ((obj.maxAgeSeconds != null && obj.maxAgeSeconds !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.maxAgeSeconds)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
-        const obj: any = {}
+        const obj: any = {
+          maxAgeSeconds: 0
+        }
 
         const end = length == null ? reader.len : reader.pos + length
 
@@ -1413,6 +1422,10 @@ export namespace GetMempool {
           const tag = reader.uint32()
 
           switch (tag >>> 3) {
+            case 1: {
+              obj.maxAgeSeconds = reader.uint32()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1428,6 +1441,13 @@ export namespace GetMempool {
           const tag = reader.uint32()
 
           switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.maxAgeSeconds`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1440,6 +1460,11 @@ export namespace GetMempool {
     return _codec
   }
 
+  export interface GetMempoolMaxAgeSecondsFieldEvent {
+    field: '$.maxAgeSeconds'
+    value: number
+  }
+
   export function encode (obj: Partial<GetMempool>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GetMempool.codec())
   }
@@ -1448,7 +1473,7 @@ export namespace GetMempool {
     return decodeMessage(buf, GetMempool.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetMempool>): Generator<{}> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetMempool>): Generator<GetMempoolMaxAgeSecondsFieldEvent> {
     return streamMessage(buf, GetMempool.codec(), opts)
   }
 }
@@ -1814,6 +1839,11 @@ export namespace SyncRequest {
     value: number
   }
 
+  export interface SyncRequestGetMempoolMaxAgeSecondsFieldEvent {
+    field: '$.getMempool.maxAgeSeconds'
+    value: number
+  }
+
   export interface SyncRequestGetHeadersLocatorFieldEvent {
     field: '$.getHeaders.locator[]'
     index: number
@@ -1844,7 +1874,7 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestGetBlocksLocatorFieldEvent | SyncRequestGetBlocksMaxFieldEvent | SyncRequestGetHeadersLocatorFieldEvent | SyncRequestGetHeadersMaxFieldEvent | SyncRequestGetBlockTxnBlockIdFieldEvent | SyncRequestGetBlockTxnIndexesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestGetBlocksLocatorFieldEvent | SyncRequestGetBlocksMaxFieldEvent | SyncRequestGetMempoolMaxAgeSecondsFieldEvent | SyncRequestGetHeadersLocatorFieldEvent | SyncRequestGetHeadersMaxFieldEvent | SyncRequestGetBlockTxnBlockIdFieldEvent | SyncRequestGetBlockTxnIndexesFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
   }
 }

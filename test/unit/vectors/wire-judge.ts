@@ -83,6 +83,8 @@ function decode(message: WireMessageName, bytes: Uint8Array, max: number | undef
       if (q.kind === 'getBlocks' || q.kind === 'getHeaders')
         return { kind: q.kind, locator: q.locator.map(hex), max: q.max };
       if (q.kind === 'getBlockTxn') return { kind: q.kind, blockId: hex(q.blockId), indexes: q.indexes };
+      if (q.kind === 'getMempool' && q.maxAgeSeconds !== undefined)
+        return { kind: q.kind, maxAgeSeconds: q.maxAgeSeconds };
       return { kind: q.kind };
     }
     case 'Status': {
