@@ -15,6 +15,7 @@
  *   and in start-up time of the whole network.
  */
 import { txidOfBytes } from '../../src/chain/objects/transaction.js';
+import { NodeUnreachableError } from '../../src/cli/rpc-client.js';
 import { toHex } from '../../src/crypto/hash.js';
 import type { CompiledTree } from '../../src/devnet/compiled-build.js';
 import type { PerfDevnet } from './devnet.js';
@@ -107,8 +108,27 @@ export interface FillReport {
   readonly topUpRounds: number;
 }
 
+/** Pause (ms) before asking a node again whose RPC connection was reset. */
+const RPC_RETRY_DELAY_MS = 500;
+
+/**
+ * `call()`, asked once more after a reset connection: the bench polls the nodes' RPC between long
+ * pauses (the pushes take a minute), and a kept-alive socket the node closed meanwhile can be
+ * reused before the bench has read the close, which fails the call with ECONNRESET although the
+ * node is up. A node that is really gone fails the second call too.
+ */
+async function retryReset<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof NodeUnreachableError)) throw err;
+    await sleep(RPC_RETRY_DELAY_MS);
+    return call();
+  }
+}
+
 async function mempoolSizes(net: LoadNetwork): Promise<number[]> {
-  return Promise.all(net.devnet.nodes.map((node) => mempoolSize(net.devnet, node.index)));
+  return Promise.all(net.devnet.nodes.map((node) => retryReset(() => mempoolSize(net.devnet, node.index))));
 }
 
 /**
@@ -140,7 +160,7 @@ async function settle(
 async function missingPerNode(net: LoadNetwork, txids: readonly string[]): Promise<number[][]> {
   return Promise.all(
     net.devnet.nodes.map(async (node) => {
-      const held = new Set((await net.devnet.rpc(node.index).call('mempool')).txids);
+      const held = new Set((await retryReset(() => net.devnet.rpc(node.index).call('mempool'))).txids);
       return txids.flatMap((txid, i) => (held.has(txid) ? [] : [i]));
     }),
   );
