@@ -1,8 +1,7 @@
 /**
  * One trustmesh node running as a child process of the devnet launcher (or the attacker
  * launcher): `node --import tsx src/node/main.ts [name] ... --log-stdout`, or with a compiled
- * build (compiled-build.ts) `node <build>/src/node/main.js ...`, started from the repository root,
- * with a capped young generation (NODE_V8_FLAGS). Its stdout is read line by line (NDJSON logs and the `started` line), the
+ * build (compiled-build.ts) `node <build>/src/node/main.js ...`, started from the repository root. Its stdout is read line by line (NDJSON logs and the `started` line), the
  * last lines of its stderr are kept to explain a failed start (a port in use, a bad flag).
  *
  * Rules:
@@ -56,24 +55,10 @@ export interface NodeProcessOptions {
   readonly build?: CompiledTree;
 }
 
-/**
- * Most memory (unit: MB) of one of the two semi-spaces of V8's young generation in a devnet
- * process. V8's default lets it grow from 1 to 16 MB under an allocation burst (relaying thousands
- * of transactions), and it stays at that size: 2 x 16 MB resident in every node of a devnet that
- * has seen load, for garbage that dies young anyway. With 2 MB the burst costs more, shorter
- * scavenges instead (docs/performance.md: memory and throughput of the 20-node devnet).
- */
-export const MAX_SEMI_SPACE_MB = 2;
-
-/** V8 flags of every process the devnet starts (see MAX_SEMI_SPACE_MB). */
-export const NODE_V8_FLAGS: readonly string[] = [`--max-semi-space-size=${MAX_SEMI_SPACE_MB}`];
-
-/** `node` arguments before the node's own: V8 flags, the preloads and the entry point. */
+/** `node` arguments before the node's own: the preloads and the entry point. */
 export function nodeCommand(entry: string, build?: CompiledTree): string[] {
-  if (build === undefined) {
-    return [...NODE_V8_FLAGS, '--import', 'tsx', '--import', `./${ORPHAN_GUARD}`, entry];
-  }
-  return [...NODE_V8_FLAGS, '--import', build.entry(ORPHAN_GUARD), build.entry(entry)];
+  if (build === undefined) return ['--import', 'tsx', '--import', `./${ORPHAN_GUARD}`, entry];
+  return ['--import', build.entry(ORPHAN_GUARD), build.entry(entry)];
 }
 
 export type NodeProcessState = 'new' | 'starting' | 'running' | 'stopping' | 'exited';
