@@ -1,6 +1,7 @@
 /**
- * Pings the connected peers we have not heard from (libp2p's `/ipfs/ping/1.0.0`, at most one ping
- * in flight per peer, each bounded by `PING_TIMEOUT_MS`), feeds the outcomes to the LivenessTable,
+ * Pings the connected peers we have not heard from (libp2p's `/ipfs/ping/1.0.0` over one kept
+ * stream per peer, `link-pinger.ts`; at most one ping in flight per peer, each bounded by
+ * `PING_TIMEOUT_MS`), feeds the outcomes to the LivenessTable,
  * and hands every peer the table declares dead to `onDead` (the connection manager hangs up and
  * replaces it). Feelers are not pinged: they live two seconds.
  *
@@ -24,6 +25,7 @@ import {
   PING_TIMEOUT_MS,
   RTT_SAMPLE_INTERVAL_MS,
 } from './constants.js';
+import { LinkPinger } from './link-pinger.js';
 import type { LivenessTable } from './liveness.js';
 import type { LogPort, MembershipHost } from './ports.js';
 
@@ -35,6 +37,15 @@ export interface LivenessMonitorModules {
   onDead: (peer: string) => void;
   log: LogPort;
   now: () => number;
+  /** Sends the pings; default: a LinkPinger over `host`. */
+  pinger?: Pinger;
+}
+
+/** What sends pings: resolves with the round-trip time (ms), rejects on failure or abort. */
+export interface Pinger {
+  ping(peerId: PeerId, options: { signal: AbortSignal }): Promise<number>;
+  /** The peer is no longer connected: release what is kept for it. */
+  forget(peer: string): void;
 }
 
 export interface LivenessTimings {
@@ -62,12 +73,14 @@ export class LivenessMonitor {
   private lastTickAt = 0;
   private running = false;
   private readonly self: string;
+  private readonly pinger: Pinger;
 
   constructor(
     private readonly m: LivenessMonitorModules,
     private readonly timings: LivenessTimings = DEFAULT_LIVENESS_TIMINGS,
   ) {
     this.self = m.host.peerId.toString();
+    this.pinger = m.pinger ?? new LinkPinger(m.host);
   }
 
   /** Pings are decided and suspicion deadlines checked this often (ms). */
@@ -86,6 +99,7 @@ export class LivenessMonitor {
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.tickTimer);
+    for (const peer of this.lastPingAt.keys()) this.pinger.forget(peer);
   }
 
   /** Pings every connected peer that is due (see the module comment). */
@@ -94,7 +108,11 @@ export class LivenessMonitor {
     for (const c of this.m.host.getConnections()) {
       if (c.status === 'open') peers.set(c.remotePeer.toString(), c.remotePeer);
     }
-    for (const peer of this.lastPingAt.keys()) if (!peers.has(peer)) this.lastPingAt.delete(peer);
+    for (const peer of this.lastPingAt.keys()) {
+      if (peers.has(peer)) continue;
+      this.lastPingAt.delete(peer);
+      this.pinger.forget(peer);
+    }
     for (const [peer, peerId] of peers) {
       if (this.inFlight.has(peer) || !this.m.shouldPing(peer) || !this.isDue(peer, now)) continue;
       this.lastPingAt.set(peer, now);
@@ -117,9 +135,7 @@ export class LivenessMonitor {
     this.inFlight.add(peer);
     const sentAt = this.m.now();
     try {
-      const rtt = await this.m.host.services.ping.ping(peerId, {
-        signal: AbortSignal.timeout(this.timings.pingTimeoutMs),
-      });
+      const rtt = await this.pinger.ping(peerId, { signal: AbortSignal.timeout(this.timings.pingTimeoutMs) });
       this.m.liveness.pingSucceeded(peer, rtt, this.m.now());
     } catch (err) {
       const late = this.m.now() - sentAt - this.timings.pingTimeoutMs;

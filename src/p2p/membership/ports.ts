@@ -4,7 +4,6 @@
  * hosts and small fakes for the chain.
  */
 import type { Connection, Libp2p, PeerId, Startable } from '@libp2p/interface';
-import type { Ping } from '@libp2p/ping';
 import type { OffenceKind } from '../reputation/offences.js';
 
 /** The parts of the libp2p host membership uses. */
@@ -19,7 +18,7 @@ export type MembershipHost = Pick<
   | 'unhandle'
   | 'addEventListener'
   | 'removeEventListener'
-> & { services: { ping: Ping } };
+>;
 
 /** How a connection came to be, as in Bitcoin Core's ConnectionType. */
 export type ConnectionType = 'outbound-full' | 'block-relay' | 'feeler' | 'manual' | 'inbound';

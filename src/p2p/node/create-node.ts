@@ -1,7 +1,7 @@
 /**
- * Builds and starts the node's libp2p host: TCP, noise, yamux, identify, ping and gossipsub on the
- * inventory topic, with a persistent identity, a connection gater fed by the reputation layer, and
- * a dialer that keeps the static peers connected.
+ * Builds and starts the node's libp2p host: TCP, noise, yamux, identify, gossipsub on the
+ * inventory topic and a ping responder (ping-responder.ts), with a persistent identity, a connection
+ * gater fed by the reputation layer, and a dialer that keeps the static peers connected.
  *
  * libp2p's peer store lives in memory (libp2p's default datastore). What must survive a restart is
  * kept by the node's own stores: the address book (`addrbook.json`, src/p2p/membership) and the
@@ -22,7 +22,6 @@ import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { type Identify, identify } from '@libp2p/identify';
 import { type Libp2p, type PeerId, StrictNoSign } from '@libp2p/interface';
-import type { Ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
@@ -37,12 +36,11 @@ import {
 } from './gossip-config.js';
 import { loadOrCreatePrivateKey } from './identity.js';
 import { PeerDialer, parseBootstrapAddrs, type RedialPolicy } from './peer-dialer.js';
-import { observedPing } from './observed-ping.js';
+import { startPingResponder } from './ping-responder.js';
 
 /** The libp2p services of a trustmesh node. */
 export interface P2PServices extends Record<string, unknown> {
   identify: Identify;
-  ping: Ping;
   pubsub: GossipSub;
 }
 
@@ -81,7 +79,7 @@ export interface P2PNodeOptions {
   devnetLoopback?: boolean;
   /** Connections kept before libp2p prunes the least valuable. Default 100. */
   maxConnections?: number;
-  /** A peer opened a ping stream to us (it is alive): membership's liveness monitor hears of it. */
+  /** A peer pinged us (it is alive): membership's liveness monitor hears of it. */
   onInboundPing?: (peer: string) => void;
   /** Re-dial backoff of the static peers. */
   redial?: Partial<RedialPolicy>;
@@ -153,7 +151,6 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
     connectionMonitor: { enabled: false },
     services: {
       identify: identify(),
-      ping: observedPing({}, (peer) => options.onInboundPing?.(peer)),
       // gossipsub() is typed as a generic PubSub; the instance is a GossipSub.
       pubsub: gossipsub({
         globalSignaturePolicy: StrictNoSign,
@@ -186,6 +183,7 @@ export async function createP2PNode(options: P2PNodeOptions): Promise<P2PNode> {
   let dialer: PeerDialer;
   try {
     pubsub.subscribe(topic);
+    await startPingResponder(libp2p, (peer) => options.onInboundPing?.(peer));
     dialer = new PeerDialer(
       libp2p,
       bootstrap,

@@ -103,10 +103,15 @@ describe('liveness and recovery', () => {
       10_000,
       'a measured RTT to the peer',
     );
-    // Frozen: no ping answers and no pings of its own (a peer that pings us is alive), but the TCP
-    // connection stays open.
+    // Frozen: no ping answers and no pings of its own (a peer that pings us is alive: its
+    // membership stops), but the TCP connection stays open.
     await frozen.p2p.libp2p.unhandle('/ipfs/ping/1.0.0');
-    frozen.p2p.libp2p.services.ping.ping = () => new Promise<number>(() => undefined);
+    await frozen.membership.stop();
+    for (const connection of frozen.p2p.libp2p.getConnections()) {
+      for (const stream of connection.streams) {
+        if (stream.protocol === '/ipfs/ping/1.0.0') stream.abort(new Error('frozen'));
+      }
+    }
     await waitFor(
       () => livenessEvents(watcher.events, frozenId).some((e) => e.state === 'dead'),
       TIMINGS.suspectTimeoutMs! + 5_000,

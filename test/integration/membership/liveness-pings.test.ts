@@ -1,8 +1,9 @@
 /**
  * Liveness pings over real TCP: on an idle link only the peer with the smaller id pings (the other
- * hears its pings and stays quiet), and a link that carries other traffic carries no pings at all
- * beyond the first round-trip sample. Both depend on the node seeing the pings its peers send it
- * (src/p2p/node/observed-ping.ts): without that, both sides ping every interval.
+ * hears its pings and stays quiet), all on one kept stream, and a link that carries other traffic
+ * carries no pings at all beyond the first round-trip sample. Both depend on the node seeing the
+ * pings its peers send it (src/p2p/node/ping-responder.ts): without that, both sides ping every
+ * interval.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemberNetwork, type MemberNode } from './harness.js';
@@ -56,6 +57,12 @@ describe('liveness pings', () => {
     ] as const) {
       expect(node.membership.liveness.get(peer.p2p.peerId.toString())?.state).toBe('alive');
     }
+    // Every ping of the window travelled on one kept stream of the smaller id's.
+    const pingStreams = smaller.p2p.libp2p
+      .getConnections(larger.p2p.peerId)
+      .flatMap((connection) => connection.streams)
+      .filter((stream) => stream.protocol === '/ipfs/ping/1.0.0' && stream.direction === 'outbound');
+    expect(pingStreams).toHaveLength(1);
   }, 30_000);
 
   it('a link that carries other traffic carries no pings after the first round-trip samples', async () => {
