@@ -59,8 +59,8 @@ export function relayChain({ chain, acceptRate, metrics, now }: RelayChainModule
       const accepted = chain.acceptTransaction(bytes);
       acceptRate.note();
       const entry = chain.mempool.entry(accepted.txidHex);
-      if (entry !== undefined) metrics.relayLatency.observe(Math.max(0, now() - entry.tx.timestamp) / 1_000);
-      return { txidHex: accepted.txidHex, timestamp: entry?.tx.timestamp ?? now() };
+      if (entry !== undefined) metrics.relayLatency.observe(Math.max(0, now() - entry.timestamp) / 1_000);
+      return { txidHex: accepted.txidHex, timestamp: entry?.timestamp ?? now() };
     },
     checkCompactHeader: (headerBytes, blockId) => {
       const header = decodeHeader(headerBytes);
@@ -157,7 +157,7 @@ export function inventorySource(
       );
       const fresh: Uint8Array[] = [];
       for (const entry of chain.mempool.entries()) {
-        if (entry.tx.timestamp >= freshAfter) fresh.push(entry.txid);
+        if (entry.timestamp >= freshAfter) fresh.push(entry.txid);
       }
       return sample(fresh, max);
     },

@@ -73,7 +73,7 @@ export function wireEvents(services: NodeServices): Startable {
       for (const txidHex of chain.mempool.txids()) {
         if (!returned.has(txidHex)) continue;
         const entry = chain.mempool.entry(txidHex)!;
-        if (announceable(entry.tx.timestamp)) relay.relayReturnedTransaction(entry.txid, entry.bytes);
+        if (announceable(entry.timestamp)) relay.relayReturnedTransaction(entry.txid, entry.bytes);
       }
     } catch (err) {
       logger.debug({ err: (err as Error).message }, 'returned transactions not announced');
