@@ -258,9 +258,10 @@ export async function composeNode(
     onUnknownParent: (peer) => sync.requestSync(peer),
     isBlockRelayOnly: (peer) => membership.isBlockRelayOnly(peer),
     onHeard: (peer) => heardFrom(peer),
-    onNewObject: (peer, type) => {
+    onNewObject: (peer, type, path) => {
       membership.recordDelivery(peer, type);
       if (type === 'block') pushSubscriptions.deliveredBlockFirst(peer);
+      else pushSubscriptions.deliveredTransactionFirst(peer, path === 'getdata');
     },
     ...(config.compactBlocks ? { compact: compactBlockPort(compactSource, chain, syncClient) } : {}),
     now,

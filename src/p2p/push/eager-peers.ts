@@ -7,8 +7,8 @@
  * Rules (each with its reason):
  * - At most `count` eager peers. Each node receives about `count` bodies per transaction, so the
  *   count sets the bandwidth; every other peer still announces (inv) what it has.
- * - Current eager peers stay eager while connected and subscribed: stable choices keep the push
- *   graph stable and cost no mode changes.
+ * - Current eager peers stay eager while connected and subscribed, unless a review finds one lagging
+ *   (eager-review.ts): stable choices keep the push graph stable and cost no mode changes.
  * - Vacancies go to outbound peers first (we chose them; an attacker cannot make us pick it by
  *   connecting to us many times), then inbound ones, at random within each group so that the push
  *   graph is a random graph, where every node is a few hops from every other.

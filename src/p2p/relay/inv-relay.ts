@@ -138,8 +138,11 @@ export interface InvRelayDeps {
   isBlockRelayOnly(peer: string): boolean;
   /** We received a message from `peer` (its liveness: no need to ping it). */
   onHeard?(peer: string): void;
-  /** `peer` delivered a new valid object first (it protects the peer from inbound eviction). */
-  onNewObject(peer: string, type: ObjectType): void;
+  /**
+   * `peer` delivered a new valid object first, by `path` (it protects the peer from inbound
+   * eviction, and ranks eager push peers).
+   */
+  onNewObject(peer: string, type: ObjectType, path: 'push' | 'getdata'): void;
   /** Compact block relay; without it, blocks are fetched and relayed whole. */
   compact?: CompactBlockPort;
   now?: () => number;
@@ -671,7 +674,7 @@ export class InvRelay {
       blame.judged(type, ignored ? 'ignore' : 'accept');
       if (ignored) return 'settled';
       blame.goodDelivery(peer);
-      this.deps.onNewObject(peer, type);
+      this.deps.onNewObject(peer, type, path);
       metrics?.deliveries.inc({ type, path });
       // A block is announced when it joins the active chain (the node's chain events), not here.
       if (type === 'tx') {

@@ -102,6 +102,79 @@ describe('PushSubscriptions', () => {
   });
 });
 
+describe('eager peers reviewed by who delivers first', () => {
+  /** Delivers `n` fresh transactions first from `peer` (pushed), one window per 10 at a time after 0. */
+  function deliver(subs: PushSubscriptions, peer: string, n: number, fetched = false): void {
+    for (let i = 0; i < n; i++) subs.deliveredTransactionFirst(peer, fetched);
+  }
+  const review = { deliveries: 10, minMs: 0 };
+
+  it('replaces the lagging eager peer by one not tried lately, and keeps the one that delivers first', () => {
+    const client = new RecordingClient();
+    const subs = new PushSubscriptions(client, {
+      eagerCount: 2,
+      highBandwidthCount: 0,
+      review,
+      random: () => 0,
+    });
+    for (const peer of ['out1', 'out2', 'out3', 'out4']) subs.peerConnected(peer, true);
+    expect(new Set(client.eager())).toEqual(new Set(['out1', 'out2']));
+    deliver(subs, 'out1', 8);
+    deliver(subs, 'out2', 2);
+    expect(new Set(client.eager())).toEqual(new Set(['out1', 'out3']));
+    expect(client.modes.get('out2')).toBe(PushMode.OWN);
+    // out3 lags too: out4 is tried next, not out2 again.
+    deliver(subs, 'out1', 9);
+    deliver(subs, 'out3', 1);
+    expect(new Set(client.eager())).toEqual(new Set(['out1', 'out4']));
+    // Every other peer was tried: the draw starts over among all of them.
+    deliver(subs, 'out1', 10);
+    expect(new Set(client.eager())).toEqual(new Set(['out1', 'out2']));
+    // Two peers that split the firsts both stay.
+    deliver(subs, 'out1', 5);
+    deliver(subs, 'out2', 5);
+    expect(new Set(client.eager())).toEqual(new Set(['out1', 'out2']));
+  });
+
+  it('keeps an outbound eager peer: an inbound one that delivers first cannot push it out for another inbound', () => {
+    const client = new RecordingClient();
+    const subs = new PushSubscriptions(client, {
+      eagerCount: 2,
+      highBandwidthCount: 0,
+      review,
+      random: () => 0,
+    });
+    subs.peerConnected('in1', false);
+    subs.peerConnected('out1', true);
+    subs.peerConnected('in2', false);
+    subs.peerConnected('in3', false);
+    expect(new Set(client.eager())).toEqual(new Set(['in1', 'out1']));
+    deliver(subs, 'in1', 10); // out1 delivered nothing first: it lags, but no outbound peer can follow it
+    expect(new Set(client.eager())).toEqual(new Set(['in1', 'out1']));
+    deliver(subs, 'out1', 10); // now in1 lags: an inbound successor is fine, out1 stays
+    expect(new Set(client.eager())).toEqual(new Set(['out1', 'in2']));
+  });
+
+  it('ignores deliveries after stop, and a redraw forgets who was replaced', () => {
+    const client = new RecordingClient();
+    const subs = new PushSubscriptions(client, {
+      eagerCount: 1,
+      highBandwidthCount: 0,
+      review,
+      random: () => 0,
+    });
+    subs.peerConnected('out1', true);
+    subs.peerConnected('out2', true);
+    deliver(subs, 'x', 10, true); // fetches won the whole window: out1 goes
+    expect(client.eager()).toEqual(['out2']);
+    subs.redraw();
+    expect(client.eager()).toEqual(['out1']);
+    subs.stop();
+    deliver(subs, 'x', 10, true);
+    expect(client.eager()).toEqual(['out1']);
+  });
+});
+
 describe('high-bandwidth compact block peers', () => {
   /** Records what each peer was last asked for: mode and compact blocks. */
   class BlocksClient {
