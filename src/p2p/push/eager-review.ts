@@ -9,14 +9,15 @@
  * that delivers first is one fewer hops from the senders than the others; keeping such peers pulls
  * the graph's depth down at no cost in bytes (each node still receives `count` bodies).
  *
- * The review, over a window of at least EAGER_REVIEW_DELIVERIES fresh transactions and EAGER_REVIEW_MIN_MS:
+ * The review, over a window of at least EAGER_REVIEW_DELIVERIES fresh transactions and
+ * EAGER_REVIEW_MIN_MS:
  * - counts, for each current eager peer, the fresh transactions it delivered to us first (its
  *   pushes of them; a push that arrives second is a duplicate and counts nothing), and how many
  *   fresh transactions reached us first by a fetch after an announcement instead (the eager
  *   pushes lost a race they should win by a round trip and the announcement delay);
  * - at the window's end, the eager peer that delivered fewest first is replaced when it delivered
  *   fewer than EAGER_REPLACE_BELOW of what the best one did, or when fetches won at least
- *   EAGER_FETCHED_FIRST_SHARE of the window (both eager peers lag). Its successor is drawn by the caller.
+ *   EAGER_FETCHED_FIRST_SHARE of the window (both eager peers lag). The caller draws its successor.
  * - the window restarts whenever the eager set changes, so every peer is judged on a whole window.
  *
  * What an attacker gains by pushing fast (to be kept eager): the place it was given anyway, and a
@@ -26,9 +27,9 @@
  */
 
 /**
- * Fresh transactions in a review window at least (at 2 tx/s, 25 s; at 20 tx/s EAGER_REVIEW_MIN_MS sets
- * it). Two eager peers at the same depth get ~20 firsts each from 50; one at half that is 2 standard
- * deviations off, so a peer is sometimes swapped for no reason: a harmless extra trial.
+ * Fresh transactions in a review window at least (at 2 tx/s, 25 s; at 20 tx/s EAGER_REVIEW_MIN_MS
+ * sets it). Two eager peers at the same depth get ~20 firsts each from 50; one at half that is 2
+ * standard deviations off, so a peer is sometimes swapped for no reason: a harmless extra trial.
  */
 export const EAGER_REVIEW_DELIVERIES = 50;
 /** Ms a review window lasts at least: a newly tried peer gets its subscription going first. */

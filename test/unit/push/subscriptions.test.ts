@@ -103,7 +103,7 @@ describe('PushSubscriptions', () => {
 });
 
 describe('eager peers reviewed by who delivers first', () => {
-  /** Delivers `n` fresh transactions first from `peer` (pushed), one window per 10 at a time after 0. */
+  /** `peer` delivers `n` fresh transactions to us first (by push, or fetched). Windows are 10 long. */
   function deliver(subs: PushSubscriptions, peer: string, n: number, fetched = false): void {
     for (let i = 0; i < n; i++) subs.deliveredTransactionFirst(peer, fetched);
   }
