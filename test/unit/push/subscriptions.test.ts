@@ -107,16 +107,21 @@ describe('eager peers reviewed by who delivers first', () => {
   function deliver(subs: PushSubscriptions, peer: string, n: number, fetched = false): void {
     for (let i = 0; i < n; i++) subs.deliveredTransactionFirst(peer, fetched);
   }
-  const review = { deliveries: 10, minMs: 0 };
-
-  it('replaces the lagging eager peer by one not tried lately, and keeps the one that delivers first', () => {
+  /** Subscriptions with `eagerCount` eager peers, reviewed every 10 deliveries, no block peers. */
+  function reviewed(eagerCount: number): { client: RecordingClient; subs: PushSubscriptions } {
     const client = new RecordingClient();
+    const review = { deliveries: 10, minMs: 0 };
     const subs = new PushSubscriptions(client, {
-      eagerCount: 2,
+      eagerCount,
       highBandwidthCount: 0,
       review,
       random: () => 0,
     });
+    return { client, subs };
+  }
+
+  it('replaces the lagging eager peer by one not tried lately, and keeps the one that delivers first', () => {
+    const { client, subs } = reviewed(2);
     for (const peer of ['out1', 'out2', 'out3', 'out4']) subs.peerConnected(peer, true);
     expect(new Set(client.eager())).toEqual(new Set(['out1', 'out2']));
     deliver(subs, 'out1', 8);
@@ -137,13 +142,7 @@ describe('eager peers reviewed by who delivers first', () => {
   });
 
   it('keeps an outbound eager peer: an inbound one that delivers first cannot push it out for another inbound', () => {
-    const client = new RecordingClient();
-    const subs = new PushSubscriptions(client, {
-      eagerCount: 2,
-      highBandwidthCount: 0,
-      review,
-      random: () => 0,
-    });
+    const { client, subs } = reviewed(2);
     subs.peerConnected('in1', false);
     subs.peerConnected('out1', true);
     subs.peerConnected('in2', false);
@@ -156,13 +155,7 @@ describe('eager peers reviewed by who delivers first', () => {
   });
 
   it('ignores deliveries after stop, and a redraw forgets who was replaced', () => {
-    const client = new RecordingClient();
-    const subs = new PushSubscriptions(client, {
-      eagerCount: 1,
-      highBandwidthCount: 0,
-      review,
-      random: () => 0,
-    });
+    const { client, subs } = reviewed(1);
     subs.peerConnected('out1', true);
     subs.peerConnected('out2', true);
     deliver(subs, 'x', 10, true); // fetches won the whole window: out1 goes
