@@ -236,7 +236,10 @@ export async function composeNode(
       onClosed: (peer) => pushSubscriptions.subscriptionClosed(peer),
     }),
   );
-  const pushSubscriptions = await lifecycle.start('push-subscriptions', new PushSubscriptions(pushClient));
+  const pushSubscriptions = await lifecycle.start(
+    'push-subscriptions',
+    new PushSubscriptions(pushClient, { now }),
+  );
   const syncClient = new SyncClient(libp2p, { network, onProtocolViolation });
   const fetcher = objectFetcher(getdataClient);
   const announcements = lifecycle.opened(

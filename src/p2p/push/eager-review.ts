@@ -92,7 +92,6 @@ export class EagerReview {
   }
 
   private verdict(): string | undefined {
-    if (this.firsts.size < 2 && this.fetchedFirst === 0) return undefined;
     let worst: [string, number] | undefined;
     let best = 0;
     for (const entry of this.firsts) {
