@@ -1,6 +1,7 @@
 /**
  * A devnet for the benchmark: `count` node processes started the way `npm run devnet` starts them
- * (`src/node/main.ts <name> --devnet <file> --mining-cpu <p>%`, the orphan guard preloaded), from a definitions file
+ * (`src/node/main.ts <name> --devnet <file> --mining-cpu <p>%`, the orphan guard preloaded, the
+ * V8 flags and malloc environment of src/devnet/process-tuning.ts), from a definitions file
  * written to a temp folder: free ports, the generated topology of `npm run devnet -- --nodes n`
  * (a ring plus chords), the chosen network and miners, data under os.tmpdir(). Each node runs
  * either through tsx (as the devnet does today) or from a compiled tree (compiled-build.ts).
@@ -17,6 +18,7 @@ import { createInterface } from 'node:readline';
 import { RpcClient } from '../../src/cli/rpc-client.js';
 import { freePorts } from '../../src/devnet/free-ports.js';
 import { nodeCommand } from '../../src/devnet/node-process.js';
+import { nodeProcessEnv } from '../../src/devnet/process-tuning.js';
 import { DEVNET_MINING_CPU } from '../../src/devnet/supervisor.js';
 import { cookiePathIn } from '../../src/node/rpc/cookie.js';
 import type { CompiledTree } from '../../src/devnet/compiled-build.js';
@@ -125,6 +127,7 @@ export class PerfDevnet {
         ...(options.nodeArgs ?? []),
       ];
       const child = spawn(process.execPath, args, {
+        env: nodeProcessEnv(),
         cwd: options.repoRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

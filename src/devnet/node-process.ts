@@ -2,8 +2,9 @@
  * One trustmesh node running as a child process of the devnet launcher (or the attacker
  * launcher): `node --import tsx src/node/main.ts [name] ... --log-stdout`, or with a compiled
  * build (compiled-build.ts) `node <build>/src/node/main.js ...`, started from the repository root,
- * with a smaller young generation than V8's default (NODE_V8_FLAGS). Its stdout is read line by line (NDJSON logs and the `started` line), the
- * last lines of its stderr are kept to explain a failed start (a port in use, a bad flag).
+ * with the memory settings of process-tuning.ts (a smaller young generation, fewer malloc arenas).
+ * Its stdout is read line by line (NDJSON logs and the `started` line), the last lines of its
+ * stderr are kept to explain a failed start (a port in use, a bad flag).
  *
  * Rules:
  * - `start()` resolves with the `started` line, or rejects with `NodeStartError` naming the node
@@ -26,6 +27,7 @@ import { createInterface } from 'node:readline';
 import { REPO_ROOT } from '../node/devnet-definitions.js';
 import type { CompiledTree } from './compiled-build.js';
 import { type NodeOutputLine, parseNodeLine, type StartedLine } from './node-log.js';
+import { NODE_V8_FLAGS, nodeProcessEnv } from './process-tuning.js';
 
 /** How long a node may take to print its `started` line (unit: ms); tsx compiles on first start. */
 export const START_TIMEOUT_MS = 60_000;
@@ -51,24 +53,11 @@ export interface NodeProcessOptions {
   /** Arguments after the entry point. */
   readonly args: readonly string[];
   readonly cwd?: string;
+  /** Environment (default: the launcher's own), with process-tuning.ts's variables on top. */
   readonly env?: NodeJS.ProcessEnv;
   /** Run the entry from this compiled build by plain `node`; absent: the TypeScript through tsx. */
   readonly build?: CompiledTree;
 }
-
-/**
- * Most memory (unit: MB) of one of the two semi-spaces of V8's young generation in a devnet
- * process, instead of V8's 16. A burst of relay (thousands of transactions in a minute) grows the
- * young generation to its maximum and it stays there: 2 x 16 MB resident in every node afterwards.
- * Measured in one 20-node memory bench run with the nodes split between settings (10,000 payments
- * relayed in 59 s): 8 MB left each node 18 MB lower than the default at the same CPU time; 4 and
- * 2 MB promote short-lived objects early, which grows the old space and the malloc heap (ArrayBuffers
- * then wait for a full GC) and costs 8-10% more CPU, for less saving (docs/performance.md).
- */
-export const MAX_SEMI_SPACE_MB = 8;
-
-/** V8 flags of every process the devnet starts (see MAX_SEMI_SPACE_MB). */
-export const NODE_V8_FLAGS: readonly string[] = [`--max-semi-space-size=${MAX_SEMI_SPACE_MB}`];
 
 /** `node` arguments before the node's own: V8 flags, the preloads and the entry point. */
 export function nodeCommand(entry: string, build?: CompiledTree): string[] {
@@ -131,7 +120,7 @@ export class NodeProcess {
     const command = nodeCommand(entry, this.options.build);
     const child = spawn(process.execPath, [...command, ...this.options.args], {
       cwd: this.options.cwd ?? REPO_ROOT,
-      env: this.options.env ?? process.env,
+      env: nodeProcessEnv(this.options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -6,7 +6,14 @@
  * and copied into the data volume before the node starts. The `scenario` service is the Job.
  */
 import { scenarioArgs } from './k8s.js';
-import { DATA_DIR, GATEWAY_ENV, METRICS_PORT, type NetworkPlan, NODE_PRELOADS, nodeCommand } from './plan.js';
+import {
+  DATA_DIR,
+  NODE_CONTAINER_ENV,
+  METRICS_PORT,
+  type NetworkPlan,
+  NODE_PRELOADS,
+  nodeCommand,
+} from './plan.js';
 
 /** The key directory of a node, relative to the compose file. */
 export const keyDir = (name: string): string => `keys/${name}`;
@@ -26,7 +33,7 @@ export function renderCompose(plan: NetworkPlan): Record<string, unknown> {
         '--',
       ],
       command: nodeCommand(node, plan.options.network),
-      environment: GATEWAY_ENV,
+      environment: NODE_CONTAINER_ENV,
       volumes: [`${node.name}-data:${DATA_DIR}`, `./${keyDir(node.name)}:/key:ro`],
       labels: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(METRICS_PORT) },
     };

@@ -11,7 +11,7 @@
  */
 import {
   DATA_DIR,
-  GATEWAY_ENV,
+  NODE_CONTAINER_ENV,
   METRICS_PORT,
   type NetworkPlan,
   NODE_PRELOADS,
@@ -104,7 +104,7 @@ function nodeObjects(plan: NetworkPlan, node: PlannedNode): K8sObject[] {
               image: plan.options.image,
               command: ['node', ...NODE_PRELOADS],
               args: nodeCommand(node, plan.options.network),
-              env: Object.entries(GATEWAY_ENV).map(([name, value]) => ({ name, value })),
+              env: Object.entries(NODE_CONTAINER_ENV).map(([name, value]) => ({ name, value })),
               ports: [
                 { name: 'p2p', containerPort: P2P_PORT, protocol: 'TCP' },
                 { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' },

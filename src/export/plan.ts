@@ -11,6 +11,7 @@
  * - the first `miners` nodes, spread over the network, mine; nodes 0..8 hold funded dev wallets.
  */
 import { ATTACKER_DEV_ACCOUNT } from '../attacks/runner.js';
+import { NODE_ENV_TUNING, NODE_V8_FLAGS } from '../devnet/process-tuning.js';
 import { deriveIdentity } from '../testnet/keys.js';
 import type { AttackerSpec } from '../testnet/options.js';
 import { buildTopology } from '../testnet/topology.js';
@@ -135,8 +136,23 @@ export function nodeCommand(node: PlannedNode, network: string): string[] {
   ];
 }
 
-/** Node flags before the entry: tsx, and the gateway that exposes /metrics on METRICS_PORT. */
-export const NODE_PRELOADS = ['--import', 'tsx', '--import', './src/testnet/host-preload.ts'];
+/**
+ * Node flags before the entry: the devnet's V8 flags (src/devnet/process-tuning.ts), tsx, and the
+ * gateway that exposes /metrics on METRICS_PORT.
+ */
+export const NODE_PRELOADS = [
+  ...NODE_V8_FLAGS,
+  '--import',
+  'tsx',
+  '--import',
+  './src/testnet/host-preload.ts',
+];
 
-/** The gateway's environment: /metrics on every interface, port METRICS_PORT. */
-export const GATEWAY_ENV = { TMNET_GATEWAY: `0.0.0.0:${METRICS_PORT}=${NODE_METRICS_PORT}` };
+/**
+ * A node container's environment: the devnet's malloc settings (src/devnet/process-tuning.ts) and
+ * the gateway's, /metrics on every interface, port METRICS_PORT.
+ */
+export const NODE_CONTAINER_ENV: Readonly<Record<string, string>> = {
+  ...NODE_ENV_TUNING,
+  TMNET_GATEWAY: `0.0.0.0:${METRICS_PORT}=${NODE_METRICS_PORT}`,
+};

@@ -1,6 +1,7 @@
 /**
- * One process inside a host namespace: `ip netns exec <ns> node --import tsx --import
- * host-preload.ts --import orphan-guard.ts <entry> ...`, started from the repository root. `ip netns
+ * One process inside a host namespace: `ip netns exec <ns> node <V8 flags> --import tsx --import
+ * host-preload.ts --import orphan-guard.ts <entry> ...`, started from the repository root with the
+ * devnet's memory settings (src/devnet/process-tuning.ts). `ip netns
  * exec` replaces itself with node, so the pid is the node's and the orphan guard sees the launcher
  * as its parent (a node whose launcher died stops by itself).
  *
@@ -9,6 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { NODE_V8_FLAGS, nodeProcessEnv } from '../devnet/process-tuning.js';
 import { REPO_ROOT } from '../node/devnet-definitions.js';
 
 /** How long a process may take to print its `started` line (unit: ms): tsx compiles on first start, many at once on 2 cores. */
@@ -19,6 +21,7 @@ const STOP_GRACE_MS = 10_000;
 const STDERR_TAIL_LINES = 8;
 
 const PRELOADS = [
+  ...NODE_V8_FLAGS,
   '--import',
   'tsx',
   '--import',
@@ -71,7 +74,7 @@ export class HostProcess {
       ['netns', 'exec', options.namespace, process.execPath, ...PRELOADS, options.entry, ...options.args],
       {
         cwd: REPO_ROOT,
-        env: { ...process.env, ...options.env },
+        env: nodeProcessEnv({ ...process.env, ...options.env }),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

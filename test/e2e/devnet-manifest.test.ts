@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeProbe } from '../../src/cli/nodes.js';
 import type { DevnetManifest } from '../../src/devnet/manifest.js';
 import { manifestPathOf } from '../../src/devnet/manifest-file.js';
+import { NODE_ENV_TUNING, NODE_V8_FLAGS } from '../../src/devnet/process-tuning.js';
 import type { NodeStatus } from '../../src/node/api.js';
 import { type Child, isAlive, Processes, reportedNodePids, waitFor } from './helpers.js';
 import { createTemplateDevnet, type TemplateDevnet } from './manifest-helpers.js';
@@ -67,6 +68,17 @@ describe.sequential('a generated devnet reached by name through its manifest', (
     await processes.killAll();
     await net?.remove();
   }, 60_000);
+
+  it('runs every node with the memory settings of process-tuning.ts', async () => {
+    for (const [name, pid] of pids) {
+      const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+      expect(args, name).toEqual(expect.arrayContaining([...NODE_V8_FLAGS]));
+      const environ = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+      for (const [key, value] of Object.entries(NODE_ENV_TUNING)) {
+        expect(environ, name).toContain(`${key}=${value}`);
+      }
+    }
+  });
 
   it('cli nodes --json lists the seven running nodes, with their RPC and pid', async () => {
     // A node has 1 s to answer `cli nodes`; on busy cores one may miss it, so ask until all do.

@@ -16,6 +16,7 @@ import { parseAllDocuments } from 'yaml';
 import { type K8sObject, renderK8s } from '../../../src/export/k8s.js';
 import { METRICS_PORT, P2P_PORT, planNetwork } from '../../../src/export/plan.js';
 import { DEFAULT_EXPORT, writeExport } from '../../../src/export/write.js';
+import { NODE_ENV_TUNING, NODE_V8_FLAGS } from '../../../src/devnet/process-tuning.js';
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Secret': Secret,
@@ -108,6 +109,21 @@ describe('Kubernetes export', () => {
         ).template.spec;
         expect(pod.containers[0]!.securityContext.runAsNonRoot).toBe(true);
       }
+    }
+  });
+
+  it('starts node containers with the memory settings of the devnet processes', async () => {
+    for (const set of renderK8s(await planNetwork(OPTIONS)).filter((o) => o.kind === 'StatefulSet')) {
+      const container = (
+        set.spec as {
+          template: {
+            spec: { containers: Array<{ command: string[]; env: Array<{ name: string; value: string }> }> };
+          };
+        }
+      ).template.spec.containers[0]!;
+      expect(container.command).toEqual(expect.arrayContaining([...NODE_V8_FLAGS]));
+      const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+      expect(env).toMatchObject(NODE_ENV_TUNING);
     }
   });
 

@@ -1,0 +1,41 @@
+/**
+ * How node processes are started for memory: the V8 flags and the C library's malloc settings every
+ * trustmesh node process gets from the launchers (devnet, attackers, benchmarks, exported
+ * manifests). They change no behaviour, only how much memory a node keeps resident after a burst of
+ * relay. Figures: docs/performance.md, "Memory per transaction".
+ */
+
+/**
+ * Most memory (unit: MB) of one of the two semi-spaces of V8's young generation in a devnet
+ * process, instead of V8's 16. A burst of relay (thousands of transactions in a minute) grows the
+ * young generation to its maximum and it stays there: 2 x 16 MB resident in every node afterwards.
+ * Measured in one 20-node memory bench run with the nodes split between settings (10,000 payments
+ * relayed in 59 s): 8 MB left each node 18 MB lower than the default at the same CPU time; 4 and
+ * 2 MB promote short-lived objects early, which grows the old space and the malloc heap (ArrayBuffers
+ * then wait for a full GC) and costs 8-10% more CPU, for less saving.
+ */
+export const MAX_SEMI_SPACE_MB = 8;
+
+/** V8 flags of every node process (see MAX_SEMI_SPACE_MB). */
+export const NODE_V8_FLAGS: readonly string[] = [`--max-semi-space-size=${MAX_SEMI_SPACE_MB}`];
+
+/**
+ * Most malloc arenas (unit: arenas) of a node process: glibc gives each thread that allocates under
+ * contention an arena of its own, up to 8 per core, and an arena keeps the pages of a burst
+ * resident. A node's allocating threads besides the main one are V8's GC and compiler helpers and
+ * libuv's pool (LevelDB); sharing 2 arenas, they grew 0.4 -> 2.1 MB over 10,000 relayed payments
+ * against 4.7 -> 13.8 MB with glibc's default (two 20-node memory bench runs, nodes split between
+ * settings; the whole node 5-6 MB lower after the burst, CPU time within the runs' spread). Other C
+ * libraries ignore the variable.
+ */
+export const MALLOC_ARENAS = 2;
+
+/** Environment variables every node process gets on top of its launcher's (see MALLOC_ARENAS). */
+export const NODE_ENV_TUNING: Readonly<Record<string, string>> = Object.freeze({
+  MALLOC_ARENA_MAX: String(MALLOC_ARENAS),
+});
+
+/** `base` (default: this process's environment) with NODE_ENV_TUNING on top. */
+export function nodeProcessEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, ...NODE_ENV_TUNING };
+}
