@@ -30,9 +30,21 @@ export const NODE_V8_FLAGS: readonly string[] = [`--max-semi-space-size=${MAX_SE
  */
 export const MALLOC_ARENAS = 2;
 
-/** Environment variables every node process gets on top of its launcher's (see MALLOC_ARENAS). */
+/**
+ * glibc's malloc thresholds (unit: bytes), pinned at their defaults. By default glibc raises both as
+ * soon as a large block is freed (up to 32 MB to mmap, 64 MB kept untrimmed at the heap's top), so
+ * after a node has once freed a large buffer, later ones come from the heap and the heap is not
+ * given back. Pinned, a block of 128 KB or more is mapped and unmapped on its own, and the heap is
+ * trimmed above 128 KB free. Three 20-node memory bench runs, nodes split between settings: the node
+ * 3-5 MB lower after 10,000 relayed payments, CPU time within the runs' spread.
+ */
+export const MALLOC_THRESHOLD_BYTES = 128 * 1024;
+
+/** Environment variables every node process gets on top of its launcher's (see above). */
 export const NODE_ENV_TUNING: Readonly<Record<string, string>> = Object.freeze({
   MALLOC_ARENA_MAX: String(MALLOC_ARENAS),
+  MALLOC_MMAP_THRESHOLD_: String(MALLOC_THRESHOLD_BYTES),
+  MALLOC_TRIM_THRESHOLD_: String(MALLOC_THRESHOLD_BYTES),
 });
 
 /** `base` (default: this process's environment) with NODE_ENV_TUNING on top. */
