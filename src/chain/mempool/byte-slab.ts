@@ -11,9 +11,10 @@
  *
  * Views are plain `Uint8Array`s, valid as long as they are referenced (the chunk lives as long as
  * any view into it does). Writing through a view changes only that view's bytes. A chunk is not
- * reused once full: what it wastes is bounded by the views still alive in it, at most one chunk
- * per long-lived view in the worst case, and typically nothing (a mined block frees its
- * transactions together).
+ * reused once full: a chunk lives as long as one view into it, so one long-lived view can keep a
+ * whole chunk. Typically nothing is wasted (a mined block frees its transactions together); the
+ * mempool bounds the worst case by copying what it holds into a fresh slab (mempool.ts,
+ * SLAB_COMPACT_FACTOR).
  */
 
 /** Size (unit: bytes) of one chunk: ~250 payments, small beside the 20 MB a full pool may hold. */

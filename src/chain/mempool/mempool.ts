@@ -42,7 +42,7 @@ import {
   checkTransactionSyntax,
 } from '../rules/transaction.js';
 import type { Utxo, UtxoView } from '../rules/utxo.js';
-import { ByteSlab } from './byte-slab.js';
+import { ByteSlab, SLAB_CHUNK_BYTES, SLAB_MAX_ITEM_BYTES } from './byte-slab.js';
 import { OrphanTransactions } from './orphan-transactions.js';
 import { MAX_PACKAGE_COUNT, PackageGraph } from './package-graph.js';
 import { type MempoolEntry, PooledEntry } from './pooled-entry.js';
@@ -51,6 +51,18 @@ export type { MempoolEntry } from './pooled-entry.js';
 
 /** Most transactions held: ~4 minutes of a 100 tx/s load generator, far above any block's needs. */
 export const MAX_MEMPOOL_TXS = 20_000;
+/**
+ * How many times the pooled transactions' bytes (unit: ratio) the slab may take in after it was last
+ * compacted, plus SLAB_COMPACT_SLACK_CHUNKS chunks, before it is compacted. A chunk is freed only
+ * when every transaction in it left, so without compaction one transaction that stays keeps its
+ * whole chunk: a peer that keeps a few cheap transactions pooled among traffic that gets mined would
+ * make us hold a chunk per transaction (64 KB for ~250 bytes). With it, the chunks hold at most
+ * about (1 + SLAB_COMPACT_FACTOR) x the pooled bytes, plus the slack.
+ */
+export const SLAB_COMPACT_FACTOR = 2;
+/** Chunks (unit: chunks) the slab may hold beyond SLAB_COMPACT_FACTOR before it is compacted. */
+export const SLAB_COMPACT_SLACK_CHUNKS = 4;
+
 /** Most bytes of encoded transactions held (20 MB: 20 full blocks). */
 export const MAX_MEMPOOL_BYTES = 20_000_000;
 /** A transaction not mined within this time (ms since it entered the pool) is dropped. */
@@ -70,6 +82,8 @@ export interface MempoolOptions {
   readonly expiryMs?: number;
   /** Most orphan transactions held (default MAX_ORPHAN_TXS). */
   readonly maxOrphans?: number;
+  /** Size (unit: bytes) of the slab's chunks (default SLAB_CHUNK_BYTES; tests use small ones). */
+  readonly slabChunkBytes?: number;
 }
 
 export interface AcceptedTransaction {
@@ -107,8 +121,13 @@ export class Mempool {
   /** Txid hex of orphans accepted since the last `takeAdopted`. */
   #adopted: string[] = [];
   #bytes = 0;
-  /** Where pooled transactions' bytes are kept (see byte-slab.ts). */
-  readonly #slab = new ByteSlab();
+  /** Where pooled transactions' bytes are kept (see byte-slab.ts); replaced when compacted. */
+  #slab: ByteSlab;
+  readonly #slabChunkBytes: number;
+  /** Bytes copied into the slab since it was last compacted (txids included). */
+  #slabStored = 0;
+  /** Slab bytes of the entries pooled now (txids included). */
+  #slabLive = 0;
   readonly #maxCount: number;
   readonly #maxBytes: number;
   readonly #expiryMs: number;
@@ -124,6 +143,8 @@ export class Mempool {
     this.#maxBytes = options.maxBytes ?? MAX_MEMPOOL_BYTES;
     this.#expiryMs = options.expiryMs ?? MEMPOOL_EXPIRY_MS;
     this.#orphans = new OrphanTransactions(options.maxOrphans);
+    this.#slabChunkBytes = options.slabChunkBytes ?? SLAB_CHUNK_BYTES;
+    this.#slab = this.#newSlab();
   }
 
   /** Number of transactions held. */
@@ -277,6 +298,7 @@ export class Mempool {
     this.#spentBy.clear();
     this.#packages.clear();
     this.#bytes = 0;
+    this.#slabLive = 0;
     for (const bytes of returning)
       this.#tryAccept(bytes, now, { acceptedAt: now, checkRelayTimestamp: false });
     for (const entry of previous) {
@@ -317,6 +339,8 @@ export class Mempool {
     this.#orphans.clear();
     this.#adopted = [];
     this.#bytes = 0;
+    this.#slabLive = 0;
+    this.#compactSlabIfWasteful();
   }
 
   #isExpired(entry: MempoolEntry, now: number): boolean {
@@ -427,9 +451,12 @@ export class Mempool {
       );
     }
     for (const evicted of evictions) this.#remove(evicted.txidHex);
+    const stored = this.#slab.store(...PooledEntry.layout(txid, bytes));
+    this.#slabStored += stored.length;
+    this.#slabLive += stored.length;
     const entry = new PooledEntry(
       txidHex,
-      this.#slab.store(...PooledEntry.layout(txid, bytes)),
+      stored,
       fee,
       tx.timestamp,
       mode.acceptedAt,
@@ -518,6 +545,26 @@ export class Mempool {
     }
     this.#packages.remove(txidHex);
     this.#bytes -= entry.size;
+    this.#slabLive -= entry.storedBytes;
+    this.#compactSlabIfWasteful();
+  }
+
+  #newSlab(): ByteSlab {
+    return new ByteSlab(this.#slabChunkBytes, Math.min(SLAB_MAX_ITEM_BYTES, this.#slabChunkBytes));
+  }
+
+  /**
+   * Copies every pooled entry into a fresh slab once the slab took in too many bytes of
+   * transactions that left since (see SLAB_COMPACT_FACTOR): no entry then references the old
+   * chunks, and they are freed. It runs at most once per SLAB_COMPACT_FACTOR x (pooled bytes) taken
+   * in, so its copying costs less than one copy per byte accepted.
+   */
+  #compactSlabIfWasteful(): void {
+    const slack = SLAB_COMPACT_SLACK_CHUNKS * this.#slabChunkBytes;
+    if (this.#slabStored <= SLAB_COMPACT_FACTOR * this.#slabLive + slack) return;
+    this.#slab = this.#newSlab();
+    for (const entry of this.#entries.values()) entry.relocate(this.#slab);
+    this.#slabStored = this.#slabLive;
   }
 
   /** Removes `txidHex` and everything that spends from it, children first. */

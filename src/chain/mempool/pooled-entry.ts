@@ -14,6 +14,7 @@
  * be read (and sent), not written.
  */
 import { decodeTransaction, type Transaction } from '../encoding/codec.js';
+import type { ByteSlab } from './byte-slab.js';
 
 /** Length (unit: bytes) of a txid, stored before the transaction's bytes. */
 const TXID_BYTES = 32;
@@ -37,8 +38,8 @@ export interface MempoolEntry {
 }
 
 export class PooledEntry implements MempoolEntry {
-  /** The txid, then the encoded transaction: a view into the pool's slab. */
-  readonly #stored: Uint8Array;
+  /** The txid, then the encoded transaction: a view into the pool's slab (moved by `relocate`). */
+  #stored: Uint8Array;
 
   /** `stored`: the 32-byte txid followed by the encoded transaction. */
   constructor(
@@ -58,6 +59,16 @@ export class PooledEntry implements MempoolEntry {
     if (txid.length !== TXID_BYTES)
       throw new RangeError(`a txid has ${TXID_BYTES} bytes, got ${txid.length}`);
     return [txid, bytes];
+  }
+
+  /** Bytes this entry takes in the slab: the txid and the encoded transaction. */
+  get storedBytes(): number {
+    return this.#stored.length;
+  }
+
+  /** Copies the stored txid and bytes into `slab`, so the chunk it was in no longer needs to live. */
+  relocate(slab: ByteSlab): void {
+    this.#stored = slab.store(this.#stored);
   }
 
   get txid(): Uint8Array {

@@ -4,13 +4,17 @@
  * same as with decoded entries (bytes, txid, fields, block selection by timestamp).
  */
 import { describe, expect, it } from 'vitest';
-import { encodeTransaction } from '../../../src/chain/encoding/codec.js';
+import { encodeTransaction, type Transaction } from '../../../src/chain/encoding/codec.js';
 import { ByteSlab } from '../../../src/chain/mempool/byte-slab.js';
-import { Mempool } from '../../../src/chain/mempool/mempool.js';
+import {
+  Mempool,
+  SLAB_COMPACT_FACTOR,
+  SLAB_COMPACT_SLACK_CHUNKS,
+} from '../../../src/chain/mempool/mempool.js';
 import { PooledEntry } from '../../../src/chain/mempool/pooled-entry.js';
-import { txidOf, txidOfBytes } from '../../../src/chain/objects/transaction.js';
+import { outpointKey, txidOf, txidOfBytes } from '../../../src/chain/objects/transaction.js';
 import { toHex } from '../../../src/crypto/hash.js';
-import { ALICE, BOB, PARAMS, payFromGenesis } from '../chain-state/helpers.js';
+import { ALICE, BOB, makeTx, PARAMS, payFromGenesis } from '../chain-state/helpers.js';
 import { FakeChain, NOW } from './fake-chain.js';
 
 const bytesOf = (...values: number[]) => Uint8Array.from(values);
@@ -122,5 +126,49 @@ describe('the mempool over pooled entries', () => {
     pool.acceptTransaction(payment(6, NOW), NOW);
     const selected = pool.selectForBlock(1_000_000, { maxTimestamp: NOW - 500 });
     expect(selected.map((entry) => entry.txidHex)).toEqual([early]);
+  });
+
+  /**
+   * The attack compaction answers: one cheap transaction stays pooled in every chunk while the
+   * rest of the chunk's transactions are mined. Without compaction each one would keep its whole
+   * chunk; here the chunks referenced by pooled entries stay within 3x their bytes plus the slack.
+   */
+  it('keeps the slab near the pooled bytes when one transaction per chunk stays and the rest are mined', () => {
+    const chunk = 2_048;
+    const view = new FakeChain();
+    const pool = new Mempool(PARAMS, view, { slabChunkBytes: chunk });
+    let coin = 0;
+    const spend = (): Transaction => {
+      const txid = new Uint8Array(32);
+      new DataView(txid.buffer).setUint32(0, ++coin);
+      view.utxos.set(outpointKey(txid, 0), {
+        amount: 100_000n,
+        address: ALICE.address,
+        height: 1,
+        coinbase: false,
+      });
+      return makeTx(ALICE, [{ txid, index: 0 }], [{ to: BOB.address, amount: 90_000n }], NOW);
+    };
+    const staying: string[] = [];
+    for (let round = 0; round < 60; round++) {
+      staying.push(pool.acceptTransaction(encodeTransaction(spend()), NOW).txidHex);
+      const mined = Array.from({ length: 7 }, spend);
+      for (const tx of mined) pool.acceptTransaction(encodeTransaction(tx), NOW);
+      pool.removeConfirmed(mined, [], NOW);
+    }
+    expect(pool.size).toBe(staying.length);
+    const entries = staying.map((txid) => pool.entry(txid)!);
+    const pooledBytes = entries.reduce((sum, entry) => sum + entry.bytes.length + 32, 0);
+    const buffers = new Set(entries.map((entry) => entry.bytes.buffer));
+    const slabBytes = [...buffers].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    // Without compaction: 60 chunks of 2 KB for ~16 KB of transactions.
+    expect(slabBytes).toBeLessThanOrEqual(
+      (1 + SLAB_COMPACT_FACTOR) * pooledBytes + SLAB_COMPACT_SLACK_CHUNKS * chunk,
+    );
+    expect(buffers.size).toBeLessThan(staying.length / 2);
+    for (const entry of entries) {
+      expect(toHex(txidOfBytes(entry.bytes))).toBe(entry.txidHex);
+      expect(toHex(entry.txid)).toBe(entry.txidHex);
+    }
   });
 });
