@@ -154,51 +154,70 @@ function assertAgreement(base: fc.Arbitrary<Case>, numRuns: number): { accepted:
   return tally;
 }
 
-describe('verifySignature agrees with verifyReference (noble strict)', () => {
-  it('on honest signatures and their mutations', () => {
-    const tally = assertAgreement(honestArb, 1500);
-    // Unmutated cases are ~1/4 of the runs; make sure valid signatures were really exercised.
-    expect(tally.accepted).toBeGreaterThan(tally.runs / 10);
-  });
+/**
+ * Per test (unit: ms): thousands of reference verifications take seconds alone and, with the suite's
+ * node processes on the same two cores, once took longer than the suite's 30 s default.
+ */
+const DIFFERENTIAL_TIMEOUT_MS = 120_000;
 
-  it('on signatures whose key and nonce carry torsion components, and their mutations', () => {
-    const tally = assertAgreement(torsionArb, 250);
-    expect(tally.accepted).toBeGreaterThan(tally.runs / 10);
-  });
+describe(
+  'verifySignature agrees with verifyReference (noble strict)',
+  { timeout: DIFFERENTIAL_TIMEOUT_MS },
+  () => {
+    it('on honest signatures and their mutations', () => {
+      const tally = assertAgreement(honestArb, 1500);
+      // Unmutated cases are ~1/4 of the runs; make sure valid signatures were really exercised.
+      expect(tally.accepted).toBeGreaterThan(tally.runs / 10);
+    });
 
-  it('on signatures with a small-order nonce point in any encoding, and their mutations', () => {
-    assertAgreement(smallOrderNonceArb, 250);
-  });
+    it('on signatures whose key and nonce carry torsion components, and their mutations', () => {
+      const tally = assertAgreement(torsionArb, 250);
+      expect(tally.accepted).toBeGreaterThan(tally.runs / 10);
+    });
 
-  it('on forgeries for small-order keys in any encoding, and their mutations', () => {
-    assertAgreement(smallOrderKeyArb, 250);
-  });
+    it('on signatures with a small-order nonce point in any encoding, and their mutations', () => {
+      assertAgreement(smallOrderNonceArb, 250);
+    });
 
-  it('on arbitrary bytes of any length', () => {
-    const lengthArb = (length: number) =>
-      fc.oneof(fc.uint8Array({ minLength: length, maxLength: length }), fc.uint8Array({ maxLength: 70 }));
-    fc.assert(
-      fc.property(lengthArb(64), messageArb, lengthArb(32), (signature, message, publicKey) => {
-        expect(verifySignature(signature, message, publicKey)).toBe(
-          verifyReference(signature, message, publicKey),
-        );
-      }),
-      { numRuns: 1000 },
-    );
-  });
+    it('on forgeries for small-order keys in any encoding, and their mutations', () => {
+      assertAgreement(smallOrderKeyArb, 250);
+    });
 
-  it('never throws on values that are not byte arrays', () => {
-    const junk: unknown[] = [undefined, null, 0, 'ab', {}, [1, 2], new Uint16Array(32), new ArrayBuffer(64)];
-    const good = new Uint8Array(32);
-    for (const value of junk) {
-      const v = value as Uint8Array;
-      expect(verifySignature(v, good, good)).toBe(false);
-      expect(verifySignature(new Uint8Array(64), v, good)).toBe(false);
-      expect(verifySignature(new Uint8Array(64), good, v)).toBe(false);
-      expect(verifyReference(v, good, good)).toBe(false);
-    }
-  });
-});
+    it('on arbitrary bytes of any length', () => {
+      const lengthArb = (length: number) =>
+        fc.oneof(fc.uint8Array({ minLength: length, maxLength: length }), fc.uint8Array({ maxLength: 70 }));
+      fc.assert(
+        fc.property(lengthArb(64), messageArb, lengthArb(32), (signature, message, publicKey) => {
+          expect(verifySignature(signature, message, publicKey)).toBe(
+            verifyReference(signature, message, publicKey),
+          );
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('never throws on values that are not byte arrays', () => {
+      const junk: unknown[] = [
+        undefined,
+        null,
+        0,
+        'ab',
+        {},
+        [1, 2],
+        new Uint16Array(32),
+        new ArrayBuffer(64),
+      ];
+      const good = new Uint8Array(32);
+      for (const value of junk) {
+        const v = value as Uint8Array;
+        expect(verifySignature(v, good, good)).toBe(false);
+        expect(verifySignature(new Uint8Array(64), v, good)).toBe(false);
+        expect(verifySignature(new Uint8Array(64), good, v)).toBe(false);
+        expect(verifyReference(v, good, good)).toBe(false);
+      }
+    });
+  },
+);
 
 describe('each known OpenSSL / noble strict difference', () => {
   const message = new TextEncoder().encode('pay 5 to mallory');
