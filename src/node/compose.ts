@@ -73,6 +73,8 @@ export interface NodeHooks {
   extensions?(services: NodeServices): Array<{ name: string; service: Startable }>;
   /** Publish own announcements to every connected peer, not only the gossipsub mesh. */
   floodPublish?: boolean;
+  /** Batch transaction announcements over this many ms instead of TX_ANNOUNCE_INTERVAL_MS. */
+  txAnnounceIntervalMs?: number;
 }
 
 /** Builds and starts every service on `lifecycle`; on failure, `lifecycle.stopAll` undoes it. */
@@ -267,6 +269,7 @@ export async function composeNode(
       else pushSubscriptions.deliveredTransactionFirst(peer, path === 'getdata');
     },
     ...(config.compactBlocks ? { compact: compactBlockPort(compactSource, chain, syncClient) } : {}),
+    ...(hooks.txAnnounceIntervalMs === undefined ? {} : { txAnnounceIntervalMs: hooks.txAnnounceIntervalMs }),
     now,
     logger: logger.child({ component: 'relay' }),
     metrics,

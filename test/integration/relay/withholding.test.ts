@@ -13,13 +13,24 @@ import { REQUEST_TIMEOUT_MS } from '../../../src/p2p/relay/request-tracker.js';
 import { offencesAgainst, TestNetwork, WithholdingPeer, waitFor } from '../../helpers/index.js';
 
 const AMOUNT = 100_000_000n;
+/**
+ * H1's transaction announcement batching (ms). The default (TX_ANNOUNCE_INTERVAL_MS, 2 s) equals the
+ * request timeout: H1's Inv could arrive after W's request expired, and H2 would never hold two
+ * announcers at once.
+ */
+const TRICKLE_MS = 100;
 
 describe('announce, then withhold: the object comes from another announcer', { timeout: 60_000 }, () => {
   let net: TestNetwork;
   let withholder: WithholdingPeer;
 
   beforeAll(async () => {
-    net = await TestNetwork.start({ count: 2, edges: [[0, 1]] });
+    // H1 announces within TRICKLE_MS, so its Inv reaches H2 while H2's request to W (2 s) is pending.
+    net = await TestNetwork.start({
+      count: 2,
+      edges: [[0, 1]],
+      nodeOptions: (i) => (i === 0 ? { hooks: { txAnnounceIntervalMs: TRICKLE_MS } } : {}),
+    });
     withholder = await WithholdingPeer.start();
     await withholder.dialedBy(net.node(1));
     await withholder.waitForMesh(net.node(1));

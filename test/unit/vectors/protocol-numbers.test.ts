@@ -24,6 +24,8 @@ import {
   PENDING_REPORT_TIMEOUT_MS,
   PUSH_MAX_AGE_MS,
   TX_ANNOUNCE_INTERVAL_MS,
+  TX_RETRIES,
+  TX_RETRY_DELAY_MS,
 } from '../../../src/p2p/relay/inv-relay.js';
 import {
   INBOUND_DELAY_MS,
@@ -179,6 +181,10 @@ describe('PROTOCOL.md states the reference numbers', () => {
     ['client idle', `\`GETDATA_CLIENT_IDLE_MS\` = ${n(GETDATA_CLIENT_IDLE_MS)} ms`],
     ['push subscribe', `\`PUSH_SUBSCRIBE_TIMEOUT_MS\` = ${n(PUSH_SUBSCRIBE_TIMEOUT_MS)} ms`],
     ['notfound grace', `\`NOTFOUND_GRACE_MS\` = ${n(NOTFOUND_GRACE_MS)} ms`],
+    [
+      'tx retries',
+      `\`TX_RETRIES\` = ${TX_RETRIES} times, \`TX_RETRY_DELAY_MS\` = ${n(TX_RETRY_DELAY_MS)} ms`,
+    ],
     [
       'total upload',
       `(${n(TOTAL_SERVED_LIMIT.ratePerSecond)} bytes per second, burst ${n(TOTAL_SERVED_LIMIT.burst)})`,
