@@ -5,11 +5,10 @@
  *   build `options.build`: the devnet's esbuild bundle, run by plain `node`), after every node
  *   started and IDLE_SETTLE_MS passed with no load.
  * - mempool10kDeltaMb: how much that mean grows once `mempoolTxs` payments (funded first, then
- *   pushed by the injector at `rate`, each to one node in turn) are in every node's mempool. Relay
- *   spreads them first; when it stops bringing any (RELAY_PLATEAU_MS), each node is pushed the
- *   payments it still lacks (`detail.fill` says how many relay alone delivered: today it does not
- *   bring all 10,000 everywhere, and the anti-entropy mempool exchange offers only a peer's 5,000
- *   oldest txids).
+ *   signed SIGN_AHEAD_MS ahead and pushed by the injector at `rate`, each to one node in turn) are
+ *   in every node's mempool. Relay spreads them first; when it stops bringing any
+ *   (RELAY_PLATEAU_MS), each node is pushed the payments it still lacks (`detail.fill` says how
+ *   many relay alone delivered; the mempool exchange offers only the last minute's payments).
  * - Baseline in the same run: the same idle network run through tsx (the old devnet);
  *   `detail.tsx` and `detail.buildSavesMb` say what running built JavaScript alone saves, in memory
  *   and in start-up time of the whole network.
@@ -23,6 +22,8 @@ import { fundCoins, type LoadNetwork, mempoolSize, startLoadNetwork } from './lo
 import { rssMb } from './proc.js';
 import { mean, percentile, round } from './stats.js';
 
+/** How far ahead (ms of pushing at the fill rate) payments are signed before they are pushed. */
+const SIGN_AHEAD_MS = 5_000;
 /** Quiet time (ms) after start before idle memory is read: connections, meshes, first GCs settle. */
 const IDLE_SETTLE_MS = 15_000;
 
@@ -183,13 +184,21 @@ async function fill(
 }> {
   await net.connect();
   await fundCoins(net.devnet, net.injector, net.coinSource, options.mempoolTxs, options.log);
-  const txs = net.coinSource.payments(options.mempoolTxs);
-  const txids = txs.map((tx) => toHex(txidOfBytes(tx)));
   const target = options.mempoolTxs;
   const started = performance.now();
   const deadline = started + options.fillTimeoutMs;
-  const paced = await net.injector.pushPaced(txs, options.rate, true);
-  if (paced.dropped > 0) options.log(`  ${paced.dropped} pushes refused by full queues, retried`);
+  // Signed batch by batch, just before being pushed, as a wallet sends them: a payment signed a
+  // minute before it is sent is older than nodes push (PUSH_MAX_AGE_MS) and travels by Inv alone.
+  const batch = Math.max(1, Math.round((options.rate * SIGN_AHEAD_MS) / 1_000));
+  const txs: Uint8Array[] = [];
+  let dropped = 0;
+  while (txs.length < target) {
+    const payments = net.coinSource.payments(Math.min(batch, target - txs.length));
+    txs.push(...payments);
+    dropped += (await net.injector.pushPaced(payments, options.rate, true)).dropped;
+  }
+  const txids = txs.map((tx) => toHex(txidOfBytes(tx)));
+  if (dropped > 0) options.log(`  ${dropped} pushes refused by full queues, retried`);
   let sizes = await settle(net, target, RELAY_PLATEAU_MS, deadline);
   const relayMs = Math.round(performance.now() - started);
   const relayMin = Math.min(...sizes);
