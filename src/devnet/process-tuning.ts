@@ -1,8 +1,9 @@
 /**
- * How node processes are started for memory: the V8 flags and the C library's malloc settings every
- * trustmesh node process gets from the launchers (devnet, attackers, benchmarks, exported
- * manifests). They change no behaviour, only how much memory a node keeps resident after a burst of
- * relay. Figures: docs/performance.md, "Memory per transaction".
+ * How node processes are started for memory: the V8 flags and the C library's malloc settings a
+ * trustmesh node process gets from the devnet and attacker launchers, the devnets of the perf
+ * benchmarks (scripts/perf), testnet hosts and the exported manifests. They change no behaviour,
+ * only how much memory a node keeps resident after a burst of relay. Figures: docs/performance.md,
+ * "Memory per transaction" and "Memory, the malloc heap".
  */
 
 /**
