@@ -258,7 +258,7 @@ export class InvRelay {
    * source), or, without msgId, mempool inventory learned at connect time.
    */
   handleInv(peer: string, items: readonly InvItem[], msgId?: string): void {
-    const { blame, chain } = this.deps;
+    const { blame } = this.deps;
     this.heard(peer);
     if (blame.isQuarantined(peer) || !blame.admit(peer, 'inv', items.length)) {
       this.report(msgId, peer, 'ignore');
@@ -272,8 +272,7 @@ export class InvRelay {
       const type = invTypeName(item.type);
       if (blocksOnly && type === 'tx') continue;
       const key = invKeyOf(type, item.hash);
-      if (this.rejected.has(key) || this.unacceptable.has(key)) continue;
-      if (chain.hasObject(type, key.slice(type.length + 1))) continue;
+      if (!this.isWanted(type, key)) continue;
       const result = this.tracker.receivedInv(peer, key, { outbound: preferred, now });
       if (result === 'capped') {
         blame.punish(peer, new PeerFault('TOO_MANY_ANNOUNCEMENTS', `${key} and later items`));
@@ -832,15 +831,20 @@ export class InvRelay {
     this.retryQueues[done]!.push({ peer, key, at: now + TX_RETRY_DELAY_MS * 2 ** done });
   }
 
+  /** Whether an announced object is worth tracking: not judged already, and not held. */
+  private isWanted(type: ObjectType, key: string): boolean {
+    if (this.rejected.has(key) || this.unacceptable.has(key)) return false;
+    return !this.deps.chain.hasObject(type, key.slice(type.length + 1));
+  }
+
   /** Retries whose wait is over: announced again by their peer, unless the object came meanwhile. */
   private dueRetries(now: number): void {
-    const { chain, blame } = this.deps;
+    const { blame } = this.deps;
     for (const queue of this.retryQueues) {
       let due = 0;
       while (due < queue.length && queue[due]!.at <= now) due++;
       for (const { peer, key } of queue.splice(0, due)) {
-        if (this.rejected.has(key) || this.unacceptable.has(key) || blame.isQuarantined(peer)) continue;
-        if (chain.hasObject('tx', key.slice(3))) continue;
+        if (blame.isQuarantined(peer) || !this.isWanted('tx', key)) continue;
         if (this.tracker.receivedInv(peer, key, { outbound: this.deps.isPreferred(peer), now }) === 'added')
           this.scheduleFetch();
       }
