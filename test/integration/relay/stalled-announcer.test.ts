@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/crypto/hash.js';
 import { InvType } from '../../../src/p2p/wire/codec.js';
-import { TestNetwork, waitFor } from '../../helpers/index.js';
+import { offencesAgainst, TestNetwork, waitFor } from '../../helpers/index.js';
 
 const AMOUNT = 100_000_000n;
 /** How long H1 holds back its first answer (ms): past the 4 s getdata timeout. */
@@ -57,5 +57,9 @@ describe('a sole announcer that answers too late', { timeout: 60_000 }, () => {
     h1.relay.announce('tx', payment.txid);
     await waitFor(() => h2.chain.mempool.has(payment.txidHex), 30_000, 'the payment at H2');
     expect(asked).toBeGreaterThanOrEqual(2);
+    // A late answer is a judgement call: the retry must not turn an honest, slow H1 into an offender.
+    expect(h2.reputation.isQuarantined(h1.peerIdString)).toBe(false);
+    // One late answer, one REQUEST_TIMEOUT: the retry that succeeded costs H1 nothing more.
+    expect(offencesAgainst(h2, h1.peerIdString, 'REQUEST_TIMEOUT')).toBe(1);
   });
 });
