@@ -12,6 +12,10 @@
  * - Vacancies go to outbound peers first (we chose them; an attacker cannot make us pick it by
  *   connecting to us many times), then inbound ones, at random within each group so that the push
  *   graph is a random graph, where every node is a few hops from every other.
+ * - An inbound eager peer gives its place to an outbound peer that connects later
+ *   (`promoteOutbound`). After a restart, inbound peers that redial at once (an eclipse attacker's
+ *   identities do) connect before our own dials complete; kept while connected, they would hold
+ *   every eager place and push us nothing.
  */
 
 export interface EagerCandidate {
@@ -41,4 +45,27 @@ export function selectEagerPeers(
     }
   }
   return selected;
+}
+
+/**
+ * `selected` with its inbound peers swapped for outbound candidates not yet selected, as long as
+ * both remain, except outbound peers in `passedOver` (the review replaced them lately: they lagged).
+ * The inbound peer that gives way and the outbound one that takes its place are drawn at random.
+ */
+export function promoteOutbound(
+  selected: ReadonlySet<string>,
+  candidates: readonly EagerCandidate[],
+  passedOver: ReadonlySet<string>,
+  random: () => number = Math.random,
+): Set<string> {
+  const result = new Set(selected);
+  const inbound = candidates.filter((c) => !c.outbound && result.has(c.peer)).map((c) => c.peer);
+  const outbound = candidates
+    .filter((c) => c.outbound && !result.has(c.peer) && !passedOver.has(c.peer))
+    .map((c) => c.peer);
+  while (inbound.length > 0 && outbound.length > 0) {
+    result.delete(inbound.splice(Math.floor(random() * inbound.length), 1)[0]!);
+    result.add(outbound.splice(Math.floor(random() * outbound.length), 1)[0]!);
+  }
+  return result;
 }

@@ -3,9 +3,11 @@
  * and `eagerCount` of them push us every fresh transaction they accept (mode ALL, see
  * eager-peers.ts). Driven by connection events; the TxPushClient does the streaming.
  *
- * The eager peers are reviewed by who delivers first (eager-review.ts): one that lags the other is
- * replaced by a peer drawn at random among those not tried lately, keeping an outbound peer among
- * the eager ones while there is one to keep.
+ * Outbound peers are eager before inbound ones: an inbound eager peer gives its place to an
+ * outbound peer that connects later. The eager peers are reviewed by who delivers first
+ * (eager-review.ts): one that lags the other is replaced by a peer drawn at random among those not
+ * tried lately (outbound ones first), keeping an outbound peer among the eager ones while there is
+ * one to keep; a lagging outbound peer replaced that way does not take its place back.
  *
  * Separately, `highBandwidthCount` peers push us each new block in compact form (BIP152's
  * high-bandwidth mode), chosen as Bitcoin Core chooses them: the peers that most recently delivered
@@ -20,7 +22,7 @@
  * never pushes still announces, and we fetch.
  */
 import { PushMode } from '../wire/codec.js';
-import { type EagerCandidate, selectEagerPeers } from './eager-peers.js';
+import { type EagerCandidate, promoteOutbound, selectEagerPeers } from './eager-peers.js';
 import { EagerReview, type EagerReviewOptions } from './eager-review.js';
 
 /**
@@ -190,7 +192,8 @@ export class PushSubscriptions {
 
   /**
    * A peer to try in place of `lagging`, at random among the candidates not eager and not replaced
-   * lately (all of them again once each was); outbound if none of `kept` is and one can be.
+   * lately (all of them again once each was), outbound ones first; none when `lagging` is the only
+   * outbound eager peer and no other outbound peer can follow it.
    */
   private drawSuccessor(kept: readonly string[], lagging: string): string | undefined {
     const others = [...this.peers.keys()].filter(
@@ -203,7 +206,7 @@ export class PushSubscriptions {
     }
     const needOutbound = !kept.some((peer) => this.peers.get(peer) === true);
     const outbound = pool.filter((peer) => this.peers.get(peer) === true);
-    if (needOutbound && outbound.length > 0) pool = outbound;
+    if (outbound.length > 0) pool = outbound;
     else if (needOutbound && this.peers.get(lagging) === true) return undefined;
     if (pool.length === 0) return undefined;
     return pool[Math.floor(this.random() * pool.length)];
@@ -220,7 +223,12 @@ export class PushSubscriptions {
     }
     const previousEager = this.eager;
     const previousHighBandwidth = new Set(this.highBandwidth);
-    this.eager = selectEagerPeers(keep, candidates, this.eagerCount, this.random);
+    this.eager = promoteOutbound(
+      selectEagerPeers(keep, candidates, this.eagerCount, this.random),
+      candidates,
+      this.replaced,
+      this.random,
+    );
     if (!sameMembers(previousEager, this.eager)) this.review.restart(this.eager);
     const kept = this.highBandwidth.filter((peer) => this.isCandidate(peer));
     const added = selectEagerPeers(new Set(kept), candidates, this.highBandwidthCount, this.random);

@@ -9,7 +9,9 @@
  * - eclipse: 64 identities in 8 netgroups fill the inbound slots of a victim that finds its peers by
  *   discovery, flood its address book and answer sync with a stale chain: the victim keeps an honest
  *   outbound peer throughout, follows the honest tip and receives an honest payment, also after a
- *   restart in the middle of the attack (its anchors and tried addresses bring it back).
+ *   restart in the middle of the attack (its anchors and tried addresses bring it back, and its
+ *   eager push peers include its honest outbound full-relay peer when it has one, whoever reconnected
+ *   first).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYBILS_PER_PHASE } from '../../../src/attacks/kinds/sybil.js';
@@ -296,20 +298,52 @@ describe('eclipse (catalogue 21)', () => {
       );
       sampling = true;
       await blockDelivered(n.node(0), victim(), 'an honest block at the victim after its restart');
+      const label = (peer: string) =>
+        honest.has(peer) ? 'honest' : identities.has(peer) ? 'attacker' : 'other';
       const peersNow = () =>
         victim()
           .services.membership.peers()
-          .map(
-            (p) =>
-              `${p.connectionType}:${honest.has(p.peerId) ? 'honest' : identities.has(p.peerId) ? 'attacker' : 'other'}`,
-          )
+          .map((p) => `${p.connectionType}:${label(p.peerId)}`)
           .sort()
           .join(' ');
-      await paymentDelivered(n.node(2), victim(), 'an honest payment at the victim after its restart').catch(
-        (err: Error) => {
-          throw new Error(`${err.message}; the victim's peers: ${peersNow()}`);
+      const eagerNow = () => victim().eagerPeers().map(label).join(' ');
+      // Both outbound full-relay slots may land on identities (the book is mostly theirs) while no
+      // honest node has dialed in: then payments wait for the stale-tip eviction to replace them
+      // (4 block intervals of 5 s, then 10 s of grace).
+      const txid = sendPayment(n.node(2), victim(), 1_000n);
+      await waitFor(
+        () => victim().chain.mempool.has(txid),
+        45_000,
+        'an honest payment at the victim after its restart',
+      ).catch((err: Error) => {
+        const mesh = victim().p2p.gossipsub.getMeshPeers(victim().p2p.invTopic).map(label).join(' ');
+        const holders = n.nodes.filter((x) => x.chain.mempool.has(txid)).map((x) => x.config.name);
+        throw new Error(
+          `${err.message}; held by ${holders.join(' ')}; the victim's peers: ${peersNow()}; eager: ${eagerNow()}; mesh: ${mesh}`,
+        );
+      });
+      // The identities redial at once and connect before the victim's own dials complete: an honest
+      // outbound full-relay peer, when the victim has one, still gets an eager push place.
+      const honestOutboundFull = () =>
+        victim()
+          .services.membership.peers()
+          .filter((p) => p.connectionType === 'outbound-full' && honest.has(p.peerId))
+          .map((p) => p.peerId);
+      await waitFor(
+        () => {
+          const ours = honestOutboundFull();
+          return (
+            ours.length === 0 ||
+            victim()
+              .eagerPeers()
+              .some((p) => ours.includes(p))
+          );
         },
-      );
+        15_000,
+        'an honest outbound full-relay peer among the eager peers after the restart',
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; eager: ${eagerNow()}; peers: ${peersNow()}`);
+      });
       const after = honestOutbound(victim(), honest).length;
       const attackerOutbound = victim()
         .services.membership.peers()
