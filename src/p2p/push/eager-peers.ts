@@ -12,10 +12,11 @@
  * - Vacancies go to outbound peers first (we chose them; an attacker cannot make us pick it by
  *   connecting to us many times), then inbound ones, at random within each group so that the push
  *   graph is a random graph, where every node is a few hops from every other.
- * - An inbound eager peer gives its place to an outbound peer that connects later
+ * - While no eager peer is outbound, an outbound peer that connects takes an inbound one's place
  *   (`promoteOutbound`). After a restart, inbound peers that redial at once (an eclipse attacker's
  *   identities do) connect before our own dials complete; kept while connected, they would hold
- *   every eager place and push us nothing.
+ *   every eager place and need push us nothing. One outbound place is enough: the review
+ *   (eager-review.ts) keeps it, and is free to choose the other places by who delivers first.
  */
 
 export interface EagerCandidate {
@@ -48,24 +49,20 @@ export function selectEagerPeers(
 }
 
 /**
- * `selected` with its inbound peers swapped for outbound candidates not yet selected, as long as
- * both remain, except outbound peers in `passedOver` (the review replaced them lately: they lagged).
- * The inbound peer that gives way and the outbound one that takes its place are drawn at random.
+ * `selected`, with one inbound peer (drawn at random) swapped for an outbound candidate (drawn at
+ * random) when none of `selected` is outbound and an outbound candidate is not selected.
  */
 export function promoteOutbound(
   selected: ReadonlySet<string>,
   candidates: readonly EagerCandidate[],
-  passedOver: ReadonlySet<string>,
   random: () => number = Math.random,
 ): Set<string> {
   const result = new Set(selected);
+  const outbound = candidates.filter((c) => c.outbound).map((c) => c.peer);
+  if (outbound.some((peer) => result.has(peer))) return result;
   const inbound = candidates.filter((c) => !c.outbound && result.has(c.peer)).map((c) => c.peer);
-  const outbound = candidates
-    .filter((c) => c.outbound && !result.has(c.peer) && !passedOver.has(c.peer))
-    .map((c) => c.peer);
-  while (inbound.length > 0 && outbound.length > 0) {
-    result.delete(inbound.splice(Math.floor(random() * inbound.length), 1)[0]!);
-    result.add(outbound.splice(Math.floor(random() * outbound.length), 1)[0]!);
-  }
+  if (inbound.length === 0 || outbound.length === 0) return result;
+  result.delete(inbound[Math.floor(random() * inbound.length)]!);
+  result.add(outbound[Math.floor(random() * outbound.length)]!);
   return result;
 }

@@ -3,11 +3,10 @@
  * and `eagerCount` of them push us every fresh transaction they accept (mode ALL, see
  * eager-peers.ts). Driven by connection events; the TxPushClient does the streaming.
  *
- * Outbound peers are eager before inbound ones: an inbound eager peer gives its place to an
- * outbound peer that connects later. The eager peers are reviewed by who delivers first
- * (eager-review.ts): one that lags the other is replaced by a peer drawn at random among those not
- * tried lately (outbound ones first), keeping an outbound peer among the eager ones while there is
- * one to keep; a lagging outbound peer replaced that way does not take its place back.
+ * The eager peers are reviewed by who delivers first (eager-review.ts): one that lags the other is
+ * replaced by a peer drawn at random among those not tried lately, keeping an outbound peer among
+ * the eager ones while there is one to keep. That holds at connection time too: while no eager peer
+ * is outbound, an outbound peer that connects takes an inbound one's place.
  *
  * Separately, `highBandwidthCount` peers push us each new block in compact form (BIP152's
  * high-bandwidth mode), chosen as Bitcoin Core chooses them: the peers that most recently delivered
@@ -192,8 +191,7 @@ export class PushSubscriptions {
 
   /**
    * A peer to try in place of `lagging`, at random among the candidates not eager and not replaced
-   * lately (all of them again once each was), outbound ones first; none when `lagging` is the only
-   * outbound eager peer and no other outbound peer can follow it.
+   * lately (all of them again once each was); outbound if none of `kept` is and one can be.
    */
   private drawSuccessor(kept: readonly string[], lagging: string): string | undefined {
     const others = [...this.peers.keys()].filter(
@@ -206,7 +204,7 @@ export class PushSubscriptions {
     }
     const needOutbound = !kept.some((peer) => this.peers.get(peer) === true);
     const outbound = pool.filter((peer) => this.peers.get(peer) === true);
-    if (outbound.length > 0) pool = outbound;
+    if (needOutbound && outbound.length > 0) pool = outbound;
     else if (needOutbound && this.peers.get(lagging) === true) return undefined;
     if (pool.length === 0) return undefined;
     return pool[Math.floor(this.random() * pool.length)];
@@ -226,7 +224,6 @@ export class PushSubscriptions {
     this.eager = promoteOutbound(
       selectEagerPeers(keep, candidates, this.eagerCount, this.random),
       candidates,
-      this.replaced,
       this.random,
     );
     if (!sameMembers(previousEager, this.eager)) this.review.restart(this.eager);
