@@ -15,7 +15,7 @@
  * - While no eager peer is outbound, an outbound peer that connects takes an inbound one's place
  *   (`promoteOutbound`). After a restart, inbound peers that redial at once (an eclipse attacker's
  *   identities do) connect before our own dials complete; kept while connected, they would hold
- *   every eager place and need push us nothing. One outbound place is enough: the review
+ *   every eager place and need not push us anything. One outbound place is enough: the review
  *   (eager-review.ts) keeps it, and is free to choose the other places by who delivers first.
  */
 
