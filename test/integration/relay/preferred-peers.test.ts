@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '../../../src/p2p/relay/request-tracker.js';
 import { InvType } from '../../../src/p2p/wire/codec.js';
-import { offencesAgainst, TestNetwork, waitFor } from '../../helpers/index.js';
+import { offencesAgainst, serveAfter, TestNetwork, waitFor } from '../../helpers/index.js';
 
 const AMOUNT = 100_000_000n;
 
@@ -25,13 +25,7 @@ describe('preferred announcers are outbound or allow-listed peers only', { timeo
     await net.addNode({
       name: 'covert',
       connectTo: [1],
-      hooks: {
-        decorateInventory: (honest) => ({
-          ...honest,
-          getObject: (type, hash) =>
-            withholding ? new Promise<never>(() => undefined) : honest.getObject(type, hash),
-        }),
-      },
+      hooks: serveAfter(() => (withholding ? new Promise<never>(() => undefined) : undefined)),
     });
   });
   afterAll(async () => {

@@ -21,7 +21,7 @@ import { NOTFOUND_GRACE_MS } from '../../../src/p2p/relay/inv-relay.js';
 import { decodeData, encodeGetData, InvType } from '../../../src/p2p/wire/codec.js';
 import { getDataProtocol, MAX_DATA_FRAME_BYTES, txPushProtocol } from '../../../src/p2p/wire/constants.js';
 import { frameStream } from '../../../src/p2p/wire/framing.js';
-import { line, offencesAgainst, TestNetwork, waitFor } from '../../helpers/index.js';
+import { line, offencesAgainst, serveAfter, TestNetwork, waitFor } from '../../helpers/index.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -64,17 +64,12 @@ describe('relay holes', { timeout: 120_000 }, () => {
       nodeOptions: (i) =>
         i === 0
           ? {
-              hooks: {
-                decorateInventory: (honest) => ({
-                  ...honest,
-                  getObject: async (type, hash) => {
-                    await mined;
-                    const bytes = await honest.getObject(type, hash);
-                    if (bytes === undefined && type === InvType.TX) notFoundServed++;
-                    return bytes;
-                  },
-                }),
-              },
+              hooks: serveAfter(
+                () => mined,
+                (type, bytes) => {
+                  if (bytes === undefined && type === InvType.TX) notFoundServed++;
+                },
+              ),
             }
           : {},
     });

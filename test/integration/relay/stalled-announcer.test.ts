@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/crypto/hash.js';
 import { InvType } from '../../../src/p2p/wire/codec.js';
-import { offencesAgainst, TestNetwork, waitFor } from '../../helpers/index.js';
+import { offencesAgainst, serveAfter, TestNetwork, waitFor } from '../../helpers/index.js';
 
 const AMOUNT = 100_000_000n;
 /** How long H1 holds back its first answer (ms): past the 4 s getdata timeout. */
@@ -30,16 +30,11 @@ describe('a sole announcer that answers too late', { timeout: 60_000 }, () => {
       nodeOptions: (i) =>
         i === 0
           ? {
-              hooks: {
-                decorateInventory: (honest) => ({
-                  ...honest,
-                  getObject: async (type, hash) => {
-                    if (type === InvType.TX && toHex(hash) === held && asked++ === 0)
-                      await new Promise((resolve) => setTimeout(resolve, STALL_MS));
-                    return honest.getObject(type, hash);
-                  },
-                }),
-              },
+              hooks: serveAfter((type, hash) =>
+                type === InvType.TX && toHex(hash) === held && asked++ === 0
+                  ? new Promise((resolve) => setTimeout(resolve, STALL_MS))
+                  : undefined,
+              ),
             }
           : {},
     });
